@@ -1,0 +1,1 @@
+"""SocialHub business logic. Nothing in this package imports Reflex."""

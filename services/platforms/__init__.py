@@ -1,0 +1,1 @@
+"""One module per social platform, all implementing services.platforms.base.PlatformAdapter."""
