@@ -73,6 +73,10 @@ class Settings:
     analytics_recent_minutes: int
     analytics_daily_days: int
     platform_env: dict[str, str] = field(default_factory=dict)
+    publish_backoff_base_seconds: float = 30.0
+    publish_backoff_max_seconds: float = 900.0
+    max_image_mb: float = 8.0  # overall upload caps; each platform's own limits are checked at compose time
+    max_video_mb: float = 512.0
 
     def platform(self, name: str, default: str = "") -> str:
         """Platform credentials/base URLs: `SOCIALHUB_<PLATFORM>_<KEY>` (e.g. SOCIALHUB_X_CLIENT_ID)."""
@@ -115,6 +119,10 @@ def _build_settings() -> Settings:
         analytics_recent_minutes=_env_int("SOCIALHUB_ANALYTICS_RECENT_MINUTES", 30),
         analytics_daily_days=_env_int("SOCIALHUB_ANALYTICS_DAILY_DAYS", 90),
         platform_env=platform_env,
+        publish_backoff_base_seconds=_env_float("SOCIALHUB_PUBLISH_BACKOFF_BASE_SECONDS", 30.0),
+        publish_backoff_max_seconds=_env_float("SOCIALHUB_PUBLISH_BACKOFF_MAX_SECONDS", 900.0),
+        max_image_mb=_env_float("SOCIALHUB_MAX_IMAGE_MB", 8.0),
+        max_video_mb=_env_float("SOCIALHUB_MAX_VIDEO_MB", 512.0),
     )
 
 

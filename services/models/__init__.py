@@ -2,14 +2,21 @@
 
 from services.models.accounts import OAuthFlow, PlatformApp, SocialAccount
 from services.models.ai import AIProvider, AIUsage, Persona, PromptTemplate
-from services.models.analytics import AccountMetricSnapshot, PostMetricSnapshot
+from services.models.analytics import (
+    AccountMetricSnapshot,
+    AnalyticsAccountState,
+    PostMetricsDaily,
+    PostMetricSnapshot,
+    RollupZone,
+)
 from services.models.base import utcnow
+from services.models.demo import DemoPost
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
 from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, QueueSlot, SchedulerHeartbeat
 
 __all__ = [
-    "AIProvider", "AIUsage", "AccountMetricSnapshot", "AuditLog", "LoginFailure", "MediaAsset",
-    "Membership", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
-    "PostMetricSnapshot", "PostTarget", "PromptTemplate", "QueueSlot", "SchedulerHeartbeat",
-    "SocialAccount", "User", "UserSession", "utcnow",
+    "AIProvider", "AIUsage", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "DemoPost", "LoginFailure",
+    "MediaAsset", "Membership", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
+    "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RollupZone",
+    "SchedulerHeartbeat", "SocialAccount", "User", "UserSession", "utcnow",
 ]

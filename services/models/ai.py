@@ -26,6 +26,8 @@ class AIProvider(SQLModel, table=True):
     enabled: bool = Field(default=True)
     price_in_per_1k: float = Field(default=0.0)
     price_out_per_1k: float = Field(default=0.0)
+    # Local models (Ollama, LM Studio) can be slow; a per-provider timeout keeps fallback snappy elsewhere.
+    timeout_seconds: float = Field(default=30.0)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -66,5 +68,7 @@ class AIUsage(SQLModel, table=True):
     tokens_out: int = Field(default=0)
     latency_ms: int = Field(default=0)
     cost_usd: float = Field(default=0.0)
-    outcome: str = Field(default="ok", max_length=20)  # ok | error | skipped
+    outcome: str = Field(default="ok", max_length=20)  # ok | error | offline
+    # Why a call failed (e.g. "rate limited (429)"); never contains a key.
+    detail: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow, index=True)

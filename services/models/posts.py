@@ -14,7 +14,12 @@ class Post(SQLModel, table=True):
     """What the user wrote. Its `status` is derived from its targets (see services.publishing.states)."""
 
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_org_scheduled", "organization_id", "scheduled_at"),)
+    __table_args__ = (
+        Index("ix_posts_org_scheduled", "organization_id", "scheduled_at"),
+        Index("ix_posts_org_created", "organization_id", "created_at"),
+        # Two schedulers extending a series at once must not create the same occurrence twice.
+        UniqueConstraint("series_id", "series_occurrence", name="uq_post_series_occurrence"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organizations.id", index=True)
     author_id: int | None = Field(default=None, foreign_key="users.id")
@@ -25,6 +30,10 @@ class Post(SQLModel, table=True):
     version: int = Field(default=1)  # bumped on every edit; the engine publishes the current one
     series_id: int | None = Field(default=None, index=True)  # recurring series this is an occurrence of
     recurrence: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Local wall time ("2026-03-09T09:00") of the occurrence this post stands for in its series.
+    series_occurrence: str | None = Field(default=None, max_length=32)
+    # Edited on its own: later whole-series edits leave it alone.
+    series_detached: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -90,6 +99,7 @@ class QueueSlot(SQLModel, table=True):
     """A weekly posting slot of an account, in the account owner's local time."""
 
     __tablename__ = "queue_slots"
+    __table_args__ = (UniqueConstraint("social_account_id", "weekday", "local_time", name="uq_queue_slot"),)
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organizations.id", index=True)
     social_account_id: int = Field(foreign_key="social_accounts.id", index=True)

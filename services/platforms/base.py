@@ -110,6 +110,8 @@ class MediaFile:
     width: int | None = None
     height: int | None = None
     alt_text: str = ""
+    #: where the platform can fetch the file itself (Instagram, TikTok PULL_FROM_URL); "" = not public
+    public_url: str = ""
 
 
 @dataclass
@@ -117,6 +119,7 @@ class PublishRequest:
     text: str
     media: list[MediaFile] = field(default_factory=list)
     idempotency_key: str = ""  # stable per post target; sent where the platform supports it
+    reply_to_id: str = ""  # platform id of the post this one answers (thread chains on X / Mastodon)
 
 
 @dataclass
@@ -214,6 +217,10 @@ class PlatformAdapter(ABC):
 
     @abstractmethod
     async def discover_accounts(self, creds: Credentials) -> list[DiscoveredAccount]: ...
+
+    def can_refresh(self, creds: Credentials) -> bool:
+        """Whether a new access token can be had without the user (decides the 'expiring' warning)."""
+        return bool(creds.refresh_token)
 
     async def revoke(self, creds: Credentials) -> None:  # noqa: B027 - optional
         """Revoke the token at the platform where it has an endpoint; default: nothing to do."""

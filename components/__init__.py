@@ -1,0 +1,1 @@
+"""Reusable UI pieces. Components render state; they never import services."""

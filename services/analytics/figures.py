@@ -1,0 +1,142 @@
+"""Plotly figures for the Analytics and post detail views, built from the small query results.
+
+No template (styling comes from the page) keeps each figure's JSON small; figures carry only
+the points of the selected range, which `AnalyticsFilters` caps at a year.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from services.analytics import queries
+from services.analytics.filters import AnalyticsFilters
+
+pio.templates.default = None
+
+MAX_FIGURE_BYTES = 200_000
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_LAYOUT = {"margin": {"l": 48, "r": 16, "t": 40, "b": 40}, "height": 320, "legend": {"orientation": "h"}}
+
+
+def figure_json(fig: go.Figure) -> str:
+    return fig.to_json()
+
+
+def _empty(title: str) -> go.Figure:
+    fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}})
+    fig.add_annotation(text="No data for this range yet", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    return fig
+
+
+def _ints(values: pd.Series) -> list:
+    return [None if pd.isna(v) else float(v) for v in values]
+
+
+def engagement_figure(df: pd.DataFrame) -> go.Figure:
+    title = "Engagement over time"
+    if df.empty:
+        return _empty(title)
+    fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}, "yaxis": {"title": {"text": "engagement"}}})
+    for platform, part in df.groupby("platform", sort=True):
+        fig.add_scatter(
+            x=[str(d) for d in part["day"]], y=_ints(part["engagement"]), mode="lines+markers", name=platform
+        )
+    return fig
+
+
+def rate_figure(df: pd.DataFrame) -> go.Figure:
+    title = "Engagement rate (engagement / impressions)"
+    known = df[df["rate"].notna()] if not df.empty else df
+    if known.empty:
+        return _empty(title)
+    fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}, "yaxis": {"tickformat": ".1%"}})
+    fig.add_scatter(x=[str(d) for d in known["day"]], y=[float(r) for r in known["rate"]], mode="lines+markers")
+    return fig
+
+
+def platform_figure(df: pd.DataFrame) -> go.Figure:
+    title = "Platforms compared (posts published in range)"
+    if df.empty:
+        return _empty(title)
+    fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}, "barmode": "group"})
+    for metric in ("likes", "reposts", "replies"):
+        fig.add_bar(x=list(df["platform"]), y=_ints(df[metric]), name=metric)
+    return fig
+
+
+def follower_figure(df: pd.DataFrame) -> go.Figure:
+    title = "Followers"
+    if df.empty:
+        return _empty(title)
+    fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}})
+    for (_, name, platform), part in df.groupby(["account_id", "account", "platform"], sort=True):
+        fig.add_scatter(
+            x=[str(d) for d in part["day"]], y=_ints(part["followers"]), mode="lines", name=f"{name} ({platform})"
+        )
+    return fig
+
+
+def heatmap_figure(df: pd.DataFrame, tz: str) -> go.Figure:
+    title = f"Best time to post — average engagement by publish time ({tz})"
+    if df.empty or int(df["posts"].sum()) == 0:
+        return _empty(title)
+    grid = df.pivot(index="weekday", columns="hour", values="avg_engagement").reindex(index=range(7), columns=range(24))
+    z = [[None if pd.isna(v) else round(float(v), 2) for v in row] for row in grid.to_numpy()]
+    fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}, "xaxis": {"dtick": 2}})
+    fig.add_heatmap(z=z, x=list(range(24)), y=list(WEEKDAYS), colorscale="Blues", hoverongaps=False)
+    return fig
+
+
+def top_posts_figure(df: pd.DataFrame) -> go.Figure:
+    title = "Top posts"
+    if df.empty:
+        return _empty(title)
+    links = [
+        f'<a href="{html.escape(u)}" target="_blank">open</a>' if u else "" for u in df["url"]
+    ]  # plotly tables render <a> as links
+    fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}, "height": 120 + 28 * len(df)})
+    fig.add_table(
+        header={"values": ["Post", "Platform", "Account", "Engagement", "Impressions", "Link"]},
+        cells={
+            "values": [
+                [html.escape(t) for t in df["text"]],
+                list(df["platform"]),
+                [html.escape(a) for a in df["account"]],
+                _ints(df["engagement"]),
+                _ints(df["impressions"]),
+                links,
+            ]  # fmt: skip
+        },
+    )
+    return fig
+
+
+def post_figure(df: pd.DataFrame) -> go.Figure:
+    """Per-post detail: engagement of each of its targets over capture time."""
+    title = "This post over time"
+    if df.empty:
+        return _empty(title)
+    fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}})
+    for (_, platform, account), part in df.groupby(["post_target_id", "platform", "account"], sort=True):
+        fig.add_scatter(
+            x=[c.isoformat() for c in part["captured_at"]], y=_ints(part["engagement"]), mode="lines",
+            name=f"{account} ({platform})",
+        )  # fmt: skip
+    return fig
+
+
+def overview_figures(org_id: int, f: AnalyticsFilters) -> dict[str, go.Figure]:
+    """Every chart of the Analytics page for these filters (the daily query runs once for two charts)."""
+    daily = queries.daily_metrics(org_id, f)
+    return {
+        "engagement": engagement_figure(daily.drop(columns=["engaged_seen", "impressions_seen"])),
+        "rate": rate_figure(queries.engagement_rate_from_daily(daily)),
+        "platforms": platform_figure(queries.platform_comparison(org_id, f)),
+        "followers": follower_figure(queries.follower_growth(org_id, f)),
+        "heatmap": heatmap_figure(queries.best_time_heatmap(org_id, f), f.tz),
+        "top_posts": top_posts_figure(queries.top_posts(org_id, f)),
+    }

@@ -1,0 +1,177 @@
+"""What the calendar shows: a workspace's dated posts in a UTC window, at the viewer's local time.
+
+Two queries per view whatever the number of posts (posts in range, then their targets joined to
+accounts), both driven by the (organization_id, scheduled_at) index, so a month with thousands of
+posts costs the same round trips as a quiet one.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdcal
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select
+
+from services.db import session_scope
+from services.models import Post, PostTarget, SocialAccount
+from services.timezones import local_midnight_utc, to_local, validate_timezone
+
+P = Post.__table__
+T = PostTarget.__table__
+A = SocialAccount.__table__
+
+PREVIEW_CHARS = 140
+#: Target states that make a post impossible to move (in flight, or already on the platform).
+LOCKED_TARGET_STATES = ("publishing", "published")
+CALENDAR_STATUSES = ("draft", "scheduled", "publishing", "published", "failed", "needs_review", "partially_failed")
+
+
+def month_range(year: int, month: int, tz: str) -> tuple[datetime, datetime]:
+    """UTC [start, end) of a local calendar month (local midnight of the 1st to the next 1st)."""
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return local_midnight_utc(first, tz), local_midnight_utc(following, tz)
+
+
+def week_range(day: date, tz: str, week_start: int = 0) -> tuple[datetime, datetime]:
+    """UTC [start, end) of the local week containing `day`; week_start 0 = Monday, 6 = Sunday."""
+    start = day - timedelta(days=(day.weekday() - week_start) % 7)
+    return local_midnight_utc(start, tz), local_midnight_utc(start + timedelta(days=7), tz)
+
+
+def day_range(day: date, tz: str) -> tuple[datetime, datetime]:
+    """UTC [start, end) of one local day (23 or 25 hours long on DST days)."""
+    return local_midnight_utc(day, tz), local_midnight_utc(day + timedelta(days=1), tz)
+
+
+def month_grid(year: int, month: int, week_start: int = 0) -> list[list[date]]:
+    """The weeks (rows of 7 dates, spilling into neighbouring months) a month view draws."""
+    return _stdcal.Calendar(firstweekday=week_start).monthdatescalendar(year, month)
+
+
+def grid_range(year: int, month: int, tz: str, week_start: int = 0) -> tuple[datetime, datetime]:
+    """UTC bounds of the whole month grid, so the spill-over days show their posts too."""
+    weeks = month_grid(year, month, week_start)
+    return local_midnight_utc(weeks[0][0], tz), local_midnight_utc(weeks[-1][-1] + timedelta(days=1), tz)
+
+
+def _post_filter(
+    org_id: int,
+    start_utc: datetime,
+    end_utc: datetime,
+    account_ids: Iterable[int] | None,
+    statuses: Iterable[str] | None,
+) -> list:
+    if start_utc.tzinfo is None or end_utc.tzinfo is None:
+        raise ValueError("calendar bounds must be timezone-aware UTC")
+    conditions = [P.c.organization_id == org_id, P.c.scheduled_at >= start_utc, P.c.scheduled_at < end_utc]
+    if statuses:
+        conditions.append(P.c.status.in_(list(statuses)))
+    if account_ids:
+        conditions.append(
+            exists().where(
+                T.c.post_id == P.c.id, T.c.organization_id == org_id, T.c.social_account_id.in_(list(account_ids))
+            )
+        )
+    return conditions
+
+
+def calendar_items(
+    org_id: int,
+    start_utc: datetime,
+    end_utc: datetime,
+    tz: str,
+    account_ids: Iterable[int] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Dated posts in [start_utc, end_utc) as plain dicts ordered by time, with local date/time in `tz`.
+
+    Each item: id, text (preview), status, scheduled_at (UTC ISO), local_date (YYYY-MM-DD),
+    local_time (HH:MM), local_minutes (minutes since local midnight, for week/day grids), weekday,
+    platforms, targets [{target_id, account_id, platform, account_name, status, url, error}],
+    links (published URLs), series_id, recurring, can_reschedule.
+    """
+    tz = validate_timezone(tz)
+    account_ids = list(account_ids) if account_ids else None
+    statuses = list(statuses) if statuses else None
+    conditions = _post_filter(org_id, start_utc, end_utc, account_ids, statuses)
+    posts_q = (
+        select(
+            P.c.id,
+            func.substr(P.c.body, 1, PREVIEW_CHARS + 1).label("preview"),
+            P.c.status,
+            P.c.scheduled_at,
+            P.c.series_id,
+            P.c.recurrence.is_not(None).label("is_head"),
+        )
+        .where(and_(*conditions))
+        .order_by(P.c.scheduled_at, P.c.id)
+    )
+    in_range = select(P.c.id).where(and_(*conditions))
+    targets_q = (
+        select(
+            T.c.id,
+            T.c.post_id,
+            T.c.social_account_id,
+            T.c.status,
+            T.c.external_url,
+            T.c.last_error,
+            A.c.platform,
+            A.c.display_name,
+            A.c.username,
+        )
+        .join(A, A.c.id == T.c.social_account_id)
+        .where(T.c.organization_id == org_id, T.c.post_id.in_(in_range))
+        .order_by(T.c.post_id, T.c.id)
+    )
+    with session_scope() as session:
+        post_rows = session.execute(posts_q).all()
+        target_rows = session.execute(targets_q).all() if post_rows else []
+
+    targets_by_post: dict[int, list[dict[str, Any]]] = {}
+    for t in target_rows:
+        targets_by_post.setdefault(t.post_id, []).append(
+            {
+                "target_id": t.id,
+                "account_id": t.social_account_id,
+                "platform": t.platform,
+                "account_name": t.display_name or t.username,
+                "status": t.status,
+                "url": t.external_url or "",
+                "error": t.last_error or "",
+            }
+        )
+    items = []
+    for row in post_rows:
+        local = to_local(row.scheduled_at, tz)
+        targets = targets_by_post.get(row.id, [])
+        text = row.preview or ""
+        items.append(
+            {
+                "id": row.id,
+                "text": text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…",
+                "status": row.status,
+                "scheduled_at": row.scheduled_at.isoformat(),
+                "local_date": local.date().isoformat(),
+                "local_time": f"{local:%H:%M}",
+                "local_minutes": local.hour * 60 + local.minute,
+                "weekday": local.weekday(),
+                "platforms": sorted({t["platform"] for t in targets}),
+                "targets": targets,
+                "links": [t["url"] for t in targets if t["status"] == "published" and t["url"]],
+                "series_id": row.series_id,
+                "recurring": bool(row.series_id or row.is_head),
+                "can_reschedule": not any(t["status"] in LOCKED_TARGET_STATES for t in targets),
+            }
+        )
+    return items
+
+
+def items_by_day(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Month view cells: local date (YYYY-MM-DD) → that day's items, in time order."""
+    days: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        days.setdefault(item["local_date"], []).append(item)
+    return days

@@ -1,0 +1,238 @@
+"""Uploaded media on disk (one folder per workspace, content-hash names) and its media_assets rows.
+
+Files are named by their SHA-256 so re-uploading the same picture costs no extra disk and a
+half-written file can never be mistaken for another asset; a file is removed only when the last
+row that points at it is deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageOps
+from sqlalchemy import func
+from sqlmodel import select
+
+from services.config import get_settings
+from services.db import session_scope
+from services.media.sniff import EXTENSIONS, MediaError, SniffedMedia, sniff
+from services.models import MediaAsset, Post, PostMedia
+from services.platforms.base import MediaFile
+
+THUMB_SIZE = (320, 320)
+MB = 1024 * 1024
+
+
+def _media_root() -> Path:
+    return get_settings().media_dir
+
+
+def absolute_path(relative: str) -> Path:
+    """Where a stored relative path lives; refuses anything that would escape the media dir."""
+    root = _media_root().resolve()
+    path = (root / relative).resolve()
+    if root not in path.parents:
+        raise MediaError("Media file not found.")
+    return path
+
+
+def _cheap_kind(data: bytes) -> str | None:
+    """Header-only guess, so an oversized upload is refused with the right limit without decoding it."""
+    if data[4:8] == b"ftyp":
+        return "video"
+    if data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n" or data[:4] == b"GIF8" or data[8:12] == b"WEBP":
+        return "image"
+    return None
+
+
+def _check_overall_size(size: int, kind: str | None) -> None:
+    settings = get_settings()
+    limits = {"image": settings.max_image_mb, "video": settings.max_video_mb}
+    cap = limits[kind] if kind else max(limits.values())
+    if size > cap * MB:
+        what = {"image": "Images", "video": "Videos"}.get(kind or "", "Files")
+        raise MediaError(f"{what} can be at most {cap:g} MB; this file is {size / MB:.1f} MB.")
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write beside the target then rename, so a crash never leaves a half file under a valid name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _image_thumbnail(data: bytes) -> bytes:
+    import io
+
+    with Image.open(io.BytesIO(data)) as img:
+        img.seek(0)
+        frame = ImageOps.exif_transpose(img.convert("RGBA"))
+        frame.thumbnail(THUMB_SIZE)
+        canvas = Image.new("RGB", frame.size, (255, 255, 255))
+        canvas.paste(frame, mask=frame.getchannel("A"))
+        out = io.BytesIO()
+        canvas.save(out, "JPEG", quality=82)
+        return out.getvalue()
+
+
+def _video_placeholder() -> bytes:
+    """No video decoder on the server: a neutral frame with a play symbol stands in for a still."""
+    import io
+
+    img = Image.new("RGB", (320, 180), (38, 42, 51))
+    draw = ImageDraw.Draw(img)
+    draw.polygon([(140, 60), (140, 120), (192, 90)], fill=(235, 235, 240))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=82)
+    return out.getvalue()
+
+
+def asset_dict(asset: MediaAsset) -> dict[str, Any]:
+    return {
+        "id": asset.id,
+        "kind": asset.kind,
+        "mime_type": asset.mime_type,
+        "original_name": asset.original_name,
+        "size_bytes": asset.size_bytes,
+        "width": asset.width,
+        "height": asset.height,
+        "duration_seconds": asset.duration_seconds,
+        "sha256": asset.sha256,
+        "storage_path": asset.storage_path,
+        "thumbnail_path": asset.thumbnail_path,
+        "created_at": asset.created_at.isoformat() if asset.created_at else None,
+    }
+
+
+def _clean_name(filename: str) -> str:
+    name = os.path.basename((filename or "").replace("\\", "/")).strip()
+    return name[:255] or "upload"
+
+
+def store_upload(org_id: int, user_id: int | None, filename: str, data: bytes) -> dict[str, Any]:
+    """Validate by content, then store file + thumbnail + row. Any MediaError means nothing was written."""
+    _check_overall_size(len(data), _cheap_kind(data))
+    info: SniffedMedia = sniff(data)
+    _check_overall_size(len(data), info.kind)
+    digest = hashlib.sha256(data).hexdigest()
+    relative = f"{org_id}/{digest}{EXTENSIONS[info.mime_type]}"
+    thumb_relative = f"{org_id}/thumbs/{digest}.jpg"
+    thumb = _image_thumbnail(data) if info.kind == "image" else _video_placeholder()
+    path, thumb_path = absolute_path(relative), absolute_path(thumb_relative)
+    wrote = []
+    try:
+        for target, payload in ((path, data), (thumb_path, thumb)):
+            if not target.exists():
+                _atomic_write(target, payload)
+                wrote.append(target)
+        with session_scope() as session:
+            asset = MediaAsset(
+                organization_id=org_id,
+                uploaded_by=user_id,
+                kind=info.kind,
+                mime_type=info.mime_type,
+                original_name=_clean_name(filename),
+                storage_path=relative,
+                thumbnail_path=thumb_relative,
+                size_bytes=len(data),
+                width=info.width,
+                height=info.height,
+                duration_seconds=info.duration_seconds,
+                sha256=digest,
+            )
+            session.add(asset)
+            session.flush()
+            return asset_dict(asset)
+    except BaseException:
+        for written in wrote:  # files only this failed upload created
+            written.unlink(missing_ok=True)
+        raise
+
+
+def get_asset(org_id: int, asset_id: int) -> dict[str, Any]:
+    with session_scope() as session:
+        asset = session.get(MediaAsset, asset_id)
+        if asset is None or asset.organization_id != org_id:
+            raise MediaError("Media not found.")
+        return asset_dict(asset)
+
+
+def list_media(org_id: int, limit: int = 100) -> list[dict[str, Any]]:
+    with session_scope() as session:
+        rows = session.exec(
+            select(MediaAsset)
+            .where(MediaAsset.organization_id == org_id)
+            .order_by(MediaAsset.created_at.desc(), MediaAsset.id.desc())
+            .limit(limit)
+        ).all()
+        return [asset_dict(a) for a in rows]
+
+
+def media_for_post(org_id: int, post_id: int) -> list[dict[str, Any]]:
+    """The post's attachments in their display order (another workspace's post has none)."""
+    with session_scope() as session:
+        rows = session.exec(
+            select(MediaAsset)
+            .join(PostMedia, PostMedia.media_asset_id == MediaAsset.id)
+            .where(PostMedia.post_id == post_id, PostMedia.organization_id == org_id)
+            .where(MediaAsset.organization_id == org_id)
+            .order_by(PostMedia.position, PostMedia.id)
+        ).all()
+        return [asset_dict(a) for a in rows]
+
+
+def media_file(asset: MediaAsset | dict[str, Any]) -> MediaFile:
+    """What the publishing engine hands an adapter: an absolute path plus the facts it validates."""
+    get = asset.get if isinstance(asset, dict) else lambda key: getattr(asset, key)
+    return MediaFile(
+        path=str(absolute_path(get("storage_path"))),
+        mime_type=get("mime_type"),
+        kind=get("kind"),
+        size_bytes=get("size_bytes"),
+        width=get("width"),
+        height=get("height"),
+    )
+
+
+def media_files_for_post(org_id: int, post_id: int) -> list[MediaFile]:
+    return [media_file(a) for a in media_for_post(org_id, post_id)]
+
+
+def delete_media(org_id: int, asset_id: int) -> None:
+    """Refused while a not-yet-published post uses it: that post would go out without its picture."""
+    with session_scope() as session:
+        asset = session.get(MediaAsset, asset_id)
+        if asset is None or asset.organization_id != org_id:
+            raise MediaError("Media not found.")
+        links = session.exec(
+            select(PostMedia.id, Post.status)
+            .join(Post, Post.id == PostMedia.post_id)
+            .where(PostMedia.media_asset_id == asset_id, PostMedia.organization_id == org_id)
+        ).all()
+        pending = sum(1 for _, status in links if status != "published")
+        if pending:
+            noun = "post" if pending == 1 else "posts"
+            raise MediaError(f"This media is attached to {pending} {noun} that haven't been published; remove it there first.")
+        for link_id, _ in links:
+            session.delete(session.get(PostMedia, link_id))
+        session.flush()  # no ORM relationship orders these deletes: links must go before the asset
+        storage_path, thumb_path = asset.storage_path, asset.thumbnail_path
+        session.delete(asset)
+        session.flush()
+        still_used = session.exec(
+            select(func.count()).select_from(MediaAsset).where(MediaAsset.storage_path == storage_path)
+        ).one()
+    if not still_used:
+        for relative in (storage_path, thumb_path):
+            if relative:
+                absolute_path(relative).unlink(missing_ok=True)

@@ -1,0 +1,140 @@
+"""One publish attempt for one claimed target, mapped onto the error taxonomy.
+
+The question every branch answers: could the platform already have this post? If it certainly
+does not (transient, rate limited, permanent, auth) we retry or fail. If it might
+(UNKNOWN_OUTCOME) we only send again when that cannot duplicate it — the platform dedupes our
+idempotency key, or a lookup of recent posts shows it is absent — else the user reviews it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from services.platforms import registry
+from services.platforms.base import AccountRef, MediaFile, PlatformAdapter, PublishRequest
+from services.platforms.errors import ErrorKind, PlatformError, error_from_transport
+from services.publishing import claims as claims_mod
+from services.publishing import outcomes, states
+from services.publishing.maintenance import UNKNOWN
+
+if TYPE_CHECKING:
+    from services.publishing.engine import PublishingEngine
+
+log = logging.getLogger(__name__)
+
+RECONNECT_PREFIX = "The account needs to be reconnected"
+#: How far before the first attempt a lookup searches, to cover clock skew with the platform.
+LOOKUP_SLACK = timedelta(minutes=5)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_request(claim: claims_mod.ClaimedTarget, media_dir: Path) -> PublishRequest:
+    media = [
+        MediaFile(
+            path=str(media_dir / m.storage_path), mime_type=m.mime_type, kind=m.kind,  # type: ignore[arg-type]
+            size_bytes=m.size_bytes, width=m.width, height=m.height,
+        )
+        for m in claim.media
+    ]
+    return PublishRequest(text=claim.text, media=media, idempotency_key=claim.idempotency_key)
+
+
+def account_ref(claim: claims_mod.ClaimedTarget) -> AccountRef:
+    return AccountRef(
+        external_id=claim.account_external_id,
+        instance_url=claim.instance_url,
+        username=claim.account_username,
+        display_name=claim.account_display_name,
+    )
+
+
+async def _call(account_id: int, fn):  # noqa: ANN001, ANN202
+    from services.accounts.tokens import call_with_refresh  # the accounts package owns token refresh
+
+    return await call_with_refresh(account_id, fn)
+
+
+def _reconnect_message(detail: str) -> str:
+    return f"{RECONNECT_PREFIX}: {detail}" if detail else f"{RECONNECT_PREFIX}."
+
+
+async def _lookup(
+    adapter: PlatformAdapter, claim: claims_mod.ClaimedTarget, request: PublishRequest
+) -> outcomes.Outcome | None:
+    """Before re-sending after an unknown outcome: already there → published; absent → None (send)."""
+    ref = account_ref(claim)
+    since = claim.created_at - LOOKUP_SLACK
+    try:
+        found = await _call(claim.social_account_id, lambda creds: adapter.find_recent_post(creds, ref, request, since))
+    except Exception as exc:  # noqa: BLE001 - any doubt means a human decides
+        log.warning("lookup for target %s failed: %s", claim.target_id, exc)
+        return outcomes.needs_review()
+    if found is not None:
+        return outcomes.published(_now(), found.external_id, found.url, found.published_at)
+    return None
+
+
+def _classify(
+    exc: PlatformError, adapter: PlatformAdapter, claim: claims_mod.ClaimedTarget, engine: PublishingEngine
+) -> outcomes.Outcome:
+    settings = engine.settings
+    now = _now()
+    out_of_attempts = claim.attempts >= settings.publish_max_attempts
+    message = exc.message or str(exc) or exc.kind.value
+    if exc.kind in (ErrorKind.TRANSIENT, ErrorKind.RATE_LIMITED):
+        if out_of_attempts:
+            return outcomes.failed(f"Gave up after {claim.attempts} attempts: {message}", exc.kind.value)
+        return outcomes.retry_later(now, claim.attempts, settings, message, exc.kind.value, not_before=exc.retry_at)
+    if exc.kind == ErrorKind.AUTH:
+        return outcomes.failed(_reconnect_message(message), ErrorKind.AUTH.value)
+    if exc.kind == ErrorKind.UNKNOWN_OUTCOME:
+        safe_to_retry = adapter.supports_idempotency_key or adapter.can_lookup_recent_posts
+        if safe_to_retry and not out_of_attempts:
+            # The next attempt re-sends with the same key, or looks the post up first (error_kind flags it).
+            return outcomes.retry_later(now, claim.attempts, settings, message, UNKNOWN, not_before=exc.retry_at)
+        return outcomes.needs_review()
+    return outcomes.failed(message, exc.kind.value)
+
+
+async def attempt_publish(engine: PublishingEngine, claim: claims_mod.ClaimedTarget) -> outcomes.Outcome | None:
+    """Returns the outcome to record, or None when the target is no longer ours to touch."""
+    if claim.account_status == "needs_reconnect":
+        return outcomes.failed(_reconnect_message(claim.account_status_reason), ErrorKind.AUTH.value)
+    try:
+        adapter = registry.get_adapter(claim.platform, instance_url=claim.instance_url, client=engine.client)
+    except KeyError:
+        return outcomes.failed(f"The platform '{claim.platform}' is not available on this server.", "permanent")
+    # The post may have changed between claim and now: send what it is *now*, or nothing.
+    current = await engine.db(claims_mod.recheck_claim, engine.worker_id, claim)
+    if current is None:
+        log.info("target %s is no longer ours (edited, cancelled, deleted or reclaimed); not sending", claim.target_id)
+        return None
+    claim = current
+    request = build_request(claim, engine.settings.media_dir)
+
+    if claim.error_kind == UNKNOWN and not adapter.supports_idempotency_key:
+        if not adapter.can_lookup_recent_posts:
+            return outcomes.needs_review()
+        found = await _lookup(adapter, claim, request)
+        if found is not None:
+            return found
+
+    ref = account_ref(claim)
+    try:
+        result = await _call(claim.social_account_id, lambda creds: adapter.publish(creds, ref, request))
+    except PlatformError as exc:
+        return _classify(exc, adapter, claim, engine)
+    except httpx.HTTPError as exc:  # an adapter that let a transport error escape: same rules
+        return _classify(error_from_transport(exc, request_sent_matters=True), adapter, claim, engine)
+    except Exception as exc:  # noqa: BLE001 - a bug after sending could hide a real post
+        log.exception("unexpected error publishing target %s", claim.target_id)
+        return outcomes.needs_review(f"{states.NEEDS_REVIEW_MESSAGE} (internal error: {type(exc).__name__})")
+    return outcomes.published(_now(), result.external_id, result.url, result.published_at)

@@ -1,0 +1,209 @@
+"""The publishing engine: claim due targets, publish them concurrently, write back each outcome.
+
+One engine per process. It shares one httpx.AsyncClient and bounds concurrency three ways
+(global, per platform, per account) — claims only take what the free slots allow, and the
+semaphores enforce it. Database work runs in a small thread pool so the event loop never waits
+on a commit while HTTP calls are in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import httpx
+
+from services.config import Settings, get_settings
+from services.publishing import claims as claims_mod
+from services.publishing import maintenance, outcomes
+from services.publishing.attempt import attempt_publish
+from services.publishing.heartbeat import beat, new_worker_id
+
+log = logging.getLogger(__name__)
+R = TypeVar("R")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class PublishingEngine:
+    def __init__(
+        self, *, worker_id: str | None = None, settings: Settings | None = None, client: httpx.AsyncClient | None = None
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.worker_id = worker_id or new_worker_id()
+        self.started_at = utcnow()
+        self._own_client = client is None
+        self.client = client or httpx.AsyncClient(
+            timeout=httpx.Timeout(30.0, connect=10.0),
+            limits=httpx.Limits(max_connections=self.settings.publish_concurrency * 2, max_keepalive_connections=100),
+        )
+        s = self.settings
+        self._global = asyncio.Semaphore(s.publish_concurrency)
+        self._per_platform: dict[str, asyncio.Semaphore] = {}
+        self._per_account: dict[int, asyncio.Semaphore] = {}
+        self._inflight: dict[int, claims_mod.ClaimedTarget] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="publish-db")
+        self._fill_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._backlog = False
+        self._pump: asyncio.Task | None = None
+        self._closed = False
+        self.last_error = ""
+
+    # --- plumbing ------------------------------------------------------------------------
+    async def db(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
+
+    def _platform_sem(self, platform: str) -> asyncio.Semaphore:
+        return self._per_platform.setdefault(platform, asyncio.Semaphore(self.settings.publish_per_platform))
+
+    def _account_sem(self, account_id: int) -> asyncio.Semaphore:
+        return self._per_account.setdefault(account_id, asyncio.Semaphore(self.settings.publish_per_account))
+
+    @property
+    def inflight_count(self) -> int:
+        return len(self._inflight)
+
+    # --- the tick ------------------------------------------------------------------------
+    async def tick(self) -> None:
+        """One scheduler tick: heartbeat, housekeeping, lease renewal, then claim what is due."""
+        if self._closed:
+            return
+        now = utcnow()
+        s = self.settings
+        try:
+            await self.db(beat, self.worker_id, now, self.started_at, self.last_error)
+            await self.db(maintenance.fail_missed_targets, now, s.publish_grace_hours)
+            await self.db(maintenance.reconcile_expired_leases, now)
+            if self._inflight:
+                await self.db(
+                    claims_mod.renew_leases, self.worker_id, list(self._inflight), now, s.publish_lease_seconds
+                )
+            await self.fill()
+            self.last_error = ""
+        except Exception as exc:  # noqa: BLE001 - a bad tick must not kill the scheduler
+            self.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            log.exception("publishing tick failed")
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.create_task(self._pump_loop())
+
+    async def _pump_loop(self) -> None:
+        """Between ticks, refill freed slots at once while there is a backlog (throughput ≠ tick rate)."""
+        while not self._closed:
+            await self._wake.wait()
+            self._wake.clear()
+            await asyncio.sleep(0.01)  # let a few slots free up, then claim them in one query
+            if self._backlog:
+                try:
+                    await self.fill()
+                except Exception:  # noqa: BLE001
+                    log.exception("refilling publish slots failed")
+
+    async def fill(self, post_id: int | None = None) -> list[asyncio.Task]:
+        """Claim as many due targets as there are free slots and start publishing them."""
+        s = self.settings
+        async with self._fill_lock:
+            free = s.publish_concurrency - len(self._inflight)
+            if free <= 0 or self._closed:
+                return []
+            by_account = Counter(c.social_account_id for c in self._inflight.values())
+            by_platform = Counter(c.platform for c in self._inflight.values())
+            account_free = {a: s.publish_per_account - n for a, n in by_account.items()}
+            platform_free = {p: s.publish_per_platform - n for p, n in by_platform.items()}
+            claimed = await self.db(
+                claims_mod.claim_due_targets,
+                self.worker_id,
+                utcnow(),
+                free,
+                s.publish_lease_seconds,
+                per_account=s.publish_per_account,
+                account_free=account_free,
+                platform_free=platform_free,
+                post_id=post_id,
+            )
+            if post_id is None:
+                self._backlog = len(claimed) > 0
+            started = []
+            for claim in claimed:
+                self._inflight[claim.target_id] = claim
+                task = asyncio.create_task(self._publish(claim))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+                started.append(task)
+            return started
+
+    # --- one target ----------------------------------------------------------------------
+    async def _publish(self, claim: claims_mod.ClaimedTarget) -> None:
+        try:
+            async with self._global, self._platform_sem(claim.platform), self._account_sem(claim.social_account_id):
+                outcome = await attempt_publish(self, claim)
+            if outcome is not None:
+                await self.db(outcomes.record_outcomes, self.worker_id, [(claim.target_id, claim.post_id, outcome)], utcnow())
+                log.info("target %s → %s", claim.target_id, outcome.status)
+        except asyncio.CancelledError:
+            # Shutting down mid-request: leave the lease to expire; reconcile decides safely.
+            raise
+        except Exception:  # noqa: BLE001
+            log.exception("publishing target %s failed unexpectedly", claim.target_id)
+        finally:
+            self._inflight.pop(claim.target_id, None)
+            self._wake.set()
+
+    # --- publish-now and shutdown --------------------------------------------------------
+    async def run_pass(self, post_id: int | None = None, timeout: float = 60.0) -> int:
+        """Claim and publish everything due now (optionally one post's targets) and wait for it."""
+        done = 0
+
+        async def _drain() -> None:
+            nonlocal done
+            while True:
+                tasks = await self.fill(post_id=post_id)
+                if not tasks:
+                    if not self._inflight:
+                        return
+                    await asyncio.sleep(0.02)
+                    if post_id is not None and not any(c.post_id == post_id for c in self._inflight.values()):
+                        return
+                    continue
+                done += len(tasks)
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+        await asyncio.wait_for(_drain(), timeout)
+        return done
+
+    async def close(self, timeout: float = 10.0) -> None:
+        """Let in-flight publishes finish (bounded); anything cut off is reconciled by its lease."""
+        self._closed = True
+        if self._pump is not None:
+            self._pump.cancel()
+        pending = [t for t in self._tasks if not t.done()]
+        if pending:
+            _done, still = await asyncio.wait(pending, timeout=timeout)
+            for task in still:
+                task.cancel()
+            if still:
+                await asyncio.gather(*still, return_exceptions=True)
+        if self._own_client:
+            await self.client.aclose()
+        self._pool.shutdown(wait=False)
+
+
+async def run_once(post_id: int | None = None, timeout: float = 60.0) -> int:
+    """A one-off engine pass (used by "Publish now" so the user sees the result immediately)."""
+    engine = PublishingEngine()
+    try:
+        return await engine.run_pass(post_id=post_id, timeout=timeout)
+    finally:
+        await engine.close()
+
+
+AsyncFn = Callable[[], Awaitable[None]]

@@ -1,0 +1,92 @@
+"""Housekeeping every tick: targets missed during downtime, and leases left behind by a dead process."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from services.db import get_engine, is_sqlite, session_scope
+from services.models import PostTarget, SocialAccount
+from services.platforms import registry
+from services.publishing import states
+
+log = logging.getLogger(__name__)
+
+T = PostTarget.__table__
+A = SocialAccount.__table__
+
+RECONCILE_MESSAGE = "The publishing process stopped mid-request; checking the platform before retrying"
+UNKNOWN = "unknown_outcome"
+
+
+def fail_missed_targets(now: datetime, grace_hours: float) -> int:
+    """Due targets older than the grace window fail visibly instead of going out hours late."""
+    cutoff = now - timedelta(hours=grace_hours)
+    with session_scope() as session:
+        rows = session.execute(
+            update(T)
+            .where(T.c.status == states.SCHEDULED, T.c.next_attempt_at < cutoff)
+            .values(status=states.FAILED, last_error=states.MISSED_MESSAGE, error_kind="missed", updated_at=now)
+            .returning(T.c.id, T.c.post_id)
+        ).all()
+        states.refresh_post_statuses(session, [r.post_id for r in rows])
+    if rows:
+        log.warning("marked %d target(s) failed: %s", len(rows), states.MISSED_MESSAGE)
+    return len(rows)
+
+
+def _can_verify(platform: str) -> bool:
+    """True when a retry cannot duplicate: the platform dedupes by key, or we can look the post up first."""
+    try:
+        cls = registry.adapter_class(platform)
+    except KeyError:
+        return False
+    return bool(cls.supports_idempotency_key or cls.can_lookup_recent_posts)
+
+
+def reconcile_expired_leases(now: datetime) -> dict[str, int]:
+    """A `publishing` target whose lease ran out belongs to a process that died mid-publish.
+
+    It may or may not have reached the platform. Where a retry is safe (idempotency key, or a
+    lookup of recent posts that the engine runs before re-sending) it goes back to `scheduled`
+    flagged `unknown_outcome`; otherwise it becomes needs_review for the user to decide.
+    """
+    with session_scope() as session:
+        query = (
+            select(T.c.id, T.c.post_id, A.c.platform)
+            .join(A, A.c.id == T.c.social_account_id)
+            .where(T.c.status == states.PUBLISHING, T.c.lease_until < now)
+            .limit(500)
+        )
+        if not is_sqlite(str(get_engine().url)):
+            query = query.with_for_update(of=T, skip_locked=True)
+        rows = session.execute(query).all()
+        if not rows:
+            return {"retry": 0, "needs_review": 0}
+        retry = [r.id for r in rows if _can_verify(r.platform)]
+        review = [r.id for r in rows if r.id not in set(retry)]
+        still_expired = (T.c.status == states.PUBLISHING, T.c.lease_until < now)
+        done: dict[str, int] = {}
+        if retry:
+            done["retry"] = session.execute(
+                update(T)
+                .where(T.c.id.in_(retry), *still_expired)
+                .values(
+                    status=states.SCHEDULED, next_attempt_at=now, error_kind=UNKNOWN, last_error=RECONCILE_MESSAGE,
+                    claimed_by="", lease_until=None, updated_at=now,
+                )
+            ).rowcount
+        if review:
+            done["needs_review"] = session.execute(
+                update(T)
+                .where(T.c.id.in_(review), *still_expired)
+                .values(
+                    status=states.NEEDS_REVIEW, error_kind=UNKNOWN, last_error=states.NEEDS_REVIEW_MESSAGE,
+                    claimed_by="", lease_until=None, updated_at=now,
+                )
+            ).rowcount
+        states.refresh_post_statuses(session, [r.post_id for r in rows])
+    log.warning("reconciled expired leases: %s", done)
+    return {"retry": done.get("retry", 0), "needs_review": done.get("needs_review", 0)}

@@ -1,0 +1,76 @@
+"""Target states and how a post's status follows from its targets.
+
+A post is written once but published per account, so the truth lives on each PostTarget;
+`Post.status` is only a summary kept for lists and the calendar. The derivation, in order of
+precedence (the first rule that matches wins):
+
+1. no targets                          → draft
+2. any target `publishing`             → publishing      (something is in flight right now)
+3. any target `needs_review`           → needs_review    (the user must look: it may be posted)
+4. any target `scheduled`              → scheduled       (more to go, including pending retries)
+5. every target `published`            → published
+6. any target `draft`                  → draft           (cancelled / never scheduled)
+7. every target `failed`               → failed
+8. otherwise (published + failed)      → partially_failed
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+DRAFT = "draft"
+SCHEDULED = "scheduled"
+PUBLISHING = "publishing"
+PUBLISHED = "published"
+FAILED = "failed"
+NEEDS_REVIEW = "needs_review"
+PARTIALLY_FAILED = "partially_failed"
+
+TARGET_STATES = (DRAFT, SCHEDULED, PUBLISHING, PUBLISHED, FAILED, NEEDS_REVIEW)
+#: Targets the user may still change: nothing is in flight and nothing went out.
+EDITABLE_TARGET_STATES = (DRAFT, SCHEDULED, FAILED, NEEDS_REVIEW)
+#: Targets that must not be touched: in flight, or already on the platform.
+LOCKED_TARGET_STATES = (PUBLISHING, PUBLISHED)
+
+NEEDS_REVIEW_MESSAGE = "The platform may have posted this — check, then Retry or Mark as published"
+MISSED_MESSAGE = "missed while the server was down"
+
+
+def derive_post_status(target_statuses: Iterable[str]) -> str:
+    statuses = list(target_statuses)
+    if not statuses:
+        return DRAFT
+    present = set(statuses)
+    for status in (PUBLISHING, NEEDS_REVIEW, SCHEDULED):
+        if status in present:
+            return status
+    if present == {PUBLISHED}:
+        return PUBLISHED
+    if DRAFT in present:
+        return DRAFT
+    if present == {FAILED}:
+        return FAILED
+    return PARTIALLY_FAILED
+
+
+def refresh_post_statuses(session: Session, post_ids: Iterable[int]) -> None:
+    """Recompute `Post.status` from the targets inside the caller's transaction."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return
+    params = {f"p{i}": pid for i, pid in enumerate(ids)}
+    placeholders = ", ".join(f":p{i}" for i in range(len(ids)))
+    rows = session.execute(
+        text(f"SELECT post_id, status FROM post_targets WHERE post_id IN ({placeholders})"), params
+    ).all()
+    by_post: dict[int, list[str]] = {pid: [] for pid in ids}
+    for post_id, status in rows:
+        by_post[post_id].append(status)
+    for post_id, statuses in by_post.items():
+        session.execute(
+            text("UPDATE posts SET status = :s WHERE id = :id AND status <> :s"),
+            {"s": derive_post_status(statuses), "id": post_id},
+        )

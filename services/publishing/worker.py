@@ -1,0 +1,52 @@
+"""Run the publishing scheduler standalone: `python -m services.publishing.worker`.
+
+The app runs the same scheduler inside its backend; this entry point exists for deployments that
+prefer a separate process, and for the multi-process tests and the benchmark. Stops cleanly on
+SIGTERM/SIGINT (in-flight publishes finish; anything cut off is reconciled by its lease).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import signal
+
+from services.scheduler import start_scheduler, stop_scheduler
+
+
+async def _run(run_for: float | None) -> None:
+    handle = start_scheduler()
+    if not handle.running:
+        logging.getLogger(__name__).error("scheduler is disabled (SOCIALHUB_SCHEDULER=off); nothing to do")
+        return
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await asyncio.wait_for(stop.wait(), run_for)
+    except TimeoutError:
+        pass
+    finally:
+        await stop_scheduler(handle)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="SocialHub publishing worker")
+    parser.add_argument(
+        "--import", dest="imports", action="append", default=[],
+        help="extra module to import first (e.g. one that registers a test-only platform adapter)",
+    )
+    parser.add_argument("--run-for", type=float, default=None, help="stop after this many seconds")
+    parser.add_argument("--log-level", default="WARNING")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(process)d %(name)s %(message)s")
+    for module in args.imports:
+        importlib.import_module(module)
+    asyncio.run(_run(args.run_for))
+
+
+if __name__ == "__main__":
+    main()

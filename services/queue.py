@@ -1,0 +1,302 @@
+"""Posting queue: weekly slots per account, and "put this post into the next free slot".
+
+Slots are never reserved. A slot is free when no live post of that account is scheduled at that
+exact minute, so deleting, cancelling or moving a post frees its slot with no bookkeeping that
+could drift out of sync.
+
+Slot times are wall times in the slot's timezone and follow services.timezones for DST: a slot
+inside the spring-forward gap (02:30) happens at 03:30 that day; one in the fall-back overlap
+happens at the first 01:30.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import select
+
+from services.db import session_scope
+from services.models import Post, PostTarget, QueueSlot, SocialAccount
+from services.timezones import TimezoneError, to_local, to_utc, validate_timezone
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_NAMES = {name.lower(): i for i, name in enumerate(WEEKDAYS)} | {
+    name[:3].lower(): i for i, name in enumerate(WEEKDAYS)
+}
+MAX_SLOTS_PER_ACCOUNT = 100
+#: Two slots of one account closer than this on the same day overlap (a platform would see a burst).
+MIN_SLOT_GAP_MINUTES = 5
+#: Statuses of an account's target that occupy a slot (drafts and failures don't).
+OCCUPYING_TARGET_STATES = ("scheduled", "publishing", "published", "needs_review")
+_TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_SEARCH_WEEKS = 520  # ten years: past this, a full queue is a data problem, not a scheduling one
+
+
+class QueueError(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _parse_weekday(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise QueueError(f"{raw!r} isn't a weekday.")
+    if isinstance(raw, int):
+        if 0 <= raw <= 6:
+            return raw
+        raise QueueError(f"Weekday {raw} is out of range (0 = Monday … 6 = Sunday).")
+    key = str(raw or "").strip().lower()
+    if key.isdigit():
+        return _parse_weekday(int(key))
+    if key in _WEEKDAY_NAMES:
+        return _WEEKDAY_NAMES[key]
+    raise QueueError(f"{raw!r} isn't a weekday (use Monday … Sunday).")
+
+
+def _parse_time(raw: Any) -> str:
+    match = _TIME_RE.match(str(raw or ""))
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise QueueError(f"{raw!r} isn't a valid time; use 24-hour HH:MM, e.g. 09:00 or 17:30.")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _slot_pairs(slots: Iterable[Any]) -> list[tuple[int, str]]:
+    """Accepts {"weekday": 0, "time": "09:00"} dicts or (weekday, "HH:MM") pairs; weekday may be a name."""
+    parsed = []
+    for slot in slots:
+        if isinstance(slot, dict):
+            weekday, at = slot.get("weekday"), slot.get("time", slot.get("local_time"))
+        elif isinstance(slot, (tuple, list)) and len(slot) == 2:
+            weekday, at = slot
+        else:
+            raise QueueError(f"{slot!r} isn't a slot; give a weekday and a time.")
+        parsed.append((_parse_weekday(weekday), _parse_time(at)))
+    return parsed
+
+
+def _check_overlaps(pairs: list[tuple[int, str]]) -> None:
+    def minutes(hhmm: str) -> int:
+        return int(hhmm[:2]) * 60 + int(hhmm[3:])
+
+    ordered = sorted(pairs)
+    for (day_a, at_a), (day_b, at_b) in zip(ordered, ordered[1:], strict=False):
+        if day_a != day_b:
+            continue
+        if at_a == at_b:
+            raise QueueError(f"{WEEKDAYS[day_a]} {at_a} is listed twice.")
+        if minutes(at_b) - minutes(at_a) < MIN_SLOT_GAP_MINUTES:
+            raise QueueError(
+                f"{WEEKDAYS[day_a]} {at_a} and {at_b} overlap; keep slots at least {MIN_SLOT_GAP_MINUTES} minutes apart."
+            )
+
+
+def _account(session, org_id: int, account_id: int) -> SocialAccount:  # noqa: ANN001
+    account = session.get(SocialAccount, account_id)
+    if account is None or account.organization_id != org_id:
+        raise QueueError("Account not found.")
+    return account
+
+
+def slot_dict(slot: QueueSlot) -> dict[str, Any]:
+    return {
+        "weekday": slot.weekday,
+        "weekday_name": WEEKDAYS[slot.weekday],
+        "time": slot.local_time,
+        "timezone": slot.timezone,
+    }
+
+
+def set_slots(org_id: int, account_id: int, slots: Iterable[Any], tz: str) -> list[dict[str, Any]]:
+    """Replace the account's weekly slots. Everything is validated first; a bad slot changes nothing."""
+    try:
+        tz = validate_timezone(tz)
+    except TimezoneError as exc:
+        raise QueueError(str(exc)) from None
+    pairs = _slot_pairs(slots)
+    if len(pairs) > MAX_SLOTS_PER_ACCOUNT:
+        raise QueueError(f"At most {MAX_SLOTS_PER_ACCOUNT} slots per account.")
+    _check_overlaps(pairs)
+    with session_scope() as session:
+        _account(session, org_id, account_id)
+        session.execute(
+            delete(QueueSlot).where(QueueSlot.organization_id == org_id, QueueSlot.social_account_id == account_id)
+        )
+        rows = [
+            QueueSlot(organization_id=org_id, social_account_id=account_id, weekday=d, local_time=t, timezone=tz)
+            for d, t in sorted(pairs)
+        ]
+        session.add_all(rows)
+        session.flush()
+        return [slot_dict(r) for r in rows]
+
+
+def list_slots(org_id: int, account_id: int) -> list[dict[str, Any]]:
+    with session_scope() as session:
+        _account(session, org_id, account_id)
+        rows = session.exec(
+            select(QueueSlot)
+            .where(QueueSlot.organization_id == org_id, QueueSlot.social_account_id == account_id)
+            .order_by(QueueSlot.weekday, QueueSlot.local_time)
+        ).all()
+        return [slot_dict(r) for r in rows]
+
+
+def _slot_times(slots: list[QueueSlot], after_utc: datetime, until_utc: datetime) -> list[datetime]:
+    """Every slot instant in (after_utc, until_utc], ascending, with DST resolved per services.timezones."""
+    instants: set[datetime] = set()
+    by_zone: dict[str, list[QueueSlot]] = {}
+    for slot in slots:
+        by_zone.setdefault(slot.timezone, []).append(slot)
+    for tz, zone_slots in by_zone.items():
+        day = to_local(after_utc, tz).date() - timedelta(days=1)
+        last = to_local(until_utc, tz).date() + timedelta(days=1)
+        while day <= last:
+            for slot in zone_slots:
+                if slot.weekday == day.weekday():
+                    hour, minute = (int(p) for p in slot.local_time.split(":"))
+                    utc, _ = to_utc(datetime.combine(day, time(hour, minute)), tz)
+                    if after_utc < utc <= until_utc:
+                        instants.add(utc)
+            day += timedelta(days=1)
+    return sorted(instants)
+
+
+def _taken_minutes(session, org_id: int, account_id: int, start: datetime, end: datetime) -> set[datetime]:  # noqa: ANN001
+    rows = session.exec(
+        select(Post.scheduled_at)
+        .join(PostTarget, PostTarget.post_id == Post.id)
+        .where(
+            Post.organization_id == org_id,
+            PostTarget.social_account_id == account_id,
+            PostTarget.status.in_(OCCUPYING_TARGET_STATES),
+            Post.scheduled_at > start - timedelta(minutes=1),
+            Post.scheduled_at <= end + timedelta(minutes=1),
+        )
+    ).all()
+    return {_minute(ts) for ts in rows if ts is not None}
+
+
+def _minute(ts: datetime) -> datetime:
+    return ts.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def _load_slots(session, org_id: int, account_id: int) -> list[QueueSlot]:  # noqa: ANN001
+    _account(session, org_id, account_id)
+    slots = session.exec(
+        select(QueueSlot).where(QueueSlot.organization_id == org_id, QueueSlot.social_account_id == account_id)
+    ).all()
+    if not slots:
+        raise QueueError("This account has no posting slots yet; add some in its queue settings.")
+    return list(slots)
+
+
+def next_free_slots(
+    org_id: int, account_id: int, count: int, after_utc: datetime | None = None, session=None  # noqa: ANN001
+) -> list[datetime]:
+    """The next `count` slot instants (UTC) strictly after `after_utc` that no live post of the account occupies."""
+    after_utc = after_utc or datetime.now(UTC)
+    if after_utc.tzinfo is None:
+        raise QueueError("Internal error: a time without a timezone was given.")
+    if count <= 0:
+        return []
+    if session is None:
+        with session_scope() as own:
+            return next_free_slots(org_id, account_id, count, after_utc, own)
+    slots = _load_slots(session, org_id, account_id)
+    found: list[datetime] = []
+    window_start, weeks = after_utc, max(2, -(-count // len(slots)) + 1)
+    searched = 0
+    while len(found) < count and searched < _SEARCH_WEEKS:
+        window_end = window_start + timedelta(weeks=weeks)
+        taken = _taken_minutes(session, org_id, account_id, window_start, window_end)
+        for instant in _slot_times(slots, window_start, window_end):
+            if _minute(instant) not in taken:
+                found.append(instant)
+                if len(found) == count:
+                    break
+        searched += weeks
+        window_start, weeks = window_end, weeks * 2
+    if len(found) < count:
+        raise QueueError("No free slot found in the next ten years; add more slots.")
+    return found
+
+
+def upcoming_slots(org_id: int, days: int, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Raw material of queue_view: each account's slot instants in the next `days` days, and what fills them."""
+    now = now or datetime.now(UTC)
+    until = now + timedelta(days=max(1, min(days, 366)))
+    with session_scope() as session:
+        slots = session.exec(select(QueueSlot).where(QueueSlot.organization_id == org_id)).all()
+        by_account: dict[int, list[QueueSlot]] = {}
+        for slot in slots:
+            by_account.setdefault(slot.social_account_id, []).append(slot)
+        if not by_account:
+            return []
+        accounts = {
+            a.id: a
+            for a in session.exec(
+                select(SocialAccount).where(
+                    SocialAccount.organization_id == org_id, SocialAccount.id.in_(list(by_account))
+                )
+            ).all()
+        }
+        fills = session.exec(
+            select(PostTarget.social_account_id, Post.scheduled_at, Post.id, Post.body, Post.status)
+            .join(Post, Post.id == PostTarget.post_id)
+            .where(
+                Post.organization_id == org_id,
+                PostTarget.social_account_id.in_(list(by_account)),
+                PostTarget.status.in_(OCCUPYING_TARGET_STATES),
+                Post.scheduled_at > now - timedelta(minutes=1),
+                Post.scheduled_at <= until + timedelta(minutes=1),
+            )
+        ).all()
+    filled = {(acc, _minute(at)): (pid, body, status) for acc, at, pid, body, status in fills if at}
+    rows = []
+    for account_id, account_slots in by_account.items():
+        account = accounts.get(account_id)
+        if account is None:
+            continue
+        for instant in _slot_times(account_slots, now, until):
+            post = filled.get((account_id, _minute(instant)))
+            rows.append(
+                {
+                    "account_id": account_id,
+                    "account_name": account.display_name or account.username,
+                    "platform": account.platform,
+                    "slot_at": instant,
+                    "post": {"id": post[0], "text": post[1][:140], "status": post[2]} if post else None,
+                }
+            )
+    rows.sort(key=lambda r: (r["slot_at"], r["account_id"]))
+    return rows
+
+
+def queue_view(org_id: int, days: int = 14, tz: str = "UTC", now: datetime | None = None) -> list[dict[str, Any]]:
+    """Upcoming slots of every account with the post that fills each (None = free), shown in `tz`."""
+    tz = validate_timezone(tz)
+    out = []
+    for row in upcoming_slots(org_id, days, now):
+        local = to_local(row["slot_at"], tz)
+        out.append(
+            row
+            | {
+                "slot_at": row["slot_at"].isoformat(),
+                "local_date": local.date().isoformat(),
+                "local_time": f"{local:%H:%M}",
+                "local_label": f"{local:%a %b %d, %H:%M} {local.tzname()}",
+                "free": row["post"] is None,
+            }
+        )
+    return out
+
+
+def weekday_name(day: date) -> str:
+    return WEEKDAYS[day.weekday()]

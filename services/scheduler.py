@@ -1,0 +1,91 @@
+"""APScheduler wiring: the publishing tick every second, plus any extra jobs (analytics collection).
+
+Started and stopped by the app's lifespan (and by `python -m services.publishing.worker`). Safe with
+several backend workers each running one: targets are claimed in the database with a lease, so
+every process can tick without ever publishing the same target twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from services.config import get_settings
+from services.publishing.engine import PublishingEngine
+
+log = logging.getLogger(__name__)
+
+JobFunc = Callable[[], Awaitable[Any] | Any]
+
+
+@dataclass
+class SchedulerHandle:
+    scheduler: AsyncIOScheduler | None
+    engine: PublishingEngine | None
+    extra_job_ids: list[str] = field(default_factory=list)
+
+    @property
+    def running(self) -> bool:
+        return self.scheduler is not None and self.scheduler.running
+
+    def add_job(self, func: JobFunc, seconds: float, *, job_id: str | None = None) -> str | None:
+        """Run `func` every `seconds` (one at a time, missed runs coalesced). Returns the job id."""
+        if self.scheduler is None:
+            return None
+        job = self.scheduler.add_job(
+            func,
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=max(1, int(seconds)),
+            replace_existing=job_id is not None,
+        )
+        self.extra_job_ids.append(job.id)
+        return job.id
+
+
+def start_scheduler(
+    extra_jobs: list[tuple[JobFunc, float]] | None = None, *, engine: PublishingEngine | None = None
+) -> SchedulerHandle:
+    """Start ticking in the running event loop. With SOCIALHUB_SCHEDULER=off returns an idle handle."""
+    settings = get_settings()
+    if not settings.scheduler_enabled:
+        log.info("scheduler disabled (SOCIALHUB_SCHEDULER=off)")
+        return SchedulerHandle(scheduler=None, engine=None)
+    engine = engine or PublishingEngine(settings=settings)
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        engine.tick,
+        "interval",
+        seconds=settings.scheduler_tick_seconds,
+        id="publishing-tick",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=5,
+        # First tick right away: after downtime, due posts go out (or are marked missed) immediately.
+        next_run_time=_utcnow(),
+    )
+    handle = SchedulerHandle(scheduler=scheduler, engine=engine)
+    for func, seconds in extra_jobs or []:
+        handle.add_job(func, seconds)
+    scheduler.start()
+    log.info("scheduler started as %s, ticking every %ss", engine.worker_id, settings.scheduler_tick_seconds)
+    return handle
+
+
+async def stop_scheduler(handle: SchedulerHandle, timeout: float = 10.0) -> None:
+    if handle.scheduler is not None and handle.scheduler.running:
+        handle.scheduler.shutdown(wait=False)
+    if handle.engine is not None:
+        await handle.engine.close(timeout=timeout)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)

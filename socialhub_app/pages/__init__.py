@@ -1,0 +1,5 @@
+"""One module per page. Importing them registers their routes."""
+
+from socialhub_app.pages import accounts, analytics, auth_pages, calendar, compose, dashboard, posts, settings
+
+__all__ = ["accounts", "analytics", "auth_pages", "calendar", "compose", "dashboard", "posts", "settings"]

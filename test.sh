@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs the whole suite: unit + integration, then Playwright e2e.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/env.sh
+
+ensure_venv requirements-dev.txt
+ensure_bun
+
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    step "Installing Debian's chromium for the browser tests"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium not found at ${CHROMIUM_PATH:-/usr/bin/chromium}; install Debian's 'chromium' or set CHROMIUM_PATH" >&2
+    exit 1
+  fi
+fi
+
+export SOCIALHUB_SCHEDULER=off
+step "Lint (ruff)"
+.venv/bin/ruff check .
+
+# pytest-playwright keeps its own event loop, so browser tests run in their own pytest invocation.
+step "Unit and integration tests"
+set +e
+.venv/bin/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e -W ignore::pytest.PytestRemovedIn10Warning "$@"
+first=$?
+step "End-to-end browser tests (real app in production mode + Chromium)"
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/e2e -p no:asyncio -W ignore::pytest.PytestRemovedIn10Warning "$@"
+second=$?
+set -e
+if [ $first -ne 0 ] || [ $second -ne 0 ]; then
+  echo "test.sh: some tests failed (unit/integration exit $first, e2e exit $second)" >&2
+  exit 1
+fi

@@ -1,0 +1,144 @@
+"""End-to-end fixtures: the real app in production mode on PostgreSQL, driven by Debian's Chromium.
+
+The app is started once per session with `reflex run --env prod` on a free port. Fake platform
+servers run in this pytest process; the app reaches them over real HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.dbutil import create_pg_database, drop_pg_database, require_or_skip_postgres
+from tests.fakes.server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+E2E_SECRET = "e2e-secret-key-not-for-production"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "headless": True,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def e2e_fakes() -> Iterator[dict]:
+    """Fake platform servers shared by the whole e2e session (started before the app)."""
+    fakes: dict = {}
+    try:
+        from tests.fakes.mastodon import MastodonFake
+
+        fakes["mastodon"] = MastodonFake().start()
+    except ImportError:
+        pass
+    yield fakes
+    for fake in fakes.values():
+        fake.stop()
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, log_path: Path, timeout: float = 600) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited early:\n{log_path.read_text()[-4000:]}")
+        try:
+            if httpx.get(f"{url}/ping", timeout=2).status_code == 200:
+                # the frontend is served by the same port once the build finished
+                if httpx.get(f"{url}/", timeout=5).status_code == 200:
+                    return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"app did not become ready:\n{log_path.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def app_env(e2e_fakes: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    require_or_skip_postgres()
+    db_url = create_pg_database("socialhub_e2e")
+    data_dir = tmp_path_factory.mktemp("e2e-data")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "SOCIALHUB_DATA_DIR": str(data_dir),
+        "SOCIALHUB_SECRET_KEY": E2E_SECRET,
+        "SOCIALHUB_PORT": str(port),
+        "SOCIALHUB_BASE_URL": f"http://localhost:{port}",
+        "SOCIALHUB_SCHEDULER": "on",
+        "SOCIALHUB_LOGIN_MAX_FAILURES": "50",
+    }
+    yield {"env": env, "db_url": db_url, "data_dir": data_dir, "port": port, "fakes": e2e_fakes}
+    drop_pg_database(db_url)
+
+
+@pytest.fixture(scope="session")
+def app_url(app_env: dict) -> Iterator[str]:
+    env = app_env["env"]
+    port = app_env["port"]
+    subprocess.run([str(ROOT / ".venv/bin/python"), "-m", "services.db"], cwd=ROOT, env=env, check=True)
+    log_path = app_env["data_dir"] / "app.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod", "--frontend-port", str(port),
+             "--backend-port", str(port), "--loglevel", "warning"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    url = f"http://localhost:{port}"
+    try:
+        _wait_ready(url, proc, log_path)
+        yield url
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@pytest.fixture(scope="session")
+def base_url(app_url: str) -> str:
+    return app_url
+
+
+@pytest.fixture
+def new_user(page, app_url: str) -> dict:
+    """Register a fresh user through the UI and land on the dashboard."""
+    email = f"user-{uuid.uuid4().hex[:8]}@example.com"
+    user = {"email": email, "name": "Test User", "password": "correct horse battery"}
+    register_through_ui(page, app_url, user)
+    return user
+
+
+def register_through_ui(page, app_url: str, user: dict) -> None:
+    page.goto(f"{app_url}/register")
+    page.get_by_test_id("email-input").fill(user["email"])
+    page.get_by_test_id("name-input").fill(user["name"])
+    page.get_by_test_id("password-input").fill(user["password"])
+    page.get_by_test_id("register-submit").click()
+    page.get_by_test_id("workspace-name").wait_for(timeout=30000)
