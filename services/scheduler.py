@@ -80,11 +80,11 @@ def start_scheduler(
     return handle
 
 
-async def stop_scheduler(handle: SchedulerHandle, timeout: float = 10.0) -> None:
+async def stop_scheduler(handle: SchedulerHandle, grace_seconds: float = 10.0) -> None:
     if handle.scheduler is not None and handle.scheduler.running:
         handle.scheduler.shutdown(wait=False)
     if handle.engine is not None:
-        await handle.engine.close(timeout=timeout)
+        await handle.engine.close(grace_seconds=grace_seconds)
 
 
 def _utcnow() -> datetime:

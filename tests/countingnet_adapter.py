@@ -14,6 +14,7 @@ from datetime import datetime
 
 import httpx
 
+from services.platforms import registry
 from services.platforms.base import (
     AccountMetrics,
     AccountRef,
@@ -26,7 +27,6 @@ from services.platforms.base import (
     PublishResult,
 )
 from services.platforms.errors import AuthError, error_from_response, error_from_transport
-from services.platforms import registry
 from services.platforms.registry import register
 
 
@@ -137,3 +137,88 @@ def register_all() -> None:
 
 
 register_all()
+
+
+# --- test data on CountingNet accounts (shared by the publishing/posts tests and the bench) ---------
+
+
+def seed_org(name: str = "Acme") -> int:
+    from services.db import session_scope
+    from services.models import Organization
+
+    with session_scope() as session:
+        org = Organization(name=name)
+        session.add(org)
+        session.flush()
+        return int(org.id)
+
+
+def add_account(
+    org_id: int,
+    instance_url: str,
+    *,
+    platform: str = "countingnet",
+    external_id: str = "acct-1",
+    username: str = "alice",
+    access_token: str = "token-1",
+    refresh_token: str = "refresh-1",
+    status: str = "active",
+) -> int:
+    """A connected account whose (encrypted) tokens are the fake's valid ones."""
+    from services.crypto import encrypt_json
+    from services.db import session_scope
+    from services.models import SocialAccount
+
+    creds = Credentials(access_token=access_token, refresh_token=refresh_token)
+    with session_scope() as session:
+        account = SocialAccount(
+            organization_id=org_id, platform=platform, instance_url=instance_url, external_id=external_id,
+            display_name=username.title(), username=username, token_blob=encrypt_json(creds.to_dict()), status=status,
+        )
+        session.add(account)
+        session.flush()
+        return int(account.id)
+
+
+def bulk_schedule(org_id: int, account_ids: list[int], count: int, due: datetime, prefix: str = "post") -> list[int]:
+    """`count` one-target posts spread round-robin over the accounts, all due at `due` (fast core inserts)."""
+    import uuid
+
+    from sqlalchemy import insert
+
+    from services.db import session_scope
+    from services.models import Post, PostTarget
+
+    post_ids: list[int] = []
+    with session_scope() as session:
+        for start in range(0, count, 1000):
+            n = min(1000, count - start)
+            rows = [
+                {"organization_id": org_id, "body": f"{prefix} #{start + i}", "status": "scheduled", "scheduled_at": due,
+                 "timezone": "UTC", "version": 1, "created_at": due, "updated_at": due}
+                for i in range(n)
+            ]
+            ids = session.execute(insert(Post.__table__).returning(Post.__table__.c.id), rows).scalars().all()
+            post_ids.extend(ids)
+            session.execute(
+                insert(PostTarget.__table__),
+                [
+                    {"organization_id": org_id, "post_id": pid, "social_account_id": account_ids[(start + i) % len(account_ids)],
+                     "status": "scheduled", "attempts": 0, "next_attempt_at": due, "last_error": "", "error_kind": "",
+                     "external_id": "", "external_url": "", "claimed_by": "", "idempotency_key": uuid.uuid4().hex,
+                     "created_at": due, "updated_at": due}
+                    for i, pid in enumerate(ids)
+                ],
+            )
+    return post_ids
+
+
+def target_statuses() -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from services.db import session_scope
+    from services.models import PostTarget
+
+    T = PostTarget.__table__
+    with session_scope() as session:
+        return dict(session.execute(select(T.c.status, func.count()).group_by(T.c.status)).all())

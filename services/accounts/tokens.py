@@ -46,7 +46,9 @@ def load_credentials(account: SocialAccount) -> Credentials:
     try:
         return Credentials.from_dict(decrypt_json(account.token_blob))
     except DecryptionError:
-        raise AuthError("Stored credentials cannot be decrypted (was SOCIALHUB_SECRET_KEY changed?); reconnect") from None
+        raise AuthError(
+            "Stored credentials cannot be decrypted (was SOCIALHUB_SECRET_KEY changed?); reconnect"
+        ) from None
 
 
 def store_credentials(session: Session, account: SocialAccount, creds: Credentials) -> None:

@@ -131,6 +131,8 @@ async def chat(
     except ProviderFailure:
         raise
     except Exception as exc:  # noqa: BLE001 - every failure becomes a reason; the chain goes on
+        if result.text_parts and not isinstance(exc, openai.APIStatusError | openai.APITimeoutError):
+            raise ProviderFailure("the connection dropped mid-answer", kind="connection") from None
         raise failure_from(exc, provider) from None
     finally:
         await client.close()

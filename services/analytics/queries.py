@@ -49,6 +49,15 @@ def _scoped_daily(org_id: int, f: AnalyticsFilters) -> list[ColumnElement]:
     return conds
 
 
+def _ratios(numerators: pd.Series, denominators: pd.Series) -> pd.Series:
+    """a / b per row, None (not NaN, not 0) where either side is unknown or b is 0."""
+    values = [
+        (float(a) / float(b)) if pd.notna(a) and pd.notna(b) and b > 0 else None
+        for a, b in zip(numerators, denominators, strict=True)
+    ]
+    return pd.Series(values, index=numerators.index, dtype=object)
+
+
 def _frame(session: Session, stmt: Select, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in session.execute(stmt).all()], columns=columns)
 
@@ -100,10 +109,7 @@ def engagement_rate_from_daily(df: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["day", "engagement", "impressions", "rate"])
     grouped = df.groupby("day", as_index=False)[["engaged_seen", "impressions_seen"]].sum(min_count=1)
     grouped = grouped.rename(columns={"engaged_seen": "engagement", "impressions_seen": "impressions"})
-    grouped["rate"] = [
-        (e / i) if pd.notna(e) and pd.notna(i) and i > 0 else None
-        for e, i in zip(grouped["engagement"], grouped["impressions"], strict=True)
-    ]
+    grouped["rate"] = _ratios(grouped["engagement"], grouped["impressions"])
     return grouped
 
 
@@ -172,13 +178,8 @@ def platform_comparison(org_id: int, f: AnalyticsFilters) -> pd.DataFrame:
             "engaged_seen", "impressions_seen",
         ]  # fmt: skip
         df = _frame(session, stmt, cols)
-    df["avg_engagement"] = [
-        (e / n) if pd.notna(e) and n else None for e, n in zip(df["engagement"], df["posts"], strict=True)
-    ]
-    df["rate"] = [
-        (e / i) if pd.notna(e) and pd.notna(i) and i > 0 else None
-        for e, i in zip(df["engaged_seen"], df["impressions_seen"], strict=True)
-    ]
+    df["avg_engagement"] = _ratios(df["engagement"], df["posts"])
+    df["rate"] = _ratios(df["engaged_seen"], df["impressions_seen"])
     return df.drop(columns=["engaged_seen", "impressions_seen"])
 
 

@@ -90,18 +90,20 @@ class DemoAdapter(PlatformAdapter):
     async def refresh(self, creds: Credentials) -> Credentials:
         return creds
 
-    async def discover_accounts(self, creds: Credentials) -> list[DiscoveredAccount]:
+    def demo_account(self, creds: Credentials) -> DiscoveredAccount:
+        """Discovery needs no network here, so the accounts service may call it synchronously."""
         external_id = str(creds.extra.get("external_id") or "demo")
-        number = creds.extra.get("number", 1)
-        name = "Demo account" if number == 1 else f"Demo account {number}"
         profile = Profile(
             external_id=external_id,
-            display_name=name,
-            username=f"demo{'' if number == 1 else number}",
+            display_name="Demo account",
+            username="demo",
             avatar_url="",
             profile_url=f"{self.settings.base_url}/demo/profile/{external_id}",
         )
-        return [DiscoveredAccount(profile=profile, credentials=creds)]
+        return DiscoveredAccount(profile=profile, credentials=creds)
+
+    async def discover_accounts(self, creds: Credentials) -> list[DiscoveredAccount]:
+        return [self.demo_account(creds)]
 
     def _url(self, post_id: int) -> str:
         return f"{self.settings.base_url}/demo/post/{post_id}"

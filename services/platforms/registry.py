@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.platforms.base import PlatformAdapter
 
 _ADAPTERS: dict[str, type[PlatformAdapter]] = {}
+_BUILTINS_LOADED = False
 
 
 def register(cls: type[PlatformAdapter]) -> type[PlatformAdapter]:
@@ -25,8 +26,12 @@ def _load_builtin() -> None:
 
 
 def all_adapters() -> dict[str, type[PlatformAdapter]]:
-    if not _ADAPTERS:
+    # A flag, not `if not _ADAPTERS`: importing one platform module directly registers it and
+    # must not hide the others.
+    global _BUILTINS_LOADED
+    if not _BUILTINS_LOADED:
         _load_builtin()
+        _BUILTINS_LOADED = True
     return dict(_ADAPTERS)
 
 

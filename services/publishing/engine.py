@@ -159,7 +159,7 @@ class PublishingEngine:
             self._wake.set()
 
     # --- publish-now and shutdown --------------------------------------------------------
-    async def run_pass(self, post_id: int | None = None, timeout: float = 60.0) -> int:
+    async def run_pass(self, post_id: int | None = None, wait_seconds: float = 60.0) -> int:
         """Claim and publish everything due now (optionally one post's targets) and wait for it."""
         done = 0
 
@@ -177,17 +177,17 @@ class PublishingEngine:
                 done += len(tasks)
                 await asyncio.gather(*tasks, return_exceptions=True)
 
-        await asyncio.wait_for(_drain(), timeout)
+        await asyncio.wait_for(_drain(), wait_seconds)
         return done
 
-    async def close(self, timeout: float = 10.0) -> None:
+    async def close(self, grace_seconds: float = 10.0) -> None:
         """Let in-flight publishes finish (bounded); anything cut off is reconciled by its lease."""
         self._closed = True
         if self._pump is not None:
             self._pump.cancel()
         pending = [t for t in self._tasks if not t.done()]
         if pending:
-            _done, still = await asyncio.wait(pending, timeout=timeout)
+            _done, still = await asyncio.wait(pending, timeout=grace_seconds)
             for task in still:
                 task.cancel()
             if still:
@@ -197,11 +197,11 @@ class PublishingEngine:
         self._pool.shutdown(wait=False)
 
 
-async def run_once(post_id: int | None = None, timeout: float = 60.0) -> int:
+async def run_once(post_id: int | None = None, wait_seconds: float = 60.0) -> int:
     """A one-off engine pass (used by "Publish now" so the user sees the result immediately)."""
     engine = PublishingEngine()
     try:
-        return await engine.run_pass(post_id=post_id, timeout=timeout)
+        return await engine.run_pass(post_id=post_id, wait_seconds=wait_seconds)
     finally:
         await engine.close()
 

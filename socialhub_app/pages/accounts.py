@@ -1,15 +1,176 @@
-"""Accounts page."""
+"""Accounts: connected accounts with their status, and a card per platform to connect more."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from components.layout import empty_state
+from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
+from state.accounts import AccountsState
 
 
-@protected_page("/accounts", "Accounts")
+def account_row(account: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.avatar(src=account["avatar_url"], fallback=account["display_name"].to(str)[:2], size="3"),
+            rx.vstack(
+                rx.hstack(
+                    platform_icon(account["platform"]),
+                    rx.text(account["display_name"], weight="bold", custom_attrs={"data-testid": "account-name"}),
+                    rx.text(account["username"], color_scheme="gray", size="2"),
+                    align="center",
+                ),
+                rx.hstack(
+                    rx.text(account["platform_label"], size="1", color_scheme="gray"),
+                    status_badge(account["status"], testid="account-status"),
+                    rx.text(account["status_reason"], size="1", color_scheme="red"),
+                    align="center",
+                ),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.alert_dialog.root(
+                rx.alert_dialog.trigger(
+                    rx.button(
+                        "Disconnect",
+                        color_scheme="red",
+                        variant="soft",
+                        custom_attrs={"data-testid": "disconnect-button"},
+                    ),
+                ),
+                rx.alert_dialog.content(
+                    rx.alert_dialog.title("Disconnect this account?"),
+                    rx.alert_dialog.description(
+                        "Its tokens are deleted and posts still scheduled for it will not be published."
+                    ),
+                    rx.hstack(
+                        rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                        rx.alert_dialog.action(
+                            rx.button(
+                                "Disconnect",
+                                color_scheme="red",
+                                on_click=AccountsState.disconnect(account["id"]),
+                                custom_attrs={"data-testid": "confirm-disconnect"},
+                            ),
+                        ),
+                        justify="end",
+                        spacing="3",
+                        margin_top="12px",
+                    ),
+                ),
+            ),
+            align="center",
+            width="100%",
+        ),
+        width="100%",
+        custom_attrs={"data-testid": "account-row", "data-platform": account["platform"]},
+    )
+
+
+def connect_controls(platform: rx.Var) -> rx.Component:
+    return rx.match(
+        platform["name"],
+        (
+            "mastodon",
+            rx.hstack(
+                rx.input(
+                    placeholder="mastodon.social",
+                    value=AccountsState.mastodon_instance,
+                    on_change=AccountsState.set_mastodon_instance,
+                    width="100%",
+                    custom_attrs={"data-testid": "mastodon-instance-input"},
+                ),
+                rx.button(
+                    "Connect",
+                    on_click=AccountsState.connect("mastodon"),
+                    custom_attrs={"data-testid": "connect-mastodon"},
+                ),
+                width="100%",
+            ),
+        ),
+        (
+            "bluesky",
+            rx.vstack(
+                rx.input(
+                    placeholder="handle.bsky.social",
+                    value=AccountsState.bluesky_handle,
+                    on_change=AccountsState.set_bluesky_handle,
+                    width="100%",
+                    custom_attrs={"data-testid": "bluesky-handle-input"},
+                ),
+                rx.input(
+                    placeholder="App password (Settings → App passwords)",
+                    type="password",
+                    value=AccountsState.bluesky_password,
+                    on_change=AccountsState.set_bluesky_password,
+                    width="100%",
+                    custom_attrs={"data-testid": "bluesky-password-input"},
+                ),
+                rx.button(
+                    "Connect",
+                    on_click=AccountsState.connect_bluesky,
+                    loading=AccountsState.busy,
+                    custom_attrs={"data-testid": "connect-bluesky"},
+                ),
+                width="100%",
+            ),
+        ),
+        rx.button(
+            rx.cond(platform["name"] == "demo", "Connect Demo network", "Connect"),
+            on_click=AccountsState.connect(platform["name"]),
+            disabled=~platform["configured"].to(bool),
+            custom_attrs={"data-testid": "connect-" + platform["name"].to(str)},
+        ),
+    )
+
+
+def platform_card(platform: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(platform_icon(platform["name"], 20), rx.text(platform["label"], weight="bold"), align="center"),
+            connect_controls(platform),
+            rx.cond(
+                platform["config_help"] != "",
+                rx.text(
+                    platform["config_help"],
+                    size="1",
+                    color_scheme="gray",
+                    custom_attrs={"data-testid": "config-help-" + platform["name"].to(str)},
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        custom_attrs={"data-testid": "platform-card-" + platform["name"].to(str)},
+    )
+
+
+@protected_page("/accounts", "Accounts", on_load=[AccountsState.load])
 def accounts_page() -> rx.Component:
-    return empty_state(
-        "users", "No accounts connected yet", "Connect a social account to start publishing.", "accounts-empty"
+    return rx.vstack(
+        rx.cond(
+            AccountsState.error != "",
+            rx.callout(
+                AccountsState.error,
+                icon="triangle-alert",
+                color_scheme="red",
+                custom_attrs={"data-testid": "accounts-error"},
+            ),
+        ),
+        rx.heading("Connected accounts", size="4"),
+        rx.cond(
+            AccountsState.accounts.length() > 0,
+            rx.vstack(rx.foreach(AccountsState.accounts, account_row), width="100%", spacing="2"),
+            empty_state(
+                "users",
+                "No accounts connected yet",
+                "Connect the Demo network to try everything without credentials.",
+                "accounts-empty",
+            ),
+        ),
+        rx.heading("Connect an account", size="4", margin_top="16px"),
+        rx.grid(rx.foreach(AccountsState.catalog, platform_card), columns="3", spacing="3", width="100%"),
+        spacing="3",
+        width="100%",
     )

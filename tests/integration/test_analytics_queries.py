@@ -262,7 +262,7 @@ def test_headline_numbers_this_week_vs_last(data: dict[str, int]) -> None:
 
 def test_post_time_series_is_scoped_and_ordered(data: dict[str, int]) -> None:
     df = queries.post_time_series(data["org"], data["p1"])
-    assert list(df["engagement"]) == [1, 8, 3, 10]  # T1 and T3 interleaved by capture time
+    assert list(df["engagement"]) == [1, 3, 8, 10]  # T1 11:00, T3 12:00, T1 20:00, T1 next day
     assert queries.post_time_series(data["other"], data["p1"]).empty
 
 

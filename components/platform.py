@@ -1,0 +1,48 @@
+"""Platform icons and status badges shared by every page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+PLATFORM_ICONS = {
+    "demo": "flask-conical",
+    "x": "twitter",
+    "linkedin": "linkedin",
+    "facebook": "facebook",
+    "instagram": "instagram",
+    "tiktok": "music-2",
+    "mastodon": "message-square-quote",
+    "bluesky": "cloud",
+}
+
+STATUS_COLORS = {
+    "active": "green",
+    "expiring": "amber",
+    "needs_reconnect": "red",
+    "draft": "gray",
+    "scheduled": "blue",
+    "publishing": "violet",
+    "published": "green",
+    "failed": "red",
+    "needs_review": "amber",
+    "partially_failed": "orange",
+    "cancelled": "gray",
+}
+
+
+def platform_icon(platform: rx.Var | str, size: int = 18) -> rx.Component:
+    return rx.match(
+        platform,
+        *[(name, rx.icon(icon, size=size)) for name, icon in PLATFORM_ICONS.items()],
+        rx.icon("globe", size=size),
+    )
+
+
+def status_badge(status: rx.Var | str, testid: rx.Var | str | None = None) -> rx.Component:
+    attrs = {"data-testid": testid} if testid is not None else {}
+    return rx.badge(
+        status,
+        color_scheme=rx.match(status, *[(k, v) for k, v in STATUS_COLORS.items()], "gray"),
+        variant="soft",
+        custom_attrs=attrs,
+    )

@@ -1,0 +1,218 @@
+"""Per-post actions after composing: reschedule, cancel, delete, publish now, retry, mark published.
+
+Targets that are `publishing` (in flight) or `published` (already out) are never changed; the
+action applies to the others and the refused ones come back with their reason. When nothing at
+all could change, the action is refused with a PostError.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
+
+from services.db import session_scope
+from services.models import MediaAsset, Post, PostMedia, PostTarget, SocialAccount
+from services.posts.common import account_label, audit, lock_post, locked_reason, post_targets, utcnow
+from services.posts.compose import check_schedule_time, media_files, validate_targets
+from services.posts.errors import PostError
+from services.posts.queries import get_post
+from services.publishing import states
+
+PM = PostMedia.__table__
+
+
+def _split(rows: list[tuple[PostTarget, SocialAccount]], movable: tuple[str, ...]):  # noqa: ANN202
+    ok, refused = [], []
+    for target, account in rows:
+        if target.status in movable:
+            ok.append((target, account))
+        elif target.status in states.LOCKED_TARGET_STATES:
+            refused.append({"account": account_label(account), "reason": locked_reason(target)})
+        elif target.status == states.NEEDS_REVIEW:
+            refused.append({"account": account_label(account), "reason": "check it first, then Retry or Mark as published"})
+    return ok, refused
+
+
+def _refuse_if_nothing(ok: list, refused: list[dict[str, str]], verb: str) -> None:
+    if not ok:
+        reasons = "; ".join(f"{r['account']}: {r['reason']}" for r in refused) or "it has no accounts"
+        raise PostError(f"Can't {verb} this post — {reasons}.")
+
+
+def _post_media(session: Session, post_id: int) -> list[MediaAsset]:
+    return list(
+        session.exec(
+            select(MediaAsset)
+            .join(PostMedia, PostMedia.media_asset_id == MediaAsset.id)  # type: ignore[arg-type]
+            .where(PostMedia.post_id == post_id)
+            .order_by(PostMedia.position)  # type: ignore[arg-type]
+        ).all()
+    )
+
+
+def _schedule_targets(
+    session: Session, post: Post, rows: list[tuple[PostTarget, SocialAccount]], when: datetime, now: datetime
+) -> None:
+    texts = {t.social_account_id: t.body_override or post.body for t, _a in rows}
+    validate_targets(texts, {a.id: a for _t, a in rows}, media_files(_post_media(session, post.id)))
+    for target, _account in rows:
+        target.status = states.SCHEDULED
+        target.next_attempt_at = when
+        target.attempts = 0
+        target.last_error = ""
+        target.error_kind = ""
+        target.updated_at = now
+
+
+def reschedule_post(
+    org_id: int, post_id: int, new_utc: datetime, *, user_id: int | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    now = now or utcnow()
+    check_schedule_time(new_utc, now)
+    with session_scope() as session:
+        post = lock_post(session, org_id, post_id)
+        ok, refused = _split(post_targets(session, post_id), (states.DRAFT, states.SCHEDULED, states.FAILED))
+        _refuse_if_nothing(ok, refused, "reschedule")
+        _schedule_targets(session, post, ok, new_utc, now)
+        post.scheduled_at = new_utc
+        post.updated_at = now
+        session.flush()
+        states.refresh_post_statuses(session, [post_id])
+        audit(session, org_id, user_id, "post.reschedule", {"post_id": post_id, "scheduled_at": new_utc.isoformat()})
+    return {**get_post(org_id, post_id), "refused": refused}
+
+
+def publish_now(org_id: int, post_id: int, *, user_id: int | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """Make the post's remaining targets due immediately; the engine picks them up on its next tick."""
+    now = now or utcnow()
+    with session_scope() as session:
+        post = lock_post(session, org_id, post_id)
+        ok, refused = _split(post_targets(session, post_id), (states.DRAFT, states.SCHEDULED, states.FAILED))
+        _refuse_if_nothing(ok, refused, "publish")
+        _schedule_targets(session, post, ok, now, now)
+        post.scheduled_at = now
+        post.updated_at = now
+        session.flush()
+        states.refresh_post_statuses(session, [post_id])
+        audit(session, org_id, user_id, "post.publish_now", {"post_id": post_id})
+    return {**get_post(org_id, post_id), "refused": refused}
+
+
+async def publish_now_and_wait(
+    org_id: int, post_id: int, *, user_id: int | None = None, wait_seconds: float = 60.0
+) -> dict[str, Any]:
+    """Publish now and run one engine pass for this post, so the composer can show each result."""
+    from services.publishing.engine import run_once
+
+    result = publish_now(org_id, post_id, user_id=user_id)
+    await run_once(post_id=post_id, wait_seconds=wait_seconds)
+    return {**get_post(org_id, post_id), "refused": result["refused"]}
+
+
+def cancel_schedule(org_id: int, post_id: int, *, user_id: int | None = None) -> dict[str, Any]:
+    """Scheduled targets go back to draft; nothing in flight or already out is touched."""
+    now = utcnow()
+    with session_scope() as session:
+        post = lock_post(session, org_id, post_id)
+        ok, refused = _split(post_targets(session, post_id), (states.SCHEDULED,))
+        _refuse_if_nothing(ok, refused, "cancel")
+        for target, _account in ok:
+            target.status = states.DRAFT
+            target.next_attempt_at = None
+            target.updated_at = now
+        post.scheduled_at = None
+        post.updated_at = now
+        session.flush()
+        states.refresh_post_statuses(session, [post_id])
+        audit(session, org_id, user_id, "post.cancel", {"post_id": post_id})
+    return {**get_post(org_id, post_id), "refused": refused}
+
+
+def delete_post(org_id: int, post_id: int, *, user_id: int | None = None) -> dict[str, Any]:
+    """Delete the post, or — when some accounts already have it — only its unpublished targets."""
+    with session_scope() as session:
+        lock_post(session, org_id, post_id)
+        rows = post_targets(session, post_id)
+        in_flight = [a for t, a in rows if t.status == states.PUBLISHING]
+        if in_flight:
+            names = ", ".join(account_label(a) for a in in_flight)
+            raise PostError(f"Can't delete this post — it is being published right now on {names}; try again in a few seconds.")
+        kept = [{"account": account_label(a), "reason": locked_reason(t)} for t, a in rows if t.status == states.PUBLISHED]
+        for target, _account in rows:
+            if target.status != states.PUBLISHED:
+                session.delete(target)
+        session.flush()
+        deleted = not kept
+        if deleted:
+            session.execute(sa_delete(PM).where(PM.c.post_id == post_id))
+            post = session.get(Post, post_id)
+            session.delete(post)
+        else:
+            states.refresh_post_statuses(session, [post_id])
+        audit(session, org_id, user_id, "post.delete", {"post_id": post_id, "kept_published": len(kept)})
+    return {"deleted": deleted, "refused": kept}
+
+
+def _lock_target(session: Session, org_id: int, target_id: int) -> tuple[PostTarget, SocialAccount]:
+    post_id = session.execute(
+        sa_select(PostTarget.__table__.c.post_id).where(
+            PostTarget.__table__.c.id == target_id, PostTarget.__table__.c.organization_id == org_id
+        )
+    ).scalar()
+    if post_id is None:
+        raise PostError("That post was not found.")
+    lock_post(session, org_id, post_id)
+    for target, account in post_targets(session, post_id):
+        if target.id == target_id:
+            return target, account
+    raise PostError("That post was not found.")
+
+
+def retry_target(org_id: int, target_id: int, *, user_id: int | None = None) -> dict[str, Any]:
+    """The user looked and wants another attempt (same idempotency key, so a platform that dedupes still can)."""
+    now = utcnow()
+    with session_scope() as session:
+        target, account = _lock_target(session, org_id, target_id)
+        if target.status not in (states.FAILED, states.NEEDS_REVIEW):
+            raise PostError(f"Only failed posts can be retried ({account_label(account)} is {target.status}).")
+        if account.status == "needs_reconnect":
+            raise PostError(f"Reconnect {account_label(account)} first, then retry.")
+        target.status = states.SCHEDULED
+        target.next_attempt_at = now
+        target.attempts = 0
+        target.last_error = ""
+        target.error_kind = ""
+        target.updated_at = now
+        session.flush()
+        states.refresh_post_statuses(session, [target.post_id])
+        audit(session, org_id, user_id, "post.retry", {"post_id": target.post_id, "target_id": target_id})
+        post_id = target.post_id
+    return get_post(org_id, post_id)
+
+
+def mark_target_published(org_id: int, target_id: int, url: str = "", *, user_id: int | None = None) -> dict[str, Any]:
+    """The user checked the platform and the post is there: record it so nothing retries it."""
+    now = utcnow()
+    url = (url or "").strip()
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise PostError("The link must start with http:// or https://")
+    with session_scope() as session:
+        target, account = _lock_target(session, org_id, target_id)
+        if target.status not in (states.FAILED, states.NEEDS_REVIEW):
+            raise PostError(f"Only failed posts can be marked as published ({account_label(account)} is {target.status}).")
+        target.status = states.PUBLISHED
+        target.external_url = url[:1000]
+        target.published_at = now
+        target.next_attempt_at = None
+        target.last_error = ""
+        target.error_kind = "marked_by_user"
+        target.updated_at = now
+        session.flush()
+        states.refresh_post_statuses(session, [target.post_id])
+        audit(session, org_id, user_id, "post.mark_published", {"post_id": target.post_id, "target_id": target_id})
+        post_id = target.post_id
+    return get_post(org_id, post_id)

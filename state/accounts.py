@@ -1,0 +1,106 @@
+"""Accounts page: connect (OAuth redirect, app password, Demo), list and disconnect."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from services import accounts
+from services.platforms.errors import PlatformError
+from state.session import current_user
+
+
+class AccountsState(rx.State):
+    accounts: list[dict] = []
+    catalog: list[dict] = []
+    mastodon_instance: str = ""
+    bluesky_handle: str = ""
+    bluesky_password: str = ""
+    message: str = ""
+    error: str = ""
+    busy: bool = False
+
+    @rx.event
+    async def load(self):
+        user = await current_user(self)
+        if user is None:
+            return None
+        self._refresh(user.organization_id)
+        connected = self.router.url.query_parameters.get("connected")
+        if connected:
+            self.message = f"Connected {connected} account(s)."
+            return rx.toast.success(self.message)
+        return None
+
+    def _refresh(self, org_id: int) -> None:
+        rows = accounts.list_accounts(org_id)
+        self.accounts = [{k: ("" if v is None else v) for k, v in row.items()} for row in rows]
+        self.catalog = accounts.platform_catalog()
+
+    @rx.event
+    def set_mastodon_instance(self, value: str):
+        self.mastodon_instance = value
+
+    @rx.event
+    def set_bluesky_handle(self, value: str):
+        self.bluesky_handle = value
+
+    @rx.event
+    def set_bluesky_password(self, value: str):
+        self.bluesky_password = value
+
+    @rx.event
+    async def connect(self, platform: str):
+        """OAuth platforms: send the browser to the platform's consent page."""
+        self.error = self.message = ""
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        if platform == "demo":
+            accounts.connect_demo(user.organization_id, user.user_id)
+            self._refresh(user.organization_id)
+            return rx.toast.success("Demo network connected.")
+        instance = self.mastodon_instance.strip() if platform == "mastodon" else ""
+        if platform == "mastodon" and not instance:
+            self.error = "Enter your Mastodon instance, e.g. mastodon.social."
+            return None
+        try:
+            url = await accounts.start_oauth_connect(user.organization_id, user.user_id, platform, instance)
+        except PlatformError as exc:
+            self.error = exc.message
+            return None
+        return rx.redirect(url, is_external=False)
+
+    @rx.event
+    async def connect_bluesky(self):
+        self.error = self.message = ""
+        user = await current_user(self)
+        if user is None:
+            yield rx.redirect("/login")
+            return
+        self.busy = True
+        yield
+        try:
+            await accounts.connect_bluesky(
+                user.organization_id, user.user_id, self.bluesky_handle.strip(), self.bluesky_password
+            )
+        except PlatformError as exc:
+            self.error = exc.message
+            return
+        finally:
+            self.bluesky_password = ""
+            self.busy = False
+        self.bluesky_handle = ""
+        self._refresh(user.organization_id)
+        yield rx.toast.success("Bluesky account connected.")
+
+    @rx.event
+    async def disconnect(self, account_id: int):
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        try:
+            await accounts.disconnect_account(user.organization_id, int(account_id))
+        except accounts.AccountNotFoundError:
+            self.error = "That account no longer exists."
+        self._refresh(user.organization_id)
+        return rx.toast.info("Account disconnected.")
