@@ -16,7 +16,7 @@ from sqlalchemy import and_, exists, func, select
 
 from services.db import session_scope
 from services.models import Post, PostTarget, SocialAccount
-from services.timezones import local_midnight_utc, to_local, validate_timezone
+from services.timezones import TimezoneError, local_midnight_utc, to_local, to_utc, validate_timezone
 
 P = Post.__table__
 T = PostTarget.__table__
@@ -104,7 +104,6 @@ def calendar_items(
             P.c.status,
             P.c.scheduled_at,
             P.c.series_id,
-            P.c.recurrence.is_not(None).label("is_head"),
         )
         .where(and_(*conditions))
         .order_by(P.c.scheduled_at, P.c.id)
@@ -162,7 +161,7 @@ def calendar_items(
                 "targets": targets,
                 "links": [t["url"] for t in targets if t["status"] == "published" and t["url"]],
                 "series_id": row.series_id,
-                "recurring": bool(row.series_id or row.is_head),
+                "recurring": row.series_id is not None,
                 "can_reschedule": not any(t["status"] in LOCKED_TARGET_STATES for t in targets),
             }
         )
@@ -175,3 +174,45 @@ def items_by_day(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
     for item in items:
         days.setdefault(item["local_date"], []).append(item)
     return days
+
+
+def reschedule_to_local(
+    org_id: int,
+    post_id: int,
+    local_naive: datetime,
+    tz: str,
+    *,
+    user_id: int | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Move a post to a wall time in `tz` (date-time picker or a drop on a week/day time slot).
+
+    The posts service enforces the rules (past times, publishing/published posts, another
+    workspace's post → "not found"). The result carries `note` when a DST edge changed the time.
+    """
+    from services.posts import PostError, reschedule_post
+
+    try:
+        utc, note = to_utc(local_naive, tz)
+    except TimezoneError as exc:
+        raise PostError(str(exc)) from None
+    result = reschedule_post(org_id, post_id, utc, user_id=user_id, now=now)
+    return {**result, "note": note}
+
+
+def move_to_day(
+    org_id: int, post_id: int, new_day: date, tz: str, *, user_id: int | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """Drag to another day in the month view: same local time of day, new date."""
+    from services.posts import PostError, get_post
+
+    post = get_post(org_id, post_id)
+    if not post["scheduled_at"]:
+        raise PostError("This post has no date yet; schedule it first.")
+    try:
+        local = to_local(datetime.fromisoformat(post["scheduled_at"]), tz)
+    except TimezoneError as exc:
+        raise PostError(str(exc)) from None
+    return reschedule_to_local(
+        org_id, post_id, datetime.combine(new_day, local.time().replace(tzinfo=None)), tz, user_id=user_id, now=now
+    )

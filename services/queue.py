@@ -21,6 +21,9 @@ from sqlmodel import select
 
 from services.db import session_scope
 from services.models import Post, PostTarget, QueueSlot, SocialAccount
+from services.posts import PostInput, get_post, save_post
+from services.posts.compose import load_accounts, load_media, media_files, validate_targets
+from services.posts.errors import PostError
 from services.timezones import TimezoneError, to_local, to_utc, validate_timezone
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -36,13 +39,8 @@ _TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _SEARCH_WEEKS = 520  # ten years: past this, a full queue is a data problem, not a scheduling one
 
 
-class QueueError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+class QueueError(PostError):
+    """A PostError, so the UI's one `except PostError` shows it like any other refusal."""
 
 
 def _parse_weekday(raw: Any) -> int:
@@ -198,7 +196,11 @@ def _load_slots(session, org_id: int, account_id: int) -> list[QueueSlot]:  # no
 
 
 def next_free_slots(
-    org_id: int, account_id: int, count: int, after_utc: datetime | None = None, session=None  # noqa: ANN001
+    org_id: int,
+    account_id: int,
+    count: int,
+    after_utc: datetime | None = None,
+    session=None,  # noqa: ANN001
 ) -> list[datetime]:
     """The next `count` slot instants (UTC) strictly after `after_utc` that no live post of the account occupies."""
     after_utc = after_utc or datetime.now(UTC)
@@ -300,3 +302,72 @@ def queue_view(org_id: int, days: int = 14, tz: str = "UTC", now: datetime | Non
 
 def weekday_name(day: date) -> str:
     return WEEKDAYS[day.weekday()]
+
+
+def _input_from_post(org_id: int, post_id: int) -> PostInput:
+    post = get_post(org_id, post_id)
+    return PostInput(
+        body=post["body"],
+        account_ids=[t["account_id"] for t in post["targets"]],
+        overrides={t["account_id"]: t["body_override"] for t in post["targets"] if t["body_override"]},
+        media_ids=list(post["media_ids"]),
+        timezone=post["timezone"],
+    )
+
+
+def add_to_queue(
+    org_id: int,
+    user_id: int | None,
+    account_ids: list[int],
+    *,
+    post_id: int | None = None,
+    post_data: PostInput | None = None,
+    now: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Schedule a post into the next free slot of each selected account.
+
+    Give either an existing `post_id` (e.g. a draft) or `post_data` for a new post. Accounts
+    whose next free slot is the same instant share one post. When the accounts' next slots
+    differ, the post is split: one post per distinct time, each with the accounts of that time
+    (an existing post keeps the earliest group; the others are new posts with the same text,
+    per-account texts and media). Returns [{"post_id", "scheduled_at", "account_ids"}] by time.
+
+    Everything is validated before anything is written. Two people queueing into the same account
+    in the same instant may pick the same slot; the queue view then shows both.
+    """
+    now = now or datetime.now(UTC)
+    account_ids = list(dict.fromkeys(account_ids or []))
+    if not account_ids:
+        raise QueueError("Pick at least one account to queue this post for.")
+    if (post_id is None) == (post_data is None):
+        raise QueueError("Internal error: give either a post or new post content.")
+    template = _input_from_post(org_id, post_id) if post_id is not None else post_data
+    by_time: dict[datetime, list[int]] = {}
+    with session_scope() as session:
+        accounts = load_accounts(session, org_id, account_ids)
+        texts = {aid: template.overrides.get(aid) or template.body for aid in accounts}
+        if not any(t.strip() for t in texts.values()) and not template.media_ids:
+            raise QueueError("Write something or attach media first.")
+        validate_targets(texts, accounts, media_files(load_media(session, org_id, template.media_ids)))
+        for aid in account_ids:
+            try:
+                slot = next_free_slots(org_id, aid, 1, now, session)[0]
+            except QueueError as exc:
+                name = accounts[aid].display_name or accounts[aid].username or accounts[aid].platform
+                raise QueueError(f"{name}: {exc}") from None
+            by_time.setdefault(slot, []).append(aid)
+    results = []
+    for index, (when, group) in enumerate(sorted(by_time.items())):
+        data = PostInput(
+            body=template.body,
+            account_ids=group,
+            overrides={aid: text for aid, text in template.overrides.items() if aid in group},
+            media_ids=list(template.media_ids),
+            action="schedule",
+            scheduled_at=when,
+            timezone=template.timezone,
+        )
+        target_post = post_id if index == 0 else None
+        new_id = save_post(org_id, user_id, data, post_id=target_post, now=now)
+        results.append({"post_id": new_id, "scheduled_at": when.isoformat(), "account_ids": group})
+    return results

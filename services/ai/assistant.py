@@ -175,9 +175,19 @@ async def stream_assist(req: AssistRequest, *, stream: bool = True) -> AsyncIter
     except (AIInputError, AINotFoundError) as exc:
         yield {"type": "error", "target": "all", "message": str(exc)}
         return
-    for prompt in prompts:
-        async for event in _run_prompt(req, prompt, stream=stream):
-            yield event
+    try:
+        for prompt in prompts:
+            async for event in _run_prompt(req, prompt, stream=stream):
+                yield event
+    except (AIInputError, AINotFoundError) as exc:
+        yield {"type": "error", "target": "all", "message": str(exc)}
+    except Exception:  # noqa: BLE001 - the panel shows a message instead of a stack trace
+        log.exception("AI assistant failed unexpectedly (%s)", req.action)
+        yield {
+            "type": "error",
+            "target": "all",
+            "message": "The assistant hit an unexpected problem; please try again.",
+        }
 
 
 async def collect(events: AsyncIterator[dict[str, Any]]) -> dict[str, Any]:

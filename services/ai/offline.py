@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from services.ai.platform_rules import PlatformRules, fits_all
+from services.platforms.text_counting import HASHTAG as PLATFORM_HASHTAG
 
 OFFLINE_LABEL = "offline suggestion"
 ELLIPSIS = "…"
@@ -22,7 +23,7 @@ _STOPWORDS = frozenset(
     here hers him his how i if in into is it its just me more most my no nor not now of off on once only or
     other our ours out over own same she should so some such than that the their them then there these they
     this those through to too under until up very was we were what when where which while who whom why will
-    with would you your yours new get got make made let lets us via per really come join today tomorrow week
+    with would you your yours new get got make made let lets us via per really come join today tomorrow week back
     day next our we're it's i'm you're don't can't won't""".split()
 )
 _WORD = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)
@@ -94,7 +95,8 @@ def cap_hashtags(text: str, max_hashtags: int | None) -> str:
         seen += 1
         return match.group(0) if seen <= max_hashtags else ""
 
-    capped = _HASHTAG.sub(keep, text)
+    # The platforms' own hashtag pattern, so the cap is counted exactly as the composer validates it.
+    capped = PLATFORM_HASHTAG.sub(keep, text)
     return re.sub(r"[ \t]{2,}", " ", capped).strip()
 
 
@@ -123,7 +125,7 @@ def offline_caption(brief: str, rules: list[PlatformRules]) -> str:
     caps = [r.max_hashtags for r in rules if r.max_hashtags is not None]
     cap = min(caps) if caps else None
     body = cap_hashtags(_sentence(brief), cap)
-    room = _hashtag_cap(rules, 3) - len(_HASHTAG.findall(body))
+    room = _hashtag_cap(rules, 3) - len(PLATFORM_HASHTAG.findall(body))
     tags = offline_hashtags(brief, rules, count=room) if room > 0 else ""
     with_tags = f"{body}\n\n{tags}" if tags else body
     return with_tags if fits_all(with_tags, rules) else fit_to_limit(body, rules)

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
-EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif", "video/mp4": ".mp4"}
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "video/mp4": ".mp4",
+}
 
 # ISO base-media brands that mean "an MP4 a browser/platform plays". QuickTime ('qt  ') and 3GP are
 # deliberately absent: platforms that take MP4 reject them.

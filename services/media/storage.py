@@ -222,7 +222,9 @@ def delete_media(org_id: int, asset_id: int) -> None:
         pending = sum(1 for _, status in links if status != "published")
         if pending:
             noun = "post" if pending == 1 else "posts"
-            raise MediaError(f"This media is attached to {pending} {noun} that haven't been published; remove it there first.")
+            raise MediaError(
+                f"This media is attached to {pending} {noun} that haven't been published; remove it there first."
+            )
         for link_id, _ in links:
             session.delete(session.get(PostMedia, link_id))
         session.flush()  # no ORM relationship orders these deletes: links must go before the asset

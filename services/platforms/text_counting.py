@@ -165,13 +165,18 @@ _TAG = re.compile(r"<[^>]+>")
 _WS = re.compile(r"\s+")
 
 
-def normalized_post_text(text: str) -> str:
-    """Comparable form of a post's text: HTML stripped (Mastodon), URLs masked (X rewrites them to t.co)."""
-    text = html.unescape(_TAG.sub(" ", text.replace("<br>", "\n").replace("</p>", "\n")))
+def normalized_post_text(text: str, *, from_platform: bool = False) -> str:
+    """Comparable form of a post's text: URLs masked (X rewrites them to t.co), whitespace folded.
+
+    Text coming back from a platform may be HTML (Mastodon) or HTML-escaped (X's `&amp;`), so only
+    that side is unescaped; what we sent is compared as written.
+    """
+    if from_platform:
+        text = html.unescape(_TAG.sub(" ", text.replace("<br>", "\n").replace("</p>", "\n")))
     text = _SCHEME_URL.sub("URL", text)
     return _WS.sub(" ", text).strip().casefold()
 
 
 def same_post_text(theirs: str, ours: str) -> bool:
     """Whether a post found on the platform is the one we sent (reconciliation after an unknown outcome)."""
-    return bool(ours.strip()) and normalized_post_text(theirs) == normalized_post_text(ours)
+    return bool(ours.strip()) and normalized_post_text(theirs, from_platform=True) == normalized_post_text(ours)

@@ -86,8 +86,10 @@ def dashboard_counts(org_id: int, now: datetime, tz: str = "UTC") -> dict[str, i
     week_start = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
     with session_scope() as session:
         accounts = session.execute(select(func.count()).select_from(A).where(A.c.organization_id == org_id)).scalar()
-        scheduled = session.execute(
-            select(func.count()).select_from(P).where(P.c.organization_id == org_id, P.c.status == states.SCHEDULED)
+        scheduled = session.execute(  # posts with something still to go out (the truth lives on targets)
+            select(func.count(func.distinct(T.c.post_id))).where(
+                T.c.organization_id == org_id, T.c.status == states.SCHEDULED
+            )
         ).scalar()
         published = session.execute(
             select(func.count())

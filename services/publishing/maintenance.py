@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from services.db import get_engine, is_sqlite, session_scope
+from services.db import session_scope
 from services.models import PostTarget, SocialAccount
 from services.platforms import registry
 from services.publishing import states
@@ -24,10 +24,15 @@ UNKNOWN = "unknown_outcome"
 def fail_missed_targets(now: datetime, grace_hours: float) -> int:
     """Due targets older than the grace window fail visibly instead of going out hours late."""
     cutoff = now - timedelta(hours=grace_hours)
+    missed = (T.c.status == states.SCHEDULED, T.c.next_attempt_at < cutoff)
     with session_scope() as session:
+        found = session.execute(select(T.c.id, T.c.post_id).where(*missed).limit(1000)).all()
+        if not found:
+            return 0
+        states.lock_posts(session, [r.post_id for r in found])
         rows = session.execute(
             update(T)
-            .where(T.c.status == states.SCHEDULED, T.c.next_attempt_at < cutoff)
+            .where(T.c.id.in_([r.id for r in found]), *missed)
             .values(status=states.FAILED, last_error=states.MISSED_MESSAGE, error_kind="missed", updated_at=now)
             .returning(T.c.id, T.c.post_id)
         ).all()
@@ -60,11 +65,12 @@ def reconcile_expired_leases(now: datetime) -> dict[str, int]:
             .where(T.c.status == states.PUBLISHING, T.c.lease_until < now)
             .limit(500)
         )
-        if not is_sqlite(str(get_engine().url)):
-            query = query.with_for_update(of=T, skip_locked=True)
         rows = session.execute(query).all()
         if not rows:
             return {"retry": 0, "needs_review": 0}
+        # Post rows first (the lock order everyone uses); the updates below are compare-and-set,
+        # so when two workers reconcile the same target only one of them changes it.
+        states.lock_posts(session, [r.post_id for r in rows])
         retry = [r.id for r in rows if _can_verify(r.platform)]
         review = [r.id for r in rows if r.id not in set(retry)]
         still_expired = (T.c.status == states.PUBLISHING, T.c.lease_until < now)

@@ -77,6 +77,7 @@ def record_outcomes(worker_id: str, results: list[tuple[int, int, Outcome]], now
     """Write (target_id, post_id, outcome) rows in one transaction; returns how many were still ours."""
     written = 0
     with session_scope() as session:
+        states.lock_posts(session, [post_id for _t, post_id, _o in results])
         for target_id, _post_id, outcome in results:
             values = dict(outcome.values)
             values.update(status=outcome.status, claimed_by="", lease_until=None, updated_at=now)

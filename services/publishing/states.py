@@ -18,8 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlmodel import Session
+
+from services.models import Post
+
+P = Post.__table__
 
 DRAFT = "draft"
 SCHEDULED = "scheduled"
@@ -56,11 +60,24 @@ def derive_post_status(target_statuses: Iterable[str]) -> str:
     return PARTIALLY_FAILED
 
 
+def lock_posts(session: Session, post_ids: Iterable[int]) -> None:
+    """Lock the posts (PostgreSQL; in id order) before touching their targets.
+
+    Two transactions finishing targets of one post would each read the other's target as still
+    `publishing` and leave a stale status; holding the post row lock serializes them. Everyone
+    locks post → targets (the post services too), so this order cannot deadlock.
+    """
+    ids = sorted(set(post_ids))
+    if ids:
+        session.execute(select(P.c.id).where(P.c.id.in_(ids)).order_by(P.c.id).with_for_update())
+
+
 def refresh_post_statuses(session: Session, post_ids: Iterable[int]) -> None:
     """Recompute `Post.status` from the targets inside the caller's transaction."""
     ids = sorted(set(post_ids))
     if not ids:
         return
+    lock_posts(session, ids)
     params = {f"p{i}": pid for i, pid in enumerate(ids)}
     placeholders = ", ".join(f":p{i}" for i in range(len(ids)))
     rows = session.execute(

@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from services.posts.errors import PostError
 from services.timezones import TimezoneError, to_utc, validate_timezone
 
 MAX_COUNT = 1000
@@ -26,13 +27,8 @@ MAX_INTERVAL = {"daily": 365, "weekly": 52}
 _WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-class RecurrenceError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+class RecurrenceError(PostError):
+    """A PostError, so the UI's one `except PostError` shows it like any other refusal."""
 
 
 def _int(value: Any, what: str) -> int:
@@ -51,7 +47,8 @@ def normalize_rule(rule: dict[str, Any], start_local: datetime | None = None) ->
     freq = str(rule.get("freq") or "").strip().lower()
     if freq not in MAX_INTERVAL:
         raise RecurrenceError("A post can repeat daily or weekly.")
-    interval = _int(rule.get("interval", 1) or 1, "The repeat interval")
+    raw_interval = rule.get("interval")
+    interval = 1 if raw_interval in (None, "") else _int(raw_interval, "The repeat interval")
     if not 1 <= interval <= MAX_INTERVAL[freq]:
         unit = "days" if freq == "daily" else "weeks"
         raise RecurrenceError(f"Repeat every 1 to {MAX_INTERVAL[freq]} {unit}.")
@@ -70,7 +67,9 @@ def normalize_rule(rule: dict[str, Any], start_local: datetime | None = None) ->
             raise RecurrenceError("The end date isn't a valid date.") from None
         if start_local is not None and until < start_local.date().isoformat():
             raise RecurrenceError("The end date is before the first post.")
-    count = rule.get("count") or None
+    count = rule.get("count")
+    if count == "":
+        count = None
     if count is not None:
         count = _int(count, "The number of times")
         if not 1 <= count <= MAX_COUNT:

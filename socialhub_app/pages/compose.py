@@ -1,18 +1,209 @@
-"""Compose page."""
+"""Compose: write once, customize per account, preview, then draft / schedule / publish now."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from components.composer import account_chip, counter_row, preview_card, result_row
 from components.layout import empty_state
+from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
+from state.compose import ComposeState
+
+UPLOAD_ID = "compose-media"
 
 
-@protected_page("/compose", "Compose")
+def chips() -> rx.Component:
+    return rx.hstack(
+        rx.foreach(
+            ComposeState.accounts,
+            lambda a: account_chip(a, ComposeState.selected_ids.contains(a["id"]), ComposeState.toggle_account(a["id"])),
+        ),
+        wrap="wrap",
+        spacing="2",
+    )
+
+
+def tabs() -> rx.Component:
+    def tab(account: rx.Var) -> rx.Component:
+        return rx.cond(
+            ComposeState.selected_ids.contains(account["id"]),
+            rx.button(
+                platform_icon(account["platform"], 14),
+                account["display_name"],
+                size="1",
+                variant=rx.cond(ComposeState.active_tab == account["id"], "solid", "ghost"),
+                on_click=ComposeState.set_active_tab(account["id"]),
+                custom_attrs={"data-testid": "tab-" + account["platform"].to(str)},
+            ),
+        )
+
+    return rx.hstack(
+        rx.button("Main text", size="1", variant=rx.cond(ComposeState.active_tab == "main", "solid", "ghost"),
+                  on_click=ComposeState.set_active_tab("main"), custom_attrs={"data-testid": "tab-main"}),
+        rx.foreach(ComposeState.accounts, tab),
+        spacing="2",
+        wrap="wrap",
+    )
+
+
+def editor() -> rx.Component:
+    return rx.cond(
+        ComposeState.active_tab == "main",
+        rx.text_area(
+            value=ComposeState.main_text,
+            on_change=ComposeState.set_main_text.debounce(250),
+            # blur fires before a button's click, so an action never sees text older than the editor's
+            on_blur=ComposeState.set_main_text,
+            placeholder="What do you want to share?",
+            rows="7",
+            width="100%",
+            max_length=70000,
+            custom_attrs={"data-testid": "compose-text"},
+        ),
+        rx.vstack(
+            rx.text_area(
+                value=ComposeState.active_override,
+                on_change=ComposeState.set_override.debounce(250),
+                on_blur=ComposeState.set_override,
+                placeholder="Custom text for this account (empty = use the main text)",
+                rows="7",
+                width="100%",
+                max_length=70000,
+                custom_attrs={"data-testid": "compose-override-text"},
+            ),
+            rx.button("Use the main text", size="1", variant="ghost", on_click=ComposeState.reset_override,
+                      custom_attrs={"data-testid": "reset-override"}),
+            width="100%",
+        ),
+    )
+
+
+def media_section() -> rx.Component:
+    return rx.vstack(
+        rx.upload(
+            rx.hstack(rx.icon("image-plus", size=18), rx.text("Drop images (JPEG/PNG/WebP/GIF) or MP4 video, or click",
+                                                              size="2"), align="center"),
+            id=UPLOAD_ID,
+            multiple=True,
+            on_drop=ComposeState.handle_upload(rx.upload_files(upload_id=UPLOAD_ID)),
+            border=f"1px dashed {rx.color('gray', 7)}",
+            padding="12px",
+            width="100%",
+            custom_attrs={"data-testid": "media-upload"},
+        ),
+        rx.hstack(
+            rx.foreach(
+                ComposeState.media,
+                lambda m: rx.box(
+                    rx.image(src=m["thumb"], height="72px", border_radius="6px",
+                             custom_attrs={"data-testid": "media-thumb"}),
+                    rx.icon_button(rx.icon("x", size=12), size="1", variant="soft", color_scheme="red",
+                                   on_click=ComposeState.remove_media(m["id"]),
+                                   custom_attrs={"data-testid": "remove-media"}),
+                    position="relative",
+                ),
+            ),
+            wrap="wrap",
+        ),
+        width="100%",
+    )
+
+
+def schedule_controls() -> rx.Component:
+    return rx.hstack(
+        rx.input(type="date", value=ComposeState.schedule_date, on_change=ComposeState.set_schedule_date,
+                 custom_attrs={"data-testid": "schedule-date"}),
+        rx.input(type="time", step="1", value=ComposeState.schedule_time, on_change=ComposeState.set_schedule_time,
+                 custom_attrs={"data-testid": "schedule-time"}),
+        rx.badge(ComposeState.user_timezone, variant="surface", custom_attrs={"data-testid": "schedule-timezone"}),
+        align="center",
+        wrap="wrap",
+    )
+
+
+def actions() -> rx.Component:
+    return rx.hstack(
+        rx.button("Save draft", variant="soft", on_click=ComposeState.save_draft,
+                  custom_attrs={"data-testid": "save-draft"}),
+        rx.button("Schedule", on_click=ComposeState.schedule, custom_attrs={"data-testid": "schedule-button"}),
+        rx.button("Publish now", color_scheme="green", on_click=ComposeState.publish_now,
+                  loading=ComposeState.working, custom_attrs={"data-testid": "publish-now"}),
+        rx.cond(
+            ComposeState.post_id > 0,
+            rx.hstack(
+                rx.button("Cancel schedule", variant="soft", color_scheme="gray", on_click=ComposeState.cancel_schedule,
+                          custom_attrs={"data-testid": "cancel-schedule"}),
+                rx.button("Delete", variant="soft", color_scheme="red", on_click=ComposeState.delete_post,
+                          custom_attrs={"data-testid": "delete-post"}),
+                rx.button("New post", variant="ghost", on_click=ComposeState.new_post,
+                          custom_attrs={"data-testid": "new-post"}),
+            ),
+        ),
+        wrap="wrap",
+        spacing="2",
+    )
+
+
+def messages() -> rx.Component:
+    return rx.vstack(
+        rx.cond(ComposeState.error != "", rx.callout(ComposeState.error, icon="triangle-alert", color_scheme="red",
+                                                      width="100%", custom_attrs={"data-testid": "compose-error"})),
+        rx.cond(ComposeState.notice != "", rx.callout(ComposeState.notice, icon="info", color_scheme="blue",
+                                                       width="100%", custom_attrs={"data-testid": "compose-notice"})),
+        width="100%",
+    )
+
+
+def side_panel() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Per account", size="3"),
+        rx.foreach(ComposeState.rows, counter_row),
+        rx.heading("Preview", size="3", margin_top="8px"),
+        rx.foreach(ComposeState.rows, preview_card),
+        rx.cond(
+            ComposeState.results.length() > 0,
+            rx.vstack(
+                rx.hstack(rx.heading("Status", size="3"),
+                          status_badge(ComposeState.post_status, testid="post-status"), align="center"),
+                rx.foreach(
+                    ComposeState.results,
+                    lambda r: result_row(r, ComposeState.retry_target(r["target_id"]),
+                                         ComposeState.mark_published(r["target_id"])),
+                ),
+                width="100%",
+                custom_attrs={"data-testid": "publish-results"},
+            ),
+        ),
+        width="380px",
+        min_width="320px",
+        spacing="2",
+    )
+
+
+@protected_page("/compose", "Compose", on_load=[ComposeState.load])
 def compose_page() -> rx.Component:
-    return empty_state(
-        "pen-line",
-        "Nothing to compose with yet",
-        "Connect an account first, then write your first post here.",
-        "compose-empty",
+    return rx.cond(
+        ComposeState.accounts.length() > 0,
+        rx.hstack(
+            rx.vstack(
+                messages(),
+                rx.text("Publish to", size="2", weight="medium"),
+                chips(),
+                tabs(),
+                editor(),
+                media_section(),
+                schedule_controls(),
+                actions(),
+                width="100%",
+                spacing="3",
+            ),
+            side_panel(),
+            align="start",
+            spacing="5",
+            width="100%",
+        ),
+        empty_state("pen-line", "No accounts connected yet",
+                    "Connect an account (the Demo network works without credentials) to start writing.",
+                    "compose-empty"),
     )

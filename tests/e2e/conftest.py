@@ -47,12 +47,11 @@ def browser_type_launch_args(browser_type_launch_args):
 def e2e_fakes() -> Iterator[dict]:
     """Fake platform servers shared by the whole e2e session (started before the app)."""
     fakes: dict = {}
-    try:
-        from tests.fakes.mastodon import MastodonFake
+    from tests.fakes.mastodon import MastodonFake
+    from tests.fakes.x import XFake
 
-        fakes["mastodon"] = MastodonFake().start()
-    except ImportError:
-        pass
+    fakes["mastodon"] = MastodonFake().start()
+    fakes["x"] = XFake().start()
     yield fakes
     for fake in fakes.values():
         fake.stop()
@@ -89,6 +88,11 @@ def app_env(e2e_fakes: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "SOCIALHUB_BASE_URL": f"http://localhost:{port}",
         "SOCIALHUB_SCHEDULER": "on",
         "SOCIALHUB_LOGIN_MAX_FAILURES": "50",
+        # X is configured against its fake; LinkedIn & co. stay unconfigured on purpose.
+        "SOCIALHUB_X_CLIENT_ID": e2e_fakes["x"].client_id,
+        "SOCIALHUB_X_CLIENT_SECRET": e2e_fakes["x"].client_secret,
+        "SOCIALHUB_X_API_BASE": e2e_fakes["x"].url,
+        "SOCIALHUB_X_AUTHORIZE_URL": f"{e2e_fakes['x'].url}/i/oauth2/authorize",
     }
     yield {"env": env, "db_url": db_url, "data_dir": data_dir, "port": port, "fakes": e2e_fakes}
     drop_pg_database(db_url)

@@ -24,8 +24,9 @@ def test_connect_demo_network_then_disconnect(page: Page, app_url: str, new_user
 
 def test_unconfigured_platform_shows_disabled_connect_with_env_help(page: Page, app_url: str, new_user: dict) -> None:
     page.get_by_test_id("nav-accounts").click()
-    expect(page.get_by_test_id("connect-x")).to_be_disabled()
-    expect(page.get_by_test_id("config-help-x")).to_contain_text("SOCIALHUB_X_CLIENT_ID")
+    expect(page.get_by_test_id("connect-linkedin")).to_be_disabled()
+    expect(page.get_by_test_id("config-help-linkedin")).to_contain_text("SOCIALHUB_LINKEDIN_CLIENT_ID")
+    expect(page.get_by_test_id("connect-x")).to_be_enabled()
 
 
 def test_connect_mastodon_through_redirect_then_disconnect(page: Page, app_url: str, new_user: dict, app_env: dict) -> None:

@@ -100,3 +100,15 @@ def issue_code(codes: dict[str, dict[str, Any]], client_id: str, redirect_uri: s
         "scope": "",
     }
     return code
+
+
+def configure_env(monkeypatch: Any, env: dict[str, str], data_dir: Any = None) -> None:
+    """Point settings at fakes (and, outside the `db` fixture, at a throwaway data dir and key)."""
+    from services.config import reset_settings
+
+    if data_dir is not None:
+        monkeypatch.setenv("SOCIALHUB_DATA_DIR", str(data_dir))
+        monkeypatch.setenv("SOCIALHUB_SECRET_KEY", "adapter-test-secret")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    reset_settings()

@@ -189,7 +189,9 @@ async def test_stream_broken_mid_answer_resets_and_next_provider_answers(ws: dic
     after_reset = events[types.index("reset") + 1 :]
     assert "".join(e["text"] for e in after_reset if e["type"] == "delta") == "Second answer here."
     assert events[-1]["provider"] == "Steady" and events[-1]["text"] == "Second answer here."
-    assert events[-1]["skipped"] == [{"provider": "Flaky", "model": "model-Flaky", "reason": "the connection dropped mid-answer"}]
+    assert events[-1]["skipped"] == [
+        {"provider": "Flaky", "model": "model-Flaky", "reason": "the connection dropped mid-answer"}
+    ]
 
 
 async def test_all_providers_fail_gives_labelled_offline_suggestion(ws: dict, fake: FakeOpenAIServer) -> None:

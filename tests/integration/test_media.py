@@ -110,7 +110,9 @@ def test_mp4_is_sniffed_with_duration(org: tuple[int, int]) -> None:
         ("cut.mp4", _mp4()[:-10], "incomplete"),
     ],
 )
-def test_bad_files_are_refused_and_nothing_is_stored(org: tuple[int, int], name: str, data: bytes, message: str) -> None:
+def test_bad_files_are_refused_and_nothing_is_stored(
+    org: tuple[int, int], name: str, data: bytes, message: str
+) -> None:
     with pytest.raises(MediaError) as err:
         store_upload(*org, name, data)
     assert message in str(err.value)

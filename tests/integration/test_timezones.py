@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -74,7 +74,7 @@ def test_ordinary_times_have_no_note_and_round_trip() -> None:
         assert note == "" and utc.tzinfo is not None
         assert to_local(utc, tz).replace(tzinfo=None) == local
     assert to_utc(datetime(2026, 1, 5, 12, 0), "Asia/Kolkata")[0] == datetime(2026, 1, 5, 6, 30, tzinfo=UTC)
-    aware = datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc)
+    aware = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
     assert to_utc(aware, "Europe/Berlin") == (aware, "")
 
 

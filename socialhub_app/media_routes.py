@@ -1,0 +1,64 @@
+"""Serving uploaded media (only to members of the owning workspace) and Demo network post pages."""
+
+from __future__ import annotations
+
+import html
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import Route
+
+from services import auth
+from services.demo_network import demo_post
+from services.media import MediaError
+from services.media.storage import absolute_path, get_asset
+from state.auth import SESSION_COOKIE
+
+
+def _asset_for(request: Request) -> dict | None:
+    user = auth.resolve_session(request.cookies.get(SESSION_COOKIE))
+    if user is None:
+        return None
+    try:
+        return get_asset(user.organization_id, int(request.path_params["asset_id"]))
+    except (MediaError, ValueError):
+        return None
+
+
+async def media_original(request: Request) -> Response:
+    asset = _asset_for(request)
+    if asset is None:
+        return Response("Not found", status_code=404)
+    return FileResponse(absolute_path(asset["storage_path"]), media_type=asset["mime_type"])
+
+
+async def media_thumbnail(request: Request) -> Response:
+    asset = _asset_for(request)
+    if asset is None or not asset["thumbnail_path"]:
+        return Response("Not found", status_code=404)
+    return FileResponse(absolute_path(asset["thumbnail_path"]), media_type="image/jpeg")
+
+
+async def demo_post_page(request: Request) -> Response:
+    try:
+        post = demo_post(int(request.path_params["post_id"]))
+    except ValueError:
+        post = None
+    if post is None or post["deleted"]:
+        return HTMLResponse("<h1>Post not found on the Demo network</h1>", status_code=404)
+    body = (
+        "<!doctype html><title>Demo network post</title>"
+        "<body style='font-family:sans-serif;max-width:40em;margin:4em auto'>"
+        "<p style='color:#a60'>Demo network — a simulated platform built into SocialHub.</p>"
+        f"<article data-testid='demo-post-text' style='white-space:pre-wrap'>{html.escape(post['text'])}</article>"
+        f"<p><small>Posted {html.escape(post['created_at'])} · {post['media_count']} media</small></p></body>"
+    )
+    return HTMLResponse(body)
+
+
+def media_routes() -> list[Route]:
+    return [
+        Route("/media/{asset_id:int}", media_original),
+        Route("/media/{asset_id:int}/thumb", media_thumbnail),
+        Route("/demo/post/{post_id}", demo_post_page),
+    ]

@@ -1,0 +1,349 @@
+"""Composer: pick accounts, write, customize per account, attach media, then draft/schedule/publish."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import reflex as rx
+
+from services import accounts as accounts_service
+from services import composer, posts, timezones
+from services.media import MediaError, get_asset, store_upload
+from services.publishing.engine import run_once
+from state.session import current_user
+
+DONE_STATES = {"published", "failed", "needs_review", "draft"}
+WATCH_SECONDS = 15 * 60
+
+
+class ComposeState(rx.State):
+    accounts: list[dict] = []
+    selected_ids: list[str] = []
+    main_text: str = ""
+    overrides: dict[str, str] = {}
+    active_tab: str = "main"
+    media: list[dict] = []
+    rows: list[dict] = []
+    schedule_date: str = ""
+    schedule_time: str = ""
+    user_timezone: str = "UTC"
+    post_id: int = 0
+    post_status: str = ""
+    results: list[dict] = []
+    error: str = ""
+    notice: str = ""
+    working: bool = False
+
+    # --- loading ---------------------------------------------------------------------------
+    @rx.event
+    async def load(self):
+        user = await current_user(self)
+        if user is None:
+            return None
+        self._reset_form()
+        self.user_timezone = user.timezone
+        self.accounts = [
+            {"id": str(a["id"]), "platform": a["platform"], "display_name": a["display_name"],
+             "label": a["platform_label"], "status": a["status"]}
+            for a in accounts_service.list_accounts(user.organization_id)
+            if a["status"] in ("active", "expiring")
+        ]
+        raw = self.router.url.query_parameters.get("post", "")
+        if raw.isdigit():
+            self._load_post(user.organization_id, int(raw))
+        self._recompute_rows(user.organization_id)
+        if any(r["status"] in ("scheduled", "publishing") for r in self.results):
+            return ComposeState.watch_post
+        return None
+
+    def _reset_form(self) -> None:
+        self.selected_ids, self.main_text, self.overrides, self.media = [], "", {}, []
+        self.active_tab, self.schedule_date, self.schedule_time = "main", "", ""
+        self.post_id, self.post_status, self.results = 0, "", []
+        self.error = self.notice = ""
+
+    def _load_post(self, org_id: int, post_id: int) -> None:
+        try:
+            post = posts.get_post(org_id, post_id)
+        except posts.PostError as exc:
+            self.error = str(exc)
+            return
+        self.post_id = post_id
+        self.main_text = post["body"]
+        self.post_status = post["status"]
+        self.selected_ids = [str(t["account_id"]) for t in post["targets"]]
+        self.overrides = {str(t["account_id"]): t["body_override"] for t in post["targets"] if t["body_override"]}
+        self.media = [self._media_entry(get_asset(org_id, int(m))) for m in post.get("media_ids", [])]
+        if post.get("scheduled_at") and post["status"] == "scheduled":
+            local = timezones.to_local(datetime.fromisoformat(post["scheduled_at"]), self.user_timezone)
+            self.schedule_date, self.schedule_time = local.strftime("%Y-%m-%d"), local.strftime("%H:%M")
+        self.results = [self._result_entry(t) for t in post["targets"]]
+
+    @staticmethod
+    def _media_entry(asset: dict) -> dict:
+        return {"id": str(asset["id"]), "kind": asset["kind"], "name": asset.get("original_name", ""),
+                "thumb": f"/media/{asset['id']}/thumb"}
+
+    @staticmethod
+    def _result_entry(target: dict) -> dict:
+        return {
+            "account_id": str(target["account_id"]), "platform": target["platform"],
+            "account_name": target["account_name"], "status": target["status"],
+            "url": target.get("external_url") or "", "error": target.get("last_error") or "",
+            "target_id": str(target["id"]),
+        }
+
+    # --- editing ---------------------------------------------------------------------------
+    def _selected_accounts(self) -> list[dict]:
+        return [a for a in self.accounts if a["id"] in self.selected_ids]
+
+    def _recompute_rows(self, org_id: int) -> None:
+        self.rows = composer.evaluate_targets(
+            org_id, self._selected_accounts(), self.main_text, self.overrides, [int(m["id"]) for m in self.media]
+        )
+
+    async def _org(self) -> int | None:
+        user = await current_user(self)
+        return user.organization_id if user else None
+
+    @rx.event
+    async def toggle_account(self, account_id: str):
+        if account_id in self.selected_ids:
+            self.selected_ids = [a for a in self.selected_ids if a != account_id]
+            if self.active_tab == account_id:
+                self.active_tab = "main"
+        else:
+            self.selected_ids = [*self.selected_ids, account_id]
+        if (org := await self._org()) is not None:
+            self._recompute_rows(org)
+
+    @rx.event
+    async def set_main_text(self, value: str):
+        self.main_text = value
+        if (org := await self._org()) is not None:
+            self._recompute_rows(org)
+
+    @rx.event
+    async def set_override(self, value: str):
+        if self.active_tab != "main":
+            self.overrides = {**self.overrides, self.active_tab: value}
+        if (org := await self._org()) is not None:
+            self._recompute_rows(org)
+
+    @rx.event
+    async def reset_override(self):
+        self.overrides = {k: v for k, v in self.overrides.items() if k != self.active_tab}
+        if (org := await self._org()) is not None:
+            self._recompute_rows(org)
+
+    @rx.event
+    def set_active_tab(self, tab: str):
+        self.active_tab = tab
+
+    @rx.event
+    def set_schedule_date(self, value: str):
+        self.schedule_date = value
+
+    @rx.event
+    def set_schedule_time(self, value: str):
+        self.schedule_time = value
+
+    @rx.var
+    def active_override(self) -> str:
+        return self.overrides.get(self.active_tab, "")
+
+    @rx.var
+    def any_problem(self) -> bool:
+        return any(r["problems"] for r in self.rows)
+
+    # --- media -----------------------------------------------------------------------------
+    @rx.event
+    async def handle_upload(self, files: list[rx.UploadFile]):
+        user = await current_user(self)
+        if user is None:
+            return
+        self.error = ""
+        for upload in files:
+            data = await upload.read()
+            try:
+                asset = store_upload(user.organization_id, user.user_id, upload.name or "upload", data)
+            except MediaError as exc:
+                self.error = f"{upload.name}: {exc}"
+                continue
+            self.media = [*self.media, self._media_entry(asset)]
+        self._recompute_rows(user.organization_id)
+
+    @rx.event
+    async def remove_media(self, media_id: str):
+        self.media = [m for m in self.media if m["id"] != media_id]
+        if (org := await self._org()) is not None:
+            self._recompute_rows(org)
+
+    # --- actions ---------------------------------------------------------------------------
+    def _input(self, action: str, when: datetime | None) -> posts.PostInput:
+        return posts.PostInput(
+            body=self.main_text,
+            account_ids=[int(a) for a in self.selected_ids],
+            overrides={int(k): v for k, v in self.overrides.items() if v and k in self.selected_ids},
+            media_ids=[int(m["id"]) for m in self.media],
+            action=action,
+            scheduled_at=when,
+            timezone=self.user_timezone,
+        )
+
+    def _save(self, user, action: str, when: datetime | None = None) -> bool:  # noqa: ANN001
+        self.error = self.notice = ""
+        try:
+            self.post_id = posts.save_post(
+                user.organization_id, user.user_id, self._input(action, when), post_id=self.post_id or None
+            )
+        except posts.PostError as exc:
+            self.error = str(exc)
+            return False
+        self._refresh_results(user.organization_id)
+        return True
+
+    def _refresh_results(self, org_id: int) -> None:
+        post = posts.get_post(org_id, self.post_id)
+        self.post_status = post["status"]
+        self.results = [self._result_entry(t) for t in post["targets"]]
+
+    @rx.event
+    async def save_draft(self):
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        if self._save(user, "draft"):
+            return rx.toast.success("Draft saved.")
+        return rx.toast.error(self.error)
+
+    @rx.event
+    async def schedule(self):
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        self.error = self.notice = ""
+        try:
+            local = timezones.parse_local(self.schedule_date, self.schedule_time)
+            parts = self.schedule_time.strip().split(":")
+            if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) < 60:
+                local = local.replace(second=int(parts[2]))  # the picker offers seconds for precise times
+            when, note = timezones.to_utc(local, self.user_timezone)
+        except timezones.TimezoneError as exc:
+            self.error = str(exc)
+            return rx.toast.error(self.error)
+        if not self._save(user, "schedule", when):
+            return rx.toast.error(self.error)
+        local = timezones.format_local(when, self.user_timezone)
+        self.notice = (note + " " if note else "") + f"Scheduled for {local} ({self.user_timezone})."
+        return [rx.toast.success(self.notice), ComposeState.watch_post]
+
+    @rx.event(background=True)
+    async def publish_now(self):
+        async with self:
+            user = await current_user(self)
+            if user is None:
+                return
+            self.working = True
+            if not self._save(user, "publish_now"):
+                self.working = False
+                yield rx.toast.error(self.error)
+                return
+            org_id, post_id = user.organization_id, self.post_id
+        # One immediate engine pass for this post (claims keep it safe next to the scheduler's tick).
+        runner = asyncio.create_task(run_once(post_id=post_id, wait_seconds=60))
+        for _ in range(240):
+            await asyncio.sleep(0.5)
+            async with self:
+                self._refresh_results(org_id)
+                if all(r["status"] in DONE_STATES for r in self.results):
+                    break
+        async with self:
+            self.working = False
+            failed = [r for r in self.results if r["status"] != "published"]
+        if not runner.done():
+            runner.cancel()
+        if failed:
+            yield rx.toast.warning(f"Published with problems on {len(failed)} account(s).")
+        else:
+            yield rx.toast.success("Published everywhere.")
+
+    @rx.event(background=True)
+    async def watch_post(self):
+        """Keep the open composer live while its post is due soon or in flight (no reload needed)."""
+        async with self:
+            user = await current_user(self)
+            if user is None or not self.post_id:
+                return
+            org_id, post_id = user.organization_id, self.post_id
+        for _ in range(WATCH_SECONDS):
+            await asyncio.sleep(1)
+            async with self:
+                if self.post_id != post_id:
+                    return
+                try:
+                    self._refresh_results(org_id)
+                except posts.PostError:
+                    return
+                if all(r["status"] not in ("scheduled", "publishing") for r in self.results):
+                    return
+
+    @rx.event
+    async def cancel_schedule(self):
+        user = await current_user(self)
+        if user is None or not self.post_id:
+            return None
+        try:
+            posts.cancel_schedule(user.organization_id, self.post_id, user_id=user.user_id)
+        except posts.PostError as exc:
+            self.error = str(exc)
+            return rx.toast.error(self.error)
+        self._refresh_results(user.organization_id)
+        self.schedule_date = self.schedule_time = ""
+        return rx.toast.info("Schedule cancelled; the post is a draft again.")
+
+    @rx.event
+    async def delete_post(self):
+        user = await current_user(self)
+        if user is None or not self.post_id:
+            return None
+        try:
+            posts.delete_post(user.organization_id, self.post_id, user_id=user.user_id)
+        except posts.PostError as exc:
+            self.error = str(exc)
+            return rx.toast.error(self.error)
+        self._reset_form()
+        self._recompute_rows(user.organization_id)
+        return [rx.toast.info("Post deleted."), rx.redirect("/compose")]
+
+    @rx.event
+    async def new_post(self):
+        self._reset_form()
+        if (org := await self._org()) is not None:
+            self._recompute_rows(org)
+        return rx.redirect("/compose")
+
+    @rx.event
+    async def retry_target(self, target_id: str):
+        user = await current_user(self)
+        if user is None:
+            return None
+        try:
+            posts.retry_target(user.organization_id, int(target_id), user_id=user.user_id)
+        except posts.PostError as exc:
+            return rx.toast.error(str(exc))
+        self._refresh_results(user.organization_id)
+        return rx.toast.info("Retrying.")
+
+    @rx.event
+    async def mark_published(self, target_id: str):
+        user = await current_user(self)
+        if user is None:
+            return None
+        try:
+            posts.mark_target_published(user.organization_id, int(target_id), user_id=user.user_id)
+        except posts.PostError as exc:
+            return rx.toast.error(str(exc))
+        self._refresh_results(user.organization_id)
+        return rx.toast.info("Marked as published.")

@@ -1,0 +1,39 @@
+"""Small UI steps shared by e2e tests."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+
+def connect_demo(page: Page) -> None:
+    page.get_by_test_id("nav-accounts").click()
+    page.get_by_test_id("connect-demo").click()
+    expect(page.locator("[data-testid=account-row][data-platform=demo]")).to_have_count(1)
+
+
+def connect_mastodon(page: Page, instance_url: str) -> None:
+    page.get_by_test_id("nav-accounts").click()
+    page.get_by_test_id("mastodon-instance-input").fill(instance_url)
+    page.get_by_test_id("connect-mastodon").click()
+    expect(page.locator("[data-testid=account-row][data-platform=mastodon]")).to_have_count(1, timeout=30000)
+
+
+def connect_x(page: Page) -> None:
+    page.get_by_test_id("nav-accounts").click()
+    page.get_by_test_id("connect-x").click()
+    expect(page.locator("[data-testid=account-row][data-platform=x]")).to_have_count(1, timeout=30000)
+
+
+def open_composer(page: Page) -> None:
+    page.get_by_test_id("nav-compose").click()
+    expect(page.get_by_test_id("compose-text")).to_be_visible()
+
+
+def select_chip(page: Page, platform: str) -> None:
+    chip = page.locator(f"[data-testid^=chip-{platform}-]").first
+    chip.click()
+    expect(chip).to_have_attribute("data-selected", "true")
+
+
+def type_text(page: Page, text: str) -> None:
+    page.get_by_test_id("compose-text").fill(text)
