@@ -1,9 +1,9 @@
 """Alembic environment: the target metadata is SQLModel's, with every SocialHub model registered."""
 
-from alembic import context
 from sqlalchemy import pool
 from sqlmodel import SQLModel
 
+from alembic import context
 from services import models  # noqa: F401
 from services.config import get_settings
 from services.db import engine_for

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 00:30:26.909859
+Create Date: 2026-11-22 00:38:28.997161
 """
 
 from alembic import op

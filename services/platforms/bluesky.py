@@ -80,7 +80,9 @@ class BlueskyAdapter(HttpPlatformAdapter):
         return (self.instance_url or self.settings.platform("SOCIALHUB_BLUESKY_PDS", "https://bsky.social")).rstrip("/")
 
     def config_help(self) -> str:
-        return "Connect with your handle and an app password (Bluesky → Settings → Privacy and security → App passwords)."
+        return (
+            "Connect with your handle and an app password (Bluesky → Settings → Privacy and security → App passwords)."
+        )
 
     def _pds(self, creds: Credentials) -> str:
         return str(creds.extra.get("pds") or self.entryway).rstrip("/")

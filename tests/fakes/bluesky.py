@@ -23,7 +23,11 @@ DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
 
 
 def error_body(status: int) -> dict[str, str]:
-    names = {400: ("InvalidRequest", "Input/text must not be longer than 300 graphemes"), 401: ("AuthenticationRequired", "Authentication Required"), 429: ("RateLimitExceeded", "Rate Limit Exceeded")}
+    names = {
+        400: ("InvalidRequest", "Input/text must not be longer than 300 graphemes"),
+        401: ("AuthenticationRequired", "Authentication Required"),
+        429: ("RateLimitExceeded", "Rate Limit Exceeded"),
+    }
     name, message = names.get(status, ("InternalServerError", "Internal Server Error"))
     return {"error": name, "message": message}
 
@@ -75,7 +79,10 @@ class BlueskyFake(FakeServer):
         await self.record(request)
         reset = str(int(time.time()) + 600)
         early = await injected(
-            self, request, error_body, lambda: {"ratelimit-limit": "5000", "ratelimit-remaining": "0", "ratelimit-reset": reset}
+            self,
+            request,
+            error_body,
+            lambda: {"ratelimit-limit": "5000", "ratelimit-remaining": "0", "ratelimit-reset": reset},
         )
         if early is not None:
             return early
@@ -84,7 +91,9 @@ class BlueskyFake(FakeServer):
             if token in self.expired:
                 return JSONResponse({"error": "ExpiredToken", "message": "Token has expired"}, status_code=400)
             if token not in self.access:
-                return JSONResponse({"error": "InvalidToken", "message": "Token could not be verified"}, status_code=400)
+                return JSONResponse(
+                    {"error": "InvalidToken", "message": "Token could not be verified"}, status_code=400
+                )
         return None
 
     async def create_session(self, request: Request) -> Response:
@@ -93,7 +102,9 @@ class BlueskyFake(FakeServer):
             return early
         body = await request.json()
         if body.get("identifier") not in (self.handle, DID) or body.get("password") != self.app_password:
-            return JSONResponse({"error": "AuthenticationRequired", "message": "Invalid identifier or password"}, status_code=401)
+            return JSONResponse(
+                {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}, status_code=401
+            )
         return JSONResponse(self.session())
 
     async def refresh_session(self, request: Request) -> Response:
@@ -144,7 +155,14 @@ class BlueskyFake(FakeServer):
         cid = "bafkrei" + secrets.token_hex(20)
         self.blobs[cid] = content
         return JSONResponse(
-            {"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": request.headers.get("content-type", ""), "size": len(content)}}
+            {
+                "blob": {
+                    "$type": "blob",
+                    "ref": {"$link": cid},
+                    "mimeType": request.headers.get("content-type", ""),
+                    "size": len(content),
+                }
+            }
         )
 
     async def create_record(self, request: Request) -> Response:
@@ -156,7 +174,14 @@ class BlueskyFake(FakeServer):
         uri = f"at://{body['repo']}/{body['collection']}/{rkey}"
         cid = "bafyrei" + secrets.token_hex(20)
         self.records[uri] = {"cid": cid, "record": body["record"], "indexedAt": datetime.now(UTC).isoformat()}
-        return JSONResponse({"uri": uri, "cid": cid, "commit": {"cid": "bafyreicommit", "rev": "3l3qo2vutsw2b"}, "validationStatus": "valid"})
+        return JSONResponse(
+            {
+                "uri": uri,
+                "cid": cid,
+                "commit": {"cid": "bafyreicommit", "rev": "3l3qo2vutsw2b"},
+                "validationStatus": "valid",
+            }
+        )
 
     async def delete_record(self, request: Request) -> Response:
         early = await self._pre(request)
@@ -191,4 +216,6 @@ class BlueskyFake(FakeServer):
         early = await self._pre(request)
         if early is not None:
             return early
-        return JSONResponse({"feed": [{"post": self._post_view(u)} for u in reversed(list(self.records))], "cursor": "2024"})
+        return JSONResponse(
+            {"feed": [{"post": self._post_view(u)} for u in reversed(list(self.records))], "cursor": "2024"}
+        )

@@ -29,9 +29,23 @@ def graph_error(message: str, code: int, status: int = 400, subcode: int | None 
 
 def error_body(status: int) -> dict[str, Any]:
     if status == 429:
-        return {"error": {"message": "(#4) Application request limit reached", "type": "OAuthException", "code": 4, "is_transient": True}}
+        return {
+            "error": {
+                "message": "(#4) Application request limit reached",
+                "type": "OAuthException",
+                "code": 4,
+                "is_transient": True,
+            }
+        }
     if status >= 500:
-        return {"error": {"message": "An unexpected error has occurred. Please retry your request later.", "type": "OAuthException", "code": 2, "is_transient": True}}
+        return {
+            "error": {
+                "message": "An unexpected error has occurred. Please retry your request later.",
+                "type": "OAuthException",
+                "code": 2,
+                "is_transient": True,
+            }
+        }
     return {"error": {"message": "(#100) Invalid parameter", "type": "OAuthException", "code": 100}}
 
 
@@ -75,7 +89,9 @@ class FacebookFake(FakeServer):
             return self.access_token(form)
         token = bearer(request)
         if token not in self.user_tokens | self.page_tokens:
-            return graph_error("Error validating access token: Session has expired on Friday, 01-Jan-21.", 190, subcode=463)
+            return graph_error(
+                "Error validating access token: Session has expired on Friday, 01-Jan-21.", 190, subcode=463
+            )
         parts = path.split("/")
         if path == "me/accounts":
             return self.me_accounts()
@@ -84,9 +100,23 @@ class FacebookFake(FakeServer):
         if request.method == "DELETE":
             return JSONResponse({"success": self.posts.pop(parts[0], None) is not None})
         if len(parts) == 2 and parts[1] == "posts":
-            return JSONResponse({"data": [{"id": k, "message": v.get("message", ""), "created_time": "2026-01-01T00:00:00+0000"} for k, v in self.posts.items()]})
+            return JSONResponse(
+                {
+                    "data": [
+                        {"id": k, "message": v.get("message", ""), "created_time": "2026-01-01T00:00:00+0000"}
+                        for k, v in self.posts.items()
+                    ]
+                }
+            )
         if len(parts) == 2 and parts[1] == "media":
-            return JSONResponse({"data": [{"id": k, "caption": v["caption"], "permalink": v["permalink"], "timestamp": v["timestamp"]} for k, v in self.ig_media.items()]})
+            return JSONResponse(
+                {
+                    "data": [
+                        {"id": k, "caption": v["caption"], "permalink": v["permalink"], "timestamp": v["timestamp"]}
+                        for k, v in self.ig_media.items()
+                    ]
+                }
+            )
         return self.node(parts[0], request.query_params.get("fields", ""))
 
     def access_token(self, form: dict[str, str]) -> Response:
@@ -113,9 +143,20 @@ class FacebookFake(FakeServer):
             "link": f"https://www.facebook.com/{PAGE_ID}",
             "picture": {"data": {"url": "https://scontent.xx.fbcdn.net/page.jpg"}},
             "followers_count": 980,
-            "instagram_business_account": {"id": IG_ID, "username": "acmebakery", "name": "Acme Bakery", "profile_picture_url": "https://scontent.cdninstagram.com/ig.jpg", "followers_count": 4321},
+            "instagram_business_account": {
+                "id": IG_ID,
+                "username": "acmebakery",
+                "name": "Acme Bakery",
+                "profile_picture_url": "https://scontent.cdninstagram.com/ig.jpg",
+                "followers_count": 4321,
+            },
         }
-        no_ig = {"id": "999", "name": "Side Page", "access_token": self.page_token(), "link": "https://www.facebook.com/999"}
+        no_ig = {
+            "id": "999",
+            "name": "Side Page",
+            "access_token": self.page_token(),
+            "link": "https://www.facebook.com/999",
+        }
         return JSONResponse({"data": [page, no_ig], "paging": {"cursors": {"before": "QVFI", "after": "QVFJ"}}})
 
     async def create(self, node: str, edge: str, form: dict[str, Any], request: Request) -> Response:
@@ -129,8 +170,17 @@ class FacebookFake(FakeServer):
             post_id = f"{node}_{object_id}"
             published = form.get("published", "true") != "false"
             if published:
-                self.posts[post_id] = {"message": message, "edge": edge, "attached": [v for k, v in form.items() if k.startswith("attached_media")]}
-            return JSONResponse({"id": post_id if edge == "feed" else object_id, **({"post_id": post_id} if edge != "feed" and published else {})})
+                self.posts[post_id] = {
+                    "message": message,
+                    "edge": edge,
+                    "attached": [v for k, v in form.items() if k.startswith("attached_media")],
+                }
+            return JSONResponse(
+                {
+                    "id": post_id if edge == "feed" else object_id,
+                    **({"post_id": post_id} if edge != "feed" and published else {}),
+                }
+            )
         if edge == "media":
             if not (form.get("image_url") or form.get("video_url") or form.get("children")):
                 return graph_error("(#100) The parameter image_url is required.", 100)
@@ -140,9 +190,15 @@ class FacebookFake(FakeServer):
         if edge == "media_publish":
             container = self.containers.pop(form.get("creation_id", ""), None)
             if container is None:
-                return graph_error("(#9007) The media is not ready for publishing, please wait for a moment", 9007, subcode=2207027)
+                return graph_error(
+                    "(#9007) The media is not ready for publishing, please wait for a moment", 9007, subcode=2207027
+                )
             media_id = str(17_900_000_000_000_000 + len(self.ig_media))
-            self.ig_media[media_id] = {"caption": container.get("caption", ""), "permalink": f"https://www.instagram.com/p/{media_id[-6:]}/", "timestamp": "2099-01-01T00:00:00+0000"}
+            self.ig_media[media_id] = {
+                "caption": container.get("caption", ""),
+                "permalink": f"https://www.instagram.com/p/{media_id[-6:]}/",
+                "timestamp": "2099-01-01T00:00:00+0000",
+            }
             return JSONResponse({"id": media_id})
         return graph_error(f"(#100) Unknown edge {edge}", 100)
 
@@ -152,7 +208,13 @@ class FacebookFake(FakeServer):
             if c["polls"] > 0:
                 c["polls"] -= 1
                 return JSONResponse({"id": node, "status_code": "IN_PROGRESS", "status": "In Progress"})
-            return JSONResponse({"id": node, "status_code": "FINISHED", "status": "Finished: Media has been uploaded and it is ready to be published."})
+            return JSONResponse(
+                {
+                    "id": node,
+                    "status_code": "FINISHED",
+                    "status": "Finished: Media has been uploaded and it is ready to be published.",
+                }
+            )
         if node in self.ig_media:
             m = self.ig_media[node]
             return JSONResponse({"id": node, "permalink": m["permalink"], "like_count": 31, "comments_count": 5})
@@ -161,7 +223,14 @@ class FacebookFake(FakeServer):
         if node == IG_ID:
             return JSONResponse({"id": IG_ID, "followers_count": 4321})
         if node in self.posts:
-            return JSONResponse({"id": node, "reactions": {"data": [], "summary": {"total_count": 14, "viewer_reaction": "NONE"}}, "comments": {"data": [], "summary": {"order": "ranked", "total_count": 3, "can_comment": True}}})
-        return graph_error(f"(#100) Object with ID '{node}' does not exist, cannot be loaded due to missing permissions, or does not support this operation", 100)
-
-
+            return JSONResponse(
+                {
+                    "id": node,
+                    "reactions": {"data": [], "summary": {"total_count": 14, "viewer_reaction": "NONE"}},
+                    "comments": {"data": [], "summary": {"order": "ranked", "total_count": 3, "can_comment": True}},
+                }
+            )
+        return graph_error(
+            f"(#100) Object with ID '{node}' does not exist, cannot be loaded due to missing permissions, or does not support this operation",
+            100,
+        )

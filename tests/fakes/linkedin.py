@@ -20,8 +20,16 @@ from tests.fakes.server import FakeServer
 
 
 def error_body(status: int) -> dict[str, Any]:
-    messages = {401: "Invalid access token", 422: "Content is a duplicate of urn:li:share:7000000000000000000", 429: "Resource level throttle APPLICATION DAY limit for calls to this resource is reached."}
-    return {"message": messages.get(status, "Internal Server Error"), "status": status, "serviceErrorCode": 65600 if status == 401 else 0}
+    messages = {
+        401: "Invalid access token",
+        422: "Content is a duplicate of urn:li:share:7000000000000000000",
+        429: "Resource level throttle APPLICATION DAY limit for calls to this resource is reached.",
+    }
+    return {
+        "message": messages.get(status, "Internal Server Error"),
+        "status": status,
+        "serviceErrorCode": 65600 if status == 401 else 0,
+    }
 
 
 class LinkedInFake(FakeServer):
@@ -62,7 +70,10 @@ class LinkedInFake(FakeServer):
         if auth and bearer(request) not in self.tokens:
             return JSONResponse(error_body(401), status_code=401)
         if versioned and not request.headers.get("linkedin-version"):
-            return JSONResponse({"status": 426, "code": "NONEXISTENT_VERSION", "message": "Requested version  is not active"}, status_code=426)
+            return JSONResponse(
+                {"status": 426, "code": "NONEXISTENT_VERSION", "message": "Requested version  is not active"},
+                status_code=426,
+            )
         if versioned and request.headers.get("x-restli-protocol-version") != "2.0.0":
             return JSONResponse({"status": 400, "message": "Rest.li protocol 2.0.0 required"}, status_code=400)
         return None
@@ -77,11 +88,31 @@ class LinkedInFake(FakeServer):
             return early
         form = dict(await request.form())
         if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
-            return JSONResponse({"error": "invalid_client", "error_description": "Client authentication failed"}, status_code=401)
+            return JSONResponse(
+                {"error": "invalid_client", "error_description": "Client authentication failed"}, status_code=401
+            )
         grant = self.codes.pop(form.get("code", ""), None)
-        if form.get("grant_type") != "authorization_code" or grant is None or grant["redirect_uri"] != form.get("redirect_uri"):
-            return JSONResponse({"error": "invalid_request", "error_description": "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired."}, status_code=400)
-        return JSONResponse({"access_token": self.grant(), "expires_in": 5183999, "scope": "openid,profile,w_member_social", "token_type": "Bearer", "id_token": "eyJ.fake.jwt"})
+        if (
+            form.get("grant_type") != "authorization_code"
+            or grant is None
+            or grant["redirect_uri"] != form.get("redirect_uri")
+        ):
+            return JSONResponse(
+                {
+                    "error": "invalid_request",
+                    "error_description": "Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired.",
+                },
+                status_code=400,
+            )
+        return JSONResponse(
+            {
+                "access_token": self.grant(),
+                "expires_in": 5183999,
+                "scope": "openid,profile,w_member_social",
+                "token_type": "Bearer",
+                "id_token": "eyJ.fake.jwt",
+            }
+        )
 
     async def revoke(self, request: Request) -> Response:
         await self.record(request)
@@ -92,7 +123,16 @@ class LinkedInFake(FakeServer):
 
     async def userinfo(self, request: Request) -> Response:
         return await self._pre(request) or JSONResponse(
-            {"sub": "782bbtaQ", "name": "Ada Lovelace", "given_name": "Ada", "family_name": "Lovelace", "picture": "https://media.licdn.com/dms/image/ada.jpg", "locale": {"country": "US", "language": "en"}, "email": "ada@example.com", "email_verified": True}
+            {
+                "sub": "782bbtaQ",
+                "name": "Ada Lovelace",
+                "given_name": "Ada",
+                "family_name": "Lovelace",
+                "picture": "https://media.licdn.com/dms/image/ada.jpg",
+                "locale": {"country": "US", "language": "en"},
+                "email": "ada@example.com",
+                "email_verified": True,
+            }
         )
 
     async def init_image(self, request: Request) -> Response:
@@ -103,7 +143,15 @@ class LinkedInFake(FakeServer):
             return JSONResponse({"status": 400, "message": "unknown action"}, status_code=400)
         image_id = secrets.token_hex(6)
         self.images[image_id] = None
-        return JSONResponse({"value": {"uploadUrlExpiresAt": 1650567510704, "uploadUrl": f"{self.url}/upload/{image_id}", "image": f"urn:li:image:{image_id}"}})
+        return JSONResponse(
+            {
+                "value": {
+                    "uploadUrlExpiresAt": 1650567510704,
+                    "uploadUrl": f"{self.url}/upload/{image_id}",
+                    "image": f"urn:li:image:{image_id}",
+                }
+            }
+        )
 
     async def upload(self, request: Request) -> Response:
         await self.record(request)
@@ -133,4 +181,10 @@ class LinkedInFake(FakeServer):
         if early is not None:
             return early
         urn = unquote(request.path_params["urn"])
-        return JSONResponse({"target": urn, "likesSummary": {"totalLikes": 12, "likedByCurrentUser": False, "aggregatedTotalLikes": 12}, "commentsSummary": {"totalFirstLevelComments": 3, "aggregatedTotalComments": 4}})
+        return JSONResponse(
+            {
+                "target": urn,
+                "likesSummary": {"totalLikes": 12, "likedByCurrentUser": False, "aggregatedTotalLikes": 12},
+                "commentsSummary": {"totalFirstLevelComments": 3, "aggregatedTotalComments": 4},
+            }
+        )

@@ -120,7 +120,11 @@ class MastodonFake(FakeServer):
 
     async def authorize(self, request: Request) -> Response:
         await self.record(request)
-        redirect_ok = lambda cid: cid in self.apps and request.query_params.get("redirect_uri") in self.apps[cid]["redirect_uris"]  # noqa: E731
+        redirect_uri = request.query_params.get("redirect_uri")
+
+        def redirect_ok(client_id: str) -> bool:
+            return client_id in self.apps and redirect_uri in self.apps[client_id]["redirect_uris"]
+
         return authorize_redirect(request, self.codes, known_client=redirect_ok)
 
     async def token(self, request: Request) -> Response:
@@ -130,14 +134,34 @@ class MastodonFake(FakeServer):
         form = dict(await request.form())
         app = self.apps.get(form.get("client_id", ""))
         if app is None or app["client_secret"] != form.get("client_secret"):
-            return JSONResponse({"error": "invalid_client", "error_description": "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method."}, status_code=401)
+            return JSONResponse(
+                {
+                    "error": "invalid_client",
+                    "error_description": "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.",
+                },
+                status_code=401,
+            )
         grant = self.codes.pop(form.get("code", ""), None)
-        if grant is None or grant["redirect_uri"] != form.get("redirect_uri") or grant["client_id"] != form["client_id"]:
-            return JSONResponse({"error": "invalid_grant", "error_description": "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."}, status_code=400)
+        if (
+            grant is None
+            or grant["redirect_uri"] != form.get("redirect_uri")
+            or grant["client_id"] != form["client_id"]
+        ):
+            return JSONResponse(
+                {
+                    "error": "invalid_grant",
+                    "error_description": "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
+                },
+                status_code=400,
+            )
         if grant["challenge"] and s256(form.get("code_verifier", "")) != grant["challenge"]:
-            return JSONResponse({"error": "invalid_grant", "error_description": "The PKCE code verifier is invalid."}, status_code=400)
+            return JSONResponse(
+                {"error": "invalid_grant", "error_description": "The PKCE code verifier is invalid."}, status_code=400
+            )
         token = self.grant(form["client_id"])
-        return JSONResponse({"access_token": token, "token_type": "Bearer", "scope": "read write", "created_at": int(time.time())})
+        return JSONResponse(
+            {"access_token": token, "token_type": "Bearer", "scope": "read write", "created_at": int(time.time())}
+        )
 
     async def revoke(self, request: Request) -> Response:
         early = await self._pre(request, auth=False)
@@ -146,7 +170,10 @@ class MastodonFake(FakeServer):
         form = dict(await request.form())
         app = self.apps.get(form.get("client_id", ""))
         if app is None or app["client_secret"] != form.get("client_secret"):
-            return JSONResponse({"error": "unauthorized_client", "error_description": "You are not authorized to revoke this token"}, status_code=403)
+            return JSONResponse(
+                {"error": "unauthorized_client", "error_description": "You are not authorized to revoke this token"},
+                status_code=403,
+            )
         self.revoked.append(form.get("token", ""))
         self.tokens.pop(form.get("token", ""), None)
         return JSONResponse({})
@@ -184,7 +211,10 @@ class MastodonFake(FakeServer):
         if not text and not media_ids:
             return JSONResponse(error_body(422), status_code=422)
         if any(m not in self.media or self.media[m]["url"] is None for m in media_ids):
-            return JSONResponse({"error": "Cannot attach files that have not finished processing. Try again in a moment!"}, status_code=422)
+            return JSONResponse(
+                {"error": "Cannot attach files that have not finished processing. Try again in a moment!"},
+                status_code=422,
+            )
         status_id = str(112_000_000_000_000_000 + len(self.statuses))
         escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         self.statuses[status_id] = {

@@ -61,11 +61,17 @@ async def injected(
     if isinstance(behavior, int):
         headers = rate_headers() if behavior == 429 else {}
         return JSONResponse(error_body(behavior), status_code=behavior, headers=headers)
-    return JSONResponse(behavior.get("json", {}), status_code=behavior.get("status", 200), headers=behavior.get("headers"))
+    return JSONResponse(
+        behavior.get("json", {}), status_code=behavior.get("status", 200), headers=behavior.get("headers")
+    )
 
 
 def authorize_redirect(
-    request: Request, codes: dict[str, dict[str, Any]], *, client_param: str = "client_id", known_client: Callable[[str], bool]
+    request: Request,
+    codes: dict[str, dict[str, Any]],
+    *,
+    client_param: str = "client_id",
+    known_client: Callable[[str], bool],
 ) -> Response:
     """A consent screen that always approves: 302 back to redirect_uri with a fresh code and the state."""
     q = request.query_params
@@ -86,7 +92,9 @@ def authorize_redirect(
         "scope": q.get("scope", ""),
     }
     sep = "&" if "?" in redirect_uri else "?"
-    return RedirectResponse(f"{redirect_uri}{sep}{urlencode({'code': code, 'state': q.get('state', '')})}", status_code=302)
+    return RedirectResponse(
+        f"{redirect_uri}{sep}{urlencode({'code': code, 'state': q.get('state', '')})}", status_code=302
+    )
 
 
 def issue_code(codes: dict[str, dict[str, Any]], client_id: str, redirect_uri: str, verifier: str = "") -> str:

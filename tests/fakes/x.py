@@ -19,7 +19,13 @@ from starlette.routing import Route
 from tests.fakes.oauth_support import authorize_redirect, bearer, injected, new_token, s256
 from tests.fakes.server import FakeServer
 
-PROBLEM_TITLES = {400: "Invalid Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests"}
+PROBLEM_TITLES = {
+    400: "Invalid Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    429: "Too Many Requests",
+}
 
 
 def problem(status: int, detail: str = "") -> dict[str, Any]:
@@ -106,18 +112,38 @@ class XFake(FakeServer):
             return early
         form = dict(await request.form())
         if not self._client_ok(request):
-            return JSONResponse({"error": "unauthorized_client", "error_description": "Missing valid authorization header"}, status_code=401)
+            return JSONResponse(
+                {"error": "unauthorized_client", "error_description": "Missing valid authorization header"},
+                status_code=401,
+            )
         if form.get("grant_type") == "authorization_code":
             grant = self.codes.pop(form.get("code", ""), None)
             if grant is None or grant["redirect_uri"] != form.get("redirect_uri"):
-                return JSONResponse({"error": "invalid_request", "error_description": "Value passed for the authorization code was invalid."}, status_code=400)
+                return JSONResponse(
+                    {
+                        "error": "invalid_request",
+                        "error_description": "Value passed for the authorization code was invalid.",
+                    },
+                    status_code=400,
+                )
             if s256(form.get("code_verifier", "")) != grant["challenge"]:
-                return JSONResponse({"error": "invalid_request", "error_description": "Value passed for the code verifier did not match the code challenge."}, status_code=400)
+                return JSONResponse(
+                    {
+                        "error": "invalid_request",
+                        "error_description": "Value passed for the code verifier did not match the code challenge.",
+                    },
+                    status_code=400,
+                )
         elif form.get("grant_type") == "refresh_token":
             if self.refresh_tokens.pop(form.get("refresh_token", ""), None) is None:  # rotation: single use
-                return JSONResponse({"error": "invalid_request", "error_description": "Value passed for the token was invalid."}, status_code=400)
+                return JSONResponse(
+                    {"error": "invalid_request", "error_description": "Value passed for the token was invalid."},
+                    status_code=400,
+                )
         else:
-            return JSONResponse({"error": "unsupported_grant_type", "error_description": "grant_type not supported"}, status_code=400)
+            return JSONResponse(
+                {"error": "unsupported_grant_type", "error_description": "grant_type not supported"}, status_code=400
+            )
         access, refresh = self.grant()
         return JSONResponse(
             {
@@ -132,7 +158,10 @@ class XFake(FakeServer):
     async def revoke(self, request: Request) -> Response:
         await self.record(request)
         if not self._client_ok(request):
-            return JSONResponse({"error": "unauthorized_client", "error_description": "Missing valid authorization header"}, status_code=401)
+            return JSONResponse(
+                {"error": "unauthorized_client", "error_description": "Missing valid authorization header"},
+                status_code=401,
+            )
         token = (await request.form()).get("token", "")
         self.revoked.append(token)
         self.access_tokens.pop(token, None)
@@ -144,7 +173,12 @@ class XFake(FakeServer):
         return {
             **self.user,
             "profile_image_url": "https://pbs.twimg.com/profile_images/1/avatar_normal.jpg",
-            "public_metrics": {"followers_count": self.followers, "following_count": 10, "tweet_count": len(self.tweets), "listed_count": 1},
+            "public_metrics": {
+                "followers_count": self.followers,
+                "following_count": 10,
+                "tweet_count": len(self.tweets),
+                "listed_count": 1,
+            },
         }
 
     async def me(self, request: Request) -> Response:
@@ -155,7 +189,17 @@ class XFake(FakeServer):
         if early is not None:
             return early
         if request.path_params["user_id"] != self.user["id"]:
-            return JSONResponse({"errors": [{"title": "Not Found Error", "detail": "Could not find user", "type": "https://api.twitter.com/2/problems/resource-not-found"}]})
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "title": "Not Found Error",
+                            "detail": "Could not find user",
+                            "type": "https://api.twitter.com/2/problems/resource-not-found",
+                        }
+                    ]
+                }
+            )
         return JSONResponse({"data": self._user_json()})
 
     async def user_tweets(self, request: Request) -> Response:
@@ -163,7 +207,15 @@ class XFake(FakeServer):
         if early is not None:
             return early
         # X returns text HTML-escaped (&amp; &lt; &gt;) and URLs rewritten to t.co.
-        tweets = [{"id": t["id"], "text": _as_returned(t["text"]), "created_at": t["created_at"], "edit_history_tweet_ids": [t["id"]]} for t in reversed(self.tweets.values())]
+        tweets = [
+            {
+                "id": t["id"],
+                "text": _as_returned(t["text"]),
+                "created_at": t["created_at"],
+                "edit_history_tweet_ids": [t["id"]],
+            }
+            for t in reversed(self.tweets.values())
+        ]
         body: dict[str, Any] = {"meta": {"result_count": len(tweets)}}
         if tweets:
             body["data"] = tweets
@@ -180,7 +232,16 @@ class XFake(FakeServer):
             return JSONResponse(problem(400, "media is required"), status_code=400)
         media_id = str(1_000_000 + len(self.media))
         self.media[media_id] = await upload.read()
-        return JSONResponse({"data": {"id": media_id, "media_key": f"3_{media_id}", "size": len(self.media[media_id]), "expires_after_secs": 86400}})
+        return JSONResponse(
+            {
+                "data": {
+                    "id": media_id,
+                    "media_key": f"3_{media_id}",
+                    "size": len(self.media[media_id]),
+                    "expires_after_secs": 86400,
+                }
+            }
+        )
 
     async def create_tweet(self, request: Request) -> Response:
         early = await self._pre(request)
@@ -189,7 +250,9 @@ class XFake(FakeServer):
         body = await request.json()
         text = body.get("text", "")
         if any(t["text"] == text for t in self.tweets.values()):
-            return JSONResponse(problem(403, "You are not allowed to create a Tweet with duplicate content."), status_code=403)
+            return JSONResponse(
+                problem(403, "You are not allowed to create a Tweet with duplicate content."), status_code=403
+            )
         for media_id in (body.get("media") or {}).get("media_ids", []):
             if media_id not in self.media:
                 return JSONResponse(problem(400, f"Your media IDs are invalid: {media_id}"), status_code=400)
@@ -198,18 +261,44 @@ class XFake(FakeServer):
             "id": tweet_id,
             "text": text,
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
-            "metrics": {"retweet_count": 3, "reply_count": 2, "like_count": 17, "quote_count": 1, "bookmark_count": 0, "impression_count": 512},
+            "metrics": {
+                "retweet_count": 3,
+                "reply_count": 2,
+                "like_count": 17,
+                "quote_count": 1,
+                "bookmark_count": 0,
+                "impression_count": 512,
+            },
         }
-        return JSONResponse({"data": {"id": tweet_id, "text": text, "edit_history_tweet_ids": [tweet_id]}}, status_code=201)
+        return JSONResponse(
+            {"data": {"id": tweet_id, "text": text, "edit_history_tweet_ids": [tweet_id]}}, status_code=201
+        )
 
     async def lookup_tweets(self, request: Request) -> Response:
         early = await self._pre(request)
         if early is not None:
             return early
         ids = request.query_params.get("ids", "").split(",")
-        found = [{"id": i, "text": self.tweets[i]["text"], "edit_history_tweet_ids": [i], "public_metrics": self.tweets[i]["metrics"]} for i in ids if i in self.tweets]
+        found = [
+            {
+                "id": i,
+                "text": self.tweets[i]["text"],
+                "edit_history_tweet_ids": [i],
+                "public_metrics": self.tweets[i]["metrics"],
+            }
+            for i in ids
+            if i in self.tweets
+        ]
         missing = [
-            {"value": i, "detail": f"Could not find tweet with ids: [{i}].", "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids", "resource_id": i, "type": "https://api.twitter.com/2/problems/resource-not-found"}
+            {
+                "value": i,
+                "detail": f"Could not find tweet with ids: [{i}].",
+                "title": "Not Found Error",
+                "resource_type": "tweet",
+                "parameter": "ids",
+                "resource_id": i,
+                "type": "https://api.twitter.com/2/problems/resource-not-found",
+            }
             for i in ids
             if i not in self.tweets
         ]

@@ -58,7 +58,11 @@ def add_account(org_id: int, platform: str, creds: Credentials, external_id: str
             user_id=None,
             platform=platform,
             instance_url="",
-            discovered=[DiscoveredAccount(Profile(external_id=external_id, display_name="Acct", username="socialhub_test"), creds)],
+            discovered=[
+                DiscoveredAccount(
+                    Profile(external_id=external_id, display_name="Acct", username="socialhub_test"), creds
+                )
+            ],
         )
     return account_id
 
@@ -93,7 +97,16 @@ async def test_refreshes_once_on_401_and_stores_rotated_tokens(env, x_fake: XFak
     x_fake.expire_access(creds.access_token)
     tweet_id = await tweet(account_id, "after a 401")
     assert tweet_id in x_fake.tweets
-    assert len([r for r in x_fake.requests_to("POST", "/2/oauth2/token") if r.form.get("refresh_token") == creds.refresh_token]) == 1
+    assert (
+        len(
+            [
+                r
+                for r in x_fake.requests_to("POST", "/2/oauth2/token")
+                if r.form.get("refresh_token") == creds.refresh_token
+            ]
+        )
+        == 1
+    )
     stored = accounts.load_credentials(account_row(account_id))
     assert stored.access_token != creds.access_token and stored.refresh_token != creds.refresh_token
     assert account_row(account_id).status == "active"
@@ -129,7 +142,9 @@ async def test_expiring_tokens_refresh_ahead_and_concurrently_only_once(env, x_f
     account_id, creds = x_account(org_id, x_fake, expires_in=timedelta(minutes=2))
     results = await asyncio.gather(*[accounts.get_fresh_credentials(account_id) for _ in range(5)])
     assert len({r.access_token for r in results}) == 1 and results[0].access_token != creds.access_token
-    used = [r for r in x_fake.requests_to("POST", "/2/oauth2/token") if r.form.get("refresh_token") == creds.refresh_token]
+    used = [
+        r for r in x_fake.requests_to("POST", "/2/oauth2/token") if r.form.get("refresh_token") == creds.refresh_token
+    ]
     assert len(used) == 1  # the rotating refresh token was spent exactly once
 
 
@@ -151,8 +166,15 @@ async def test_list_shows_expiring_when_no_refresh_possible(env):
     soon = datetime.now(UTC) + timedelta(days=2)
     add_account(org_id, "linkedin", Credentials(access_token="li-access", expires_at=soon), external_id="li-1")
     add_account(org_id, "x", Credentials(access_token="a", refresh_token="r", expires_at=soon), external_id="x-1")
-    add_account(org_id, "linkedin", Credentials(access_token="old", expires_at=datetime.now(UTC) - timedelta(hours=1)), external_id="li-2")
-    rows = {r["username"] and r["display_name"] + r["platform"] + str(r["id"]): r for r in accounts.list_accounts(org_id)}
+    add_account(
+        org_id,
+        "linkedin",
+        Credentials(access_token="old", expires_at=datetime.now(UTC) - timedelta(hours=1)),
+        external_id="li-2",
+    )
+    rows = {
+        r["username"] and r["display_name"] + r["platform"] + str(r["id"]): r for r in accounts.list_accounts(org_id)
+    }
     statuses = sorted((r["platform"], r["status"]) for r in rows.values())
     assert statuses == [("linkedin", "expiring"), ("linkedin", "needs_reconnect"), ("x", "active")]
     assert accounts.list_accounts(other_org) == []
@@ -170,7 +192,15 @@ async def test_disconnect_fails_scheduled_targets_keeps_history_and_is_org_scope
         s.add(done)
         s.flush()
         s.add(PostTarget(organization_id=org_id, post_id=post.id, social_account_id=account_id, status="scheduled"))
-        s.add(PostTarget(organization_id=org_id, post_id=done.id, social_account_id=account_id, status="published", external_id="1"))
+        s.add(
+            PostTarget(
+                organization_id=org_id,
+                post_id=done.id,
+                social_account_id=account_id,
+                status="published",
+                external_id="1",
+            )
+        )
     with pytest.raises(accounts.AccountNotFoundError):
         await accounts.disconnect_account(other_org, account_id)
     await accounts.disconnect_account(org_id, account_id)
@@ -214,7 +244,9 @@ async def test_connect_bluesky_and_demo(env, bsky: BlueskyFake):
     assert first.url.endswith(f"/demo/post/{first.external_id}")
     metrics = await adapter.fetch_post_metrics(creds, ref, first.external_id)
     assert metrics.simulated and metrics.likes is not None
-    found = await adapter.find_recent_post(creds, ref, PublishRequest(text="Hello demo"), datetime.now(UTC) - timedelta(minutes=1))
+    found = await adapter.find_recent_post(
+        creds, ref, PublishRequest(text="Hello demo"), datetime.now(UTC) - timedelta(minutes=1)
+    )
     assert found and found.external_id == first.external_id
     assert (await adapter.fetch_account_metrics(creds, ref)).simulated
     await accounts.disconnect_account(org_id, demo_id)

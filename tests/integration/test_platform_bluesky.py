@@ -69,7 +69,9 @@ async def test_publish_with_image_builds_record(adapter: BlueskyAdapter, fake: B
     creds = await adapter.login_with_app_password("alice.test", fake.app_password)
     image = tmp_path / "pic.jpg"
     image.write_bytes(b"\xff\xd8\xff fake jpeg")
-    media = MediaFile(path=str(image), mime_type="image/jpeg", kind="image", size_bytes=12, width=800, height=600, alt_text="a pic")
+    media = MediaFile(
+        path=str(image), mime_type="image/jpeg", kind="image", size_bytes=12, width=800, height=600, alt_text="a pic"
+    )
     result = await adapter.publish(creds, account(), PublishRequest(text="Hi https://example.com", media=[media]))
     upload = fake.requests_to("POST", "/xrpc/com.atproto.repo.uploadBlob")[-1]
     assert upload.headers["content-type"] == "image/jpeg" and upload.body == image.read_bytes()

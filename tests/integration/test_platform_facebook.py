@@ -62,7 +62,9 @@ async def test_login_discovers_pages_with_page_tokens(env, fake: FacebookFake):
     assert pages[0].profile.followers == 980 and pages[0].credentials.expires_at is None
 
     ig = await InstagramAdapter(client=client()).discover_accounts(creds)
-    assert [(a.profile.external_id, a.profile.username, a.profile.followers) for a in ig] == [(IG_ID, "acmebakery", 4321)]
+    assert [(a.profile.external_id, a.profile.username, a.profile.followers) for a in ig] == [
+        (IG_ID, "acmebakery", 4321)
+    ]
 
 
 async def test_page_publish_text_photo_and_multi_photo(env, fake: FacebookFake, tmp_path):
@@ -71,7 +73,10 @@ async def test_page_publish_text_photo_and_multi_photo(env, fake: FacebookFake, 
     page = AccountRef(external_id=PAGE_ID)
     text = await adapter.publish(creds, page, PublishRequest(text="Fresh bread today"))
     feed = fake.requests_to("POST", f"/v23.0/{PAGE_ID}/feed")[-1]
-    assert feed.form == {"message": "Fresh bread today"} and feed.headers["authorization"] == f"Bearer {creds.access_token}"
+    assert (
+        feed.form == {"message": "Fresh bread today"}
+        and feed.headers["authorization"] == f"Bearer {creds.access_token}"
+    )
     assert text.url == f"https://www.facebook.com/{text.external_id}"
 
     photos = []
@@ -83,7 +88,9 @@ async def test_page_publish_text_photo_and_multi_photo(env, fake: FacebookFake, 
     assert single.external_id.startswith(f"{PAGE_ID}_") and fake.posts[single.external_id]["edge"] == "photos"
     multi = await adapter.publish(creds, page, PublishRequest(text="Two photos", media=photos))
     assert len(fake.posts[multi.external_id]["attached"]) == 2
-    assert all(b'name="published"\r\n\r\nfalse' in r.body for r in fake.requests_to("POST", f"/v23.0/{PAGE_ID}/photos")[-2:])
+    assert all(
+        b'name="published"\r\n\r\nfalse' in r.body for r in fake.requests_to("POST", f"/v23.0/{PAGE_ID}/photos")[-2:]
+    )
 
     metrics = await adapter.fetch_post_metrics(creds, page, text.external_id)
     assert (metrics.likes, metrics.replies, metrics.reposts) == (14, 3, 0)
@@ -101,7 +108,11 @@ async def test_graph_error_codes(env, fake: FacebookFake):
         await adapter.publish(creds, page, PublishRequest(text="dup"))
     with pytest.raises(AuthError, match="Session has expired"):
         await adapter.publish(Credentials(access_token="dead"), page, PublishRequest(text="x"))
-    fake.behaviors[f"POST /v23.0/{PAGE_ID}/feed"] = [{"status": 403, "json": {"error": {"message": "(#32) Page request limit reached", "code": 32}}}, 500, "timeout"]
+    fake.behaviors[f"POST /v23.0/{PAGE_ID}/feed"] = [
+        {"status": 403, "json": {"error": {"message": "(#32) Page request limit reached", "code": 32}}},
+        500,
+        "timeout",
+    ]
     kinds = []
     for _ in range(3):
         with pytest.raises(Exception) as err:
@@ -122,7 +133,9 @@ async def test_instagram_container_then_publish(env, fake: FacebookFake):
     local_only = MediaFile(path="/nope.jpg", mime_type="image/jpeg", kind="image", size_bytes=1)
     with pytest.raises(PermanentError, match="public address"):
         await adapter.publish(creds, ig, PublishRequest(text="x", media=[local_only]))
-    image = MediaFile(path="/m/a.jpg", mime_type="image/jpeg", kind="image", size_bytes=1, public_url="https://cdn.example/a.jpg")
+    image = MediaFile(
+        path="/m/a.jpg", mime_type="image/jpeg", kind="image", size_bytes=1, public_url="https://cdn.example/a.jpg"
+    )
     result = await adapter.publish(creds, ig, PublishRequest(text="Croissants #bakery", media=[image]))
     container = fake.requests_to("POST", f"/v23.0/{IG_ID}/media")[-1].form
     assert container == {"image_url": "https://cdn.example/a.jpg", "caption": "Croissants #bakery"}

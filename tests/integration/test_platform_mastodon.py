@@ -142,7 +142,12 @@ async def test_find_recent_metrics_delete(adapter: MastodonAdapter, fake: Mastod
     posted = await adapter.publish(creds, account(), PublishRequest(text=text))
     found = await adapter.find_recent_post(creds, account(), PublishRequest(text=text), since)
     assert found and found.external_id == posted.external_id
-    assert await adapter.find_recent_post(creds, account(), PublishRequest(text=text), datetime.now(UTC) + timedelta(minutes=1)) is None
+    assert (
+        await adapter.find_recent_post(
+            creds, account(), PublishRequest(text=text), datetime.now(UTC) + timedelta(minutes=1)
+        )
+        is None
+    )
     metrics = await adapter.fetch_post_metrics(creds, account(), posted.external_id)
     assert (metrics.likes, metrics.reposts, metrics.replies, metrics.impressions) == (25, 6, 4, None)
     assert (await adapter.fetch_account_metrics(creds, account())).followers == 321

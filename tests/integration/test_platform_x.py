@@ -177,7 +177,9 @@ async def test_metrics_find_recent_delete_and_revoke(adapter: XAdapter, fake: XF
     assert fake.recorded[-1].query == {"ids": [result.external_id], "tweet.fields": ["public_metrics"]}
     assert (await adapter.fetch_account_metrics(creds, account())).followers == 1234
 
-    found = await adapter.find_recent_post(creds, account(), PublishRequest(text="Read https://example.com/a & <more>"), since)
+    found = await adapter.find_recent_post(
+        creds, account(), PublishRequest(text="Read https://example.com/a & <more>"), since
+    )
     assert found and found.external_id == result.external_id
     assert fake.recorded[-1].query["start_time"][0].endswith("Z")
     assert await adapter.find_recent_post(creds, account(), PublishRequest(text="never posted"), since) is None
