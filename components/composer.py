@@ -15,8 +15,10 @@ def account_chip(account: rx.Var, selected: rx.Var, on_click) -> rx.Component:  
         radius="full",
         size="2",
         on_click=on_click,
-        custom_attrs={"data-testid": "chip-" + account["platform"].to(str) + "-" + account["id"].to(str),
-                      "data-selected": rx.cond(selected, "true", "false")},
+        custom_attrs={
+            "data-testid": "chip-" + account["platform"].to(str) + "-" + account["id"].to(str),
+            "data-selected": rx.cond(selected, "true", "false"),
+        },
     )
 
 
@@ -31,16 +33,22 @@ def counter_row(row: rx.Var) -> rx.Component:
                 size="2",
                 weight="bold",
                 color=rx.cond(row["over"].to(bool), rx.color("red", 11), rx.color("gray", 11)),
-                custom_attrs={"data-testid": "counter-" + row["platform"].to(str),
-                              "data-over": rx.cond(row["over"].to(bool), "true", "false")},
+                custom_attrs={
+                    "data-testid": "counter-" + row["platform"].to(str),
+                    "data-over": rx.cond(row["over"].to(bool), "true", "false"),
+                },
             ),
             width="100%",
             align="center",
         ),
         rx.cond(
             row["problem_text"] != "",
-            rx.text(row["problem_text"], size="1", color_scheme="red",
-                    custom_attrs={"data-testid": "problem-" + row["platform"].to(str)}),
+            rx.text(
+                row["problem_text"],
+                size="1",
+                color_scheme="red",
+                custom_attrs={"data-testid": "problem-" + row["platform"].to(str)},
+            ),
         ),
         spacing="1",
         width="100%",
@@ -50,17 +58,27 @@ def counter_row(row: rx.Var) -> rx.Component:
 def preview_card(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(platform_icon(row["platform"], 16), rx.text(row["label"], size="1", color_scheme="gray"),
-                      rx.text(row["account_name"], size="2", weight="bold"), align="center"),
+            rx.hstack(
+                platform_icon(row["platform"], 16),
+                rx.text(row["label"], size="1", color_scheme="gray"),
+                rx.text(row["account_name"], size="2", weight="bold"),
+                align="center",
+            ),
             rx.text(row["preview"], size="2", white_space="pre-wrap", custom_attrs={"data-testid": "preview-text"}),
             rx.cond(
                 row["first_media_id"] != "",
-                rx.image(src="/media/" + row["first_media_id"].to(str) + "/thumb", max_height="160px",
-                         border_radius="8px"),
+                rx.image(
+                    src="/media/" + row["first_media_id"].to(str) + "/thumb", max_height="160px", border_radius="8px"
+                ),
             ),
-            rx.cond(row["needs_media_text"] != "",
-                    rx.badge(row["needs_media_text"], color_scheme="amber",
-                             custom_attrs={"data-testid": "needs-media-" + row["platform"].to(str)})),
+            rx.cond(
+                row["needs_media_text"] != "",
+                rx.badge(
+                    row["needs_media_text"],
+                    color_scheme="amber",
+                    custom_attrs={"data-testid": "needs-media-" + row["platform"].to(str)},
+                ),
+            ),
             spacing="2",
             width="100%",
         ),
@@ -76,18 +94,38 @@ def result_row(result: rx.Var, on_retry, on_mark) -> rx.Component:  # noqa: ANN0
         status_badge(result["status"], testid="result-status-" + result["platform"].to(str)),
         rx.cond(
             result["url"] != "",
-            rx.link("Open post", href=result["url"], is_external=True, size="2",
-                    custom_attrs={"data-testid": "result-link-" + result["platform"].to(str)}),
+            rx.link(
+                "Open post",
+                href=result["url"],
+                is_external=True,
+                size="2",
+                custom_attrs={"data-testid": "result-link-" + result["platform"].to(str)},
+            ),
         ),
-        rx.text(result["error"], size="1", color_scheme="red",
-                custom_attrs={"data-testid": "result-error-" + result["platform"].to(str)}),
+        rx.text(
+            result["error"],
+            size="1",
+            color_scheme="red",
+            custom_attrs={"data-testid": "result-error-" + result["platform"].to(str)},
+        ),
         rx.cond(
             (result["status"] == "needs_review") | (result["status"] == "failed"),
             rx.hstack(
-                rx.button("Retry", size="1", variant="soft", on_click=on_retry,
-                          custom_attrs={"data-testid": "retry-" + result["platform"].to(str)}),
-                rx.button("Mark as published", size="1", variant="soft", color_scheme="gray", on_click=on_mark,
-                          custom_attrs={"data-testid": "mark-published-" + result["platform"].to(str)}),
+                rx.button(
+                    "Retry",
+                    size="1",
+                    variant="soft",
+                    on_click=on_retry,
+                    custom_attrs={"data-testid": "retry-" + result["platform"].to(str)},
+                ),
+                rx.button(
+                    "Mark as published",
+                    size="1",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=on_mark,
+                    custom_attrs={"data-testid": "mark-published-" + result["platform"].to(str)},
+                ),
             ),
         ),
         align="center",

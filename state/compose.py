@@ -44,8 +44,13 @@ class ComposeState(rx.State):
         self._reset_form()
         self.user_timezone = user.timezone
         self.accounts = [
-            {"id": str(a["id"]), "platform": a["platform"], "display_name": a["display_name"],
-             "label": a["platform_label"], "status": a["status"]}
+            {
+                "id": str(a["id"]),
+                "platform": a["platform"],
+                "display_name": a["display_name"],
+                "label": a["platform_label"],
+                "status": a["status"],
+            }
             for a in accounts_service.list_accounts(user.organization_id)
             if a["status"] in ("active", "expiring")
         ]
@@ -82,15 +87,22 @@ class ComposeState(rx.State):
 
     @staticmethod
     def _media_entry(asset: dict) -> dict:
-        return {"id": str(asset["id"]), "kind": asset["kind"], "name": asset.get("original_name", ""),
-                "thumb": f"/media/{asset['id']}/thumb"}
+        return {
+            "id": str(asset["id"]),
+            "kind": asset["kind"],
+            "name": asset.get("original_name", ""),
+            "thumb": f"/media/{asset['id']}/thumb",
+        }
 
     @staticmethod
     def _result_entry(target: dict) -> dict:
         return {
-            "account_id": str(target["account_id"]), "platform": target["platform"],
-            "account_name": target["account_name"], "status": target["status"],
-            "url": target.get("external_url") or "", "error": target.get("last_error") or "",
+            "account_id": str(target["account_id"]),
+            "platform": target["platform"],
+            "account_name": target["account_name"],
+            "status": target["status"],
+            "url": target.get("external_url") or "",
+            "error": target.get("last_error") or "",
             "target_id": str(target["id"]),
         }
 

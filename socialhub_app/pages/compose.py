@@ -17,7 +17,9 @@ def chips() -> rx.Component:
     return rx.hstack(
         rx.foreach(
             ComposeState.accounts,
-            lambda a: account_chip(a, ComposeState.selected_ids.contains(a["id"]), ComposeState.toggle_account(a["id"])),
+            lambda a: account_chip(
+                a, ComposeState.selected_ids.contains(a["id"]), ComposeState.toggle_account(a["id"])
+            ),
         ),
         wrap="wrap",
         spacing="2",
@@ -39,8 +41,13 @@ def tabs() -> rx.Component:
         )
 
     return rx.hstack(
-        rx.button("Main text", size="1", variant=rx.cond(ComposeState.active_tab == "main", "solid", "ghost"),
-                  on_click=ComposeState.set_active_tab("main"), custom_attrs={"data-testid": "tab-main"}),
+        rx.button(
+            "Main text",
+            size="1",
+            variant=rx.cond(ComposeState.active_tab == "main", "solid", "ghost"),
+            on_click=ComposeState.set_active_tab("main"),
+            custom_attrs={"data-testid": "tab-main"},
+        ),
         rx.foreach(ComposeState.accounts, tab),
         spacing="2",
         wrap="wrap",
@@ -72,8 +79,13 @@ def editor() -> rx.Component:
                 max_length=70000,
                 custom_attrs={"data-testid": "compose-override-text"},
             ),
-            rx.button("Use the main text", size="1", variant="ghost", on_click=ComposeState.reset_override,
-                      custom_attrs={"data-testid": "reset-override"}),
+            rx.button(
+                "Use the main text",
+                size="1",
+                variant="ghost",
+                on_click=ComposeState.reset_override,
+                custom_attrs={"data-testid": "reset-override"},
+            ),
             width="100%",
         ),
     )
@@ -82,8 +94,11 @@ def editor() -> rx.Component:
 def media_section() -> rx.Component:
     return rx.vstack(
         rx.upload(
-            rx.hstack(rx.icon("image-plus", size=18), rx.text("Drop images (JPEG/PNG/WebP/GIF) or MP4 video, or click",
-                                                              size="2"), align="center"),
+            rx.hstack(
+                rx.icon("image-plus", size=18),
+                rx.text("Drop images (JPEG/PNG/WebP/GIF) or MP4 video, or click", size="2"),
+                align="center",
+            ),
             id=UPLOAD_ID,
             multiple=True,
             on_drop=ComposeState.handle_upload(rx.upload_files(upload_id=UPLOAD_ID)),
@@ -96,11 +111,17 @@ def media_section() -> rx.Component:
             rx.foreach(
                 ComposeState.media,
                 lambda m: rx.box(
-                    rx.image(src=m["thumb"], height="72px", border_radius="6px",
-                             custom_attrs={"data-testid": "media-thumb"}),
-                    rx.icon_button(rx.icon("x", size=12), size="1", variant="soft", color_scheme="red",
-                                   on_click=ComposeState.remove_media(m["id"]),
-                                   custom_attrs={"data-testid": "remove-media"}),
+                    rx.image(
+                        src=m["thumb"], height="72px", border_radius="6px", custom_attrs={"data-testid": "media-thumb"}
+                    ),
+                    rx.icon_button(
+                        rx.icon("x", size=12),
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=ComposeState.remove_media(m["id"]),
+                        custom_attrs={"data-testid": "remove-media"},
+                    ),
                     position="relative",
                 ),
             ),
@@ -112,10 +133,19 @@ def media_section() -> rx.Component:
 
 def schedule_controls() -> rx.Component:
     return rx.hstack(
-        rx.input(type="date", value=ComposeState.schedule_date, on_change=ComposeState.set_schedule_date,
-                 custom_attrs={"data-testid": "schedule-date"}),
-        rx.input(type="time", step="1", value=ComposeState.schedule_time, on_change=ComposeState.set_schedule_time,
-                 custom_attrs={"data-testid": "schedule-time"}),
+        rx.input(
+            type="date",
+            value=ComposeState.schedule_date,
+            on_change=ComposeState.set_schedule_date,
+            custom_attrs={"data-testid": "schedule-date"},
+        ),
+        rx.input(
+            type="time",
+            step="1",
+            value=ComposeState.schedule_time,
+            on_change=ComposeState.set_schedule_time,
+            custom_attrs={"data-testid": "schedule-time"},
+        ),
         rx.badge(ComposeState.user_timezone, variant="surface", custom_attrs={"data-testid": "schedule-timezone"}),
         align="center",
         wrap="wrap",
@@ -124,20 +154,40 @@ def schedule_controls() -> rx.Component:
 
 def actions() -> rx.Component:
     return rx.hstack(
-        rx.button("Save draft", variant="soft", on_click=ComposeState.save_draft,
-                  custom_attrs={"data-testid": "save-draft"}),
+        rx.button(
+            "Save draft", variant="soft", on_click=ComposeState.save_draft, custom_attrs={"data-testid": "save-draft"}
+        ),
         rx.button("Schedule", on_click=ComposeState.schedule, custom_attrs={"data-testid": "schedule-button"}),
-        rx.button("Publish now", color_scheme="green", on_click=ComposeState.publish_now,
-                  loading=ComposeState.working, custom_attrs={"data-testid": "publish-now"}),
+        rx.button(
+            "Publish now",
+            color_scheme="green",
+            on_click=ComposeState.publish_now,
+            loading=ComposeState.working,
+            custom_attrs={"data-testid": "publish-now"},
+        ),
         rx.cond(
             ComposeState.post_id > 0,
             rx.hstack(
-                rx.button("Cancel schedule", variant="soft", color_scheme="gray", on_click=ComposeState.cancel_schedule,
-                          custom_attrs={"data-testid": "cancel-schedule"}),
-                rx.button("Delete", variant="soft", color_scheme="red", on_click=ComposeState.delete_post,
-                          custom_attrs={"data-testid": "delete-post"}),
-                rx.button("New post", variant="ghost", on_click=ComposeState.new_post,
-                          custom_attrs={"data-testid": "new-post"}),
+                rx.button(
+                    "Cancel schedule",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=ComposeState.cancel_schedule,
+                    custom_attrs={"data-testid": "cancel-schedule"},
+                ),
+                rx.button(
+                    "Delete",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=ComposeState.delete_post,
+                    custom_attrs={"data-testid": "delete-post"},
+                ),
+                rx.button(
+                    "New post",
+                    variant="ghost",
+                    on_click=ComposeState.new_post,
+                    custom_attrs={"data-testid": "new-post"},
+                ),
             ),
         ),
         wrap="wrap",
@@ -147,10 +197,26 @@ def actions() -> rx.Component:
 
 def messages() -> rx.Component:
     return rx.vstack(
-        rx.cond(ComposeState.error != "", rx.callout(ComposeState.error, icon="triangle-alert", color_scheme="red",
-                                                      width="100%", custom_attrs={"data-testid": "compose-error"})),
-        rx.cond(ComposeState.notice != "", rx.callout(ComposeState.notice, icon="info", color_scheme="blue",
-                                                       width="100%", custom_attrs={"data-testid": "compose-notice"})),
+        rx.cond(
+            ComposeState.error != "",
+            rx.callout(
+                ComposeState.error,
+                icon="triangle-alert",
+                color_scheme="red",
+                width="100%",
+                custom_attrs={"data-testid": "compose-error"},
+            ),
+        ),
+        rx.cond(
+            ComposeState.notice != "",
+            rx.callout(
+                ComposeState.notice,
+                icon="info",
+                color_scheme="blue",
+                width="100%",
+                custom_attrs={"data-testid": "compose-notice"},
+            ),
+        ),
         width="100%",
     )
 
@@ -164,12 +230,16 @@ def side_panel() -> rx.Component:
         rx.cond(
             ComposeState.results.length() > 0,
             rx.vstack(
-                rx.hstack(rx.heading("Status", size="3"),
-                          status_badge(ComposeState.post_status, testid="post-status"), align="center"),
+                rx.hstack(
+                    rx.heading("Status", size="3"),
+                    status_badge(ComposeState.post_status, testid="post-status"),
+                    align="center",
+                ),
                 rx.foreach(
                     ComposeState.results,
-                    lambda r: result_row(r, ComposeState.retry_target(r["target_id"]),
-                                         ComposeState.mark_published(r["target_id"])),
+                    lambda r: result_row(
+                        r, ComposeState.retry_target(r["target_id"]), ComposeState.mark_published(r["target_id"])
+                    ),
                 ),
                 width="100%",
                 custom_attrs={"data-testid": "publish-results"},
@@ -203,7 +273,10 @@ def compose_page() -> rx.Component:
             spacing="5",
             width="100%",
         ),
-        empty_state("pen-line", "No accounts connected yet",
-                    "Connect an account (the Demo network works without credentials) to start writing.",
-                    "compose-empty"),
+        empty_state(
+            "pen-line",
+            "No accounts connected yet",
+            "Connect an account (the Demo network works without credentials) to start writing.",
+            "compose-empty",
+        ),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
 from state.dashboard import DashboardState
 
@@ -19,6 +20,45 @@ def stat(label: str, value: rx.Var, testid: str) -> rx.Component:
     )
 
 
+def upcoming_item(item: rx.Var) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.text(item["when"], size="2", weight="medium", min_width="170px"),
+            rx.text(item["preview"], size="2"),
+            rx.spacer(),
+            rx.text(item["platforms"], size="1", color_scheme="gray"),
+            width="100%",
+        ),
+        href="/compose?post=" + item["post_id"].to(str),
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+        custom_attrs={"data-testid": "upcoming-item"},
+    )
+
+
+def failure_item(item: rx.Var) -> rx.Component:
+    return rx.link(
+        rx.vstack(
+            rx.hstack(
+                platform_icon(item["platform"], 14),
+                rx.text(item["account"], size="2", weight="medium"),
+                status_badge(item["status"]),
+                rx.text(item["when"], size="1", color_scheme="gray"),
+                align="center",
+            ),
+            rx.text(item["preview"], size="2"),
+            rx.text(item["reason"], size="1", color_scheme="red", custom_attrs={"data-testid": "failure-reason"}),
+            spacing="1",
+        ),
+        href="/compose?post=" + item["post_id"].to(str),
+        underline="none",
+        color_scheme="gray",
+        high_contrast=True,
+        custom_attrs={"data-testid": "failure-item"},
+    )
+
+
 @protected_page("/", "Dashboard", on_load=[DashboardState.load])
 def dashboard_page() -> rx.Component:
     return rx.vstack(
@@ -30,6 +70,37 @@ def dashboard_page() -> rx.Component:
             stat("Scheduled posts", DashboardState.scheduled, "count-scheduled"),
             stat("Published this week", DashboardState.published_this_week, "count-published-week"),
             columns="3",
+            spacing="4",
+            width="100%",
+        ),
+        rx.grid(
+            rx.card(
+                rx.heading("Upcoming", size="3"),
+                rx.cond(
+                    DashboardState.upcoming.length() > 0,
+                    rx.vstack(rx.foreach(DashboardState.upcoming, upcoming_item), spacing="2", margin_top="8px"),
+                    rx.text(
+                        "Nothing scheduled.",
+                        size="2",
+                        color_scheme="gray",
+                        custom_attrs={"data-testid": "upcoming-empty"},
+                    ),
+                ),
+            ),
+            rx.card(
+                rx.heading("Needs attention", size="3"),
+                rx.cond(
+                    DashboardState.failures.length() > 0,
+                    rx.vstack(rx.foreach(DashboardState.failures, failure_item), spacing="3", margin_top="8px"),
+                    rx.text(
+                        "No failed posts.",
+                        size="2",
+                        color_scheme="gray",
+                        custom_attrs={"data-testid": "failures-empty"},
+                    ),
+                ),
+            ),
+            columns="2",
             spacing="4",
             width="100%",
         ),
