@@ -11,7 +11,7 @@ from starlette.routing import Route
 from services import auth
 from services.demo_network import demo_post
 from services.media import MediaError
-from services.media.storage import absolute_path, get_asset
+from services.media.storage import absolute_path, get_asset, public_asset
 from state.auth import SESSION_COOKIE
 
 
@@ -39,6 +39,14 @@ async def media_thumbnail(request: Request) -> Response:
     return FileResponse(absolute_path(asset["thumbnail_path"]), media_type="image/jpeg")
 
 
+async def media_public(request: Request) -> Response:
+    """Signed link for platforms that fetch media themselves (Instagram, TikTok pull)."""
+    asset = public_asset(int(request.path_params["asset_id"]), request.path_params["signature"])
+    if asset is None:
+        return Response("Not found", status_code=404)
+    return FileResponse(absolute_path(asset["storage_path"]), media_type=asset["mime_type"])
+
+
 async def demo_post_page(request: Request) -> Response:
     try:
         post = demo_post(int(request.path_params["post_id"]))
@@ -60,5 +68,6 @@ def media_routes() -> list[Route]:
     return [
         Route("/media/{asset_id:int}", media_original),
         Route("/media/{asset_id:int}/thumb", media_thumbnail),
+        Route("/media/public/{asset_id:int}/{signature}", media_public),
         Route("/demo/post/{post_id}", demo_post_page),
     ]

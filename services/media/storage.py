@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from services.config import get_settings
 from services.db import session_scope
+from services.media.public_links import public_media_url, signature_matches
 from services.media.sniff import EXTENSIONS, MediaError, SniffedMedia, sniff
 from services.models import MediaAsset, Post, PostMedia
 from services.platforms.base import MediaFile
@@ -191,6 +192,15 @@ def media_for_post(org_id: int, post_id: int) -> list[dict[str, Any]]:
         return [asset_dict(a) for a in rows]
 
 
+def public_asset(asset_id: int, signature: str) -> dict[str, Any] | None:
+    """The asset behind a signed public link, or None (no workspace check: the signature is the key)."""
+    with session_scope() as session:
+        asset = session.get(MediaAsset, asset_id)
+        if asset is None or not signature_matches(asset.id, asset.sha256, signature):
+            return None
+        return asset_dict(asset)
+
+
 def media_file(asset: MediaAsset | dict[str, Any]) -> MediaFile:
     """What the publishing engine hands an adapter: an absolute path plus the facts it validates."""
     get = asset.get if isinstance(asset, dict) else lambda key: getattr(asset, key)
@@ -201,6 +211,7 @@ def media_file(asset: MediaAsset | dict[str, Any]) -> MediaFile:
         size_bytes=get("size_bytes"),
         width=get("width"),
         height=get("height"),
+        public_url=public_media_url(get("id"), get("sha256")) if get("id") else "",
     )
 
 

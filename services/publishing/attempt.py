@@ -9,15 +9,16 @@ idempotency key, or a lookup of recent posts shows it is absent — else the use
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
 from services.platforms import registry
-from services.platforms.base import AccountRef, MediaFile, PlatformAdapter, PublishRequest
-from services.platforms.errors import ErrorKind, PlatformError, error_from_transport
+from services.platforms.base import AccountRef, Credentials, MediaFile, PlatformAdapter, PublishRequest
+from services.platforms.errors import AuthError, ErrorKind, PlatformError, error_from_transport
 from services.publishing import claims as claims_mod
 from services.publishing import outcomes, states
 from services.publishing.maintenance import UNKNOWN
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+R = TypeVar("R")
+REFRESH_AHEAD_SECONDS = 300
 RECONNECT_PREFIX = "The account needs to be reconnected"
 #: How far before the first attempt a lookup searches, to cover clock skew with the platform.
 LOOKUP_SLACK = timedelta(minutes=5)
@@ -56,10 +59,28 @@ def account_ref(claim: claims_mod.ClaimedTarget) -> AccountRef:
     )
 
 
-async def _call(account_id: int, fn):  # noqa: ANN001, ANN202
-    from services.accounts.tokens import call_with_refresh  # the accounts package owns token refresh
+async def _with_credentials(
+    engine: PublishingEngine, claim: claims_mod.ClaimedTarget, adapter: PlatformAdapter, fn: Callable[[Credentials], Awaitable[R]]
+) -> R:
+    """`call_with_refresh` semantics (refresh ahead of expiry; one refresh + retry after an auth error;
+    then the account needs reconnecting), but the stored credentials were already read in a DB
+    thread: reading them on the event loop for every post stalls every other publish in flight.
+    """
+    from services.accounts.tokens import get_fresh_credentials, mark_needs_reconnect, refresh_account_credentials
 
-    return await call_with_refresh(account_id, fn)
+    creds = claim.credentials
+    if creds is None or (creds.expires_within(REFRESH_AHEAD_SECONDS) and adapter.can_refresh(creds)):
+        creds = await get_fresh_credentials(claim.social_account_id)
+    try:
+        return await fn(creds)
+    except AuthError:
+        pass
+    fresh = await refresh_account_credentials(claim.social_account_id)  # AuthError (+ needs_reconnect) if it can't
+    try:
+        return await fn(fresh)
+    except AuthError as exc:
+        await engine.db(mark_needs_reconnect, claim.social_account_id, exc.message)
+        raise
 
 
 def _reconnect_message(detail: str) -> str:
@@ -67,13 +88,15 @@ def _reconnect_message(detail: str) -> str:
 
 
 async def _lookup(
-    adapter: PlatformAdapter, claim: claims_mod.ClaimedTarget, request: PublishRequest
+    engine: PublishingEngine, adapter: PlatformAdapter, claim: claims_mod.ClaimedTarget, request: PublishRequest
 ) -> outcomes.Outcome | None:
     """Before re-sending after an unknown outcome: already there → published; absent → None (send)."""
     ref = account_ref(claim)
     since = claim.created_at - LOOKUP_SLACK
     try:
-        found = await _call(claim.social_account_id, lambda creds: adapter.find_recent_post(creds, ref, request, since))
+        found = await _with_credentials(
+            engine, claim, adapter, lambda creds: adapter.find_recent_post(creds, ref, request, since)
+        )
     except Exception as exc:  # noqa: BLE001 - any doubt means a human decides
         log.warning("lookup for target %s failed: %s", claim.target_id, exc)
         return outcomes.needs_review()
@@ -106,8 +129,6 @@ def _classify(
 
 async def attempt_publish(engine: PublishingEngine, claim: claims_mod.ClaimedTarget) -> outcomes.Outcome | None:
     """Returns the outcome to record, or None when the target is no longer ours to touch."""
-    if claim.account_status == "needs_reconnect":
-        return outcomes.failed(_reconnect_message(claim.account_status_reason), ErrorKind.AUTH.value)
     try:
         adapter = registry.get_adapter(claim.platform, instance_url=claim.instance_url, client=engine.client)
     except KeyError:
@@ -118,18 +139,20 @@ async def attempt_publish(engine: PublishingEngine, claim: claims_mod.ClaimedTar
         log.info("target %s is no longer ours (edited, cancelled, deleted or reclaimed); not sending", claim.target_id)
         return None
     claim = current
+    if claim.account_status == "needs_reconnect":
+        return outcomes.failed(_reconnect_message(claim.account_status_reason), ErrorKind.AUTH.value)
     request = build_request(claim, engine.settings.media_dir)
 
     if claim.error_kind == UNKNOWN and not adapter.supports_idempotency_key:
         if not adapter.can_lookup_recent_posts:
             return outcomes.needs_review()
-        found = await _lookup(adapter, claim, request)
+        found = await _lookup(engine, adapter, claim, request)
         if found is not None:
             return found
 
     ref = account_ref(claim)
     try:
-        result = await _call(claim.social_account_id, lambda creds: adapter.publish(creds, ref, request))
+        result = await _with_credentials(engine, claim, adapter, lambda creds: adapter.publish(creds, ref, request))
     except PlatformError as exc:
         return _classify(exc, adapter, claim, engine)
     except httpx.HTTPError as exc:  # an adapter that let a transport error escape: same rules

@@ -23,6 +23,8 @@ from sqlmodel import Session
 
 from services.db import get_engine, is_sqlite, session_scope
 from services.models import MediaAsset, Post, PostMedia, PostTarget, SocialAccount
+from services.platforms.base import Credentials
+from services.platforms.errors import AuthError
 from services.publishing import states
 
 T = PostTarget.__table__
@@ -65,6 +67,8 @@ class ClaimedTarget:
     post_version: int
     text: str
     media: list[MediaRef] = field(default_factory=list)
+    #: Decrypted right before sending (in a DB thread); never logged.
+    credentials: Credentials | None = field(default=None, repr=False)
 
 
 def _now_plus(now: datetime, seconds: float) -> datetime:
@@ -216,10 +220,27 @@ def recheck_claim(worker_id: str, claim: ClaimedTarget) -> ClaimedTarget | None:
         ).first()
         if row is None or row.status != states.PUBLISHING or row.claimed_by != worker_id:
             return None
-        if row.version == claim.post_version:
-            return claim
-        fresh = load_claims(session, [claim.target_id])
-        return fresh[0] if fresh else None
+        if row.version != claim.post_version:
+            fresh = load_claims(session, [claim.target_id])
+            if not fresh:
+                return None
+            claim = fresh[0]
+        account = session.get(SocialAccount, claim.social_account_id)
+        claim.account_status = account.status if account else "needs_reconnect"
+        claim.account_status_reason = account.status_reason if account else "The account was removed"
+        claim.credentials = _credentials(account)
+        return claim
+
+
+def _credentials(account: SocialAccount | None) -> Credentials | None:
+    from services.accounts.tokens import load_credentials  # the accounts package owns stored tokens
+
+    if account is None or account.status == "needs_reconnect":
+        return None
+    try:
+        return load_credentials(account)
+    except AuthError:
+        return None
 
 
 def renew_leases(worker_id: str, target_ids: list[int], now: datetime, lease_seconds: float) -> None:
