@@ -90,6 +90,8 @@ def load(libpq: str, now: datetime) -> dict[str, float]:
             "organization_id, social_account_id, post_target_id, platform, captured_at, likes, reposts, replies,"
             " impressions, reach, clicks, simulated"
         )
+        # Bulk-load trick for a throwaway database: skip per-row foreign-key triggers (rows are consistent).
+        conn.execute("SET session_replication_role = replica")
         with conn.cursor() as cur, cur.copy(f"COPY analytics_snapshots ({cols}) FROM STDIN") as copy:
             for target_id, account_id, platform, published, virality in targets:
                 seen = platform in HAS_IMPRESSIONS

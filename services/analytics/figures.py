@@ -26,6 +26,26 @@ def figure_json(fig: go.Figure) -> str:
     return fig.to_json()
 
 
+def _bounded(fig: go.Figure) -> go.Figure:
+    """Thin line traces (every other point, last kept) until the figure's JSON fits MAX_FIGURE_BYTES.
+
+    Ranges are capped, but accounts per workspace are not: many follower lines over a year could
+    otherwise exceed what the page should ship in one state update.
+    """
+    for _ in range(8):
+        if len(figure_json(fig).encode()) <= MAX_FIGURE_BYTES:
+            break
+        for trace in fig.data:
+            if trace.type != "scatter" or trace.x is None or len(trace.x) < 4:
+                continue
+            keep = list(range(0, len(trace.x), 2))
+            if keep[-1] != len(trace.x) - 1:
+                keep.append(len(trace.x) - 1)
+            trace.x = [trace.x[i] for i in keep]
+            trace.y = [trace.y[i] for i in keep]
+    return fig
+
+
 def _empty(title: str) -> go.Figure:
     fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}})
     fig.add_annotation(text="No data for this range yet", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
@@ -45,7 +65,7 @@ def engagement_figure(df: pd.DataFrame) -> go.Figure:
         fig.add_scatter(
             x=[str(d) for d in part["day"]], y=_ints(part["engagement"]), mode="lines+markers", name=platform
         )
-    return fig
+    return _bounded(fig)
 
 
 def rate_figure(df: pd.DataFrame) -> go.Figure:
@@ -77,7 +97,7 @@ def follower_figure(df: pd.DataFrame) -> go.Figure:
         fig.add_scatter(
             x=[str(d) for d in part["day"]], y=_ints(part["followers"]), mode="lines", name=f"{name} ({platform})"
         )
-    return fig
+    return _bounded(fig)
 
 
 def heatmap_figure(df: pd.DataFrame, tz: str) -> go.Figure:
@@ -126,7 +146,7 @@ def post_figure(df: pd.DataFrame) -> go.Figure:
             x=[c.isoformat() for c in part["captured_at"]], y=_ints(part["engagement"]), mode="lines",
             name=f"{account} ({platform})",
         )  # fmt: skip
-    return fig
+    return _bounded(fig)
 
 
 def overview_figures(org_id: int, f: AnalyticsFilters) -> dict[str, go.Figure]:
@@ -140,3 +160,8 @@ def overview_figures(org_id: int, f: AnalyticsFilters) -> dict[str, go.Figure]:
         "heatmap": heatmap_figure(queries.best_time_heatmap(org_id, f), f.tz),
         "top_posts": top_posts_figure(queries.top_posts(org_id, f)),
     }
+
+
+def post_detail_figure(org_id: int, post_id: int) -> go.Figure:
+    """The chart for a post's detail view (empty-state figure for another workspace's post)."""
+    return post_figure(queries.post_time_series(org_id, post_id))

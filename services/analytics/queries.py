@@ -114,11 +114,21 @@ def engagement_rate_from_daily(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _latest_per_target(org_id: int, f: AnalyticsFilters) -> Any:
-    """Each target published in the range, with its last day's close up to the range end (a subquery)."""
+    """Each target published in the range, with its last day's close up to the range end (a subquery).
+
+    The inner aggregate is restricted to targets published in range first, then each target's
+    row is fetched through the (post_target_id, tz, day) unique index.
+    """
     lower, upper = f.utc_bounds()
+    published_in_range = [
+        PostTarget.organization_id == org_id,
+        PostTarget.published_at >= lower,
+        PostTarget.published_at < upper,
+    ]
     last_day = (
         select(Daily.post_target_id.label("tid"), func.max(Daily.day).label("day"))
-        .where(*_scoped_daily(org_id, f), Daily.day >= f.start, Daily.day <= f.end)
+        .join(PostTarget, PostTarget.id == Daily.post_target_id)
+        .where(*_scoped_daily(org_id, f), Daily.day >= f.start, Daily.day <= f.end, *published_in_range)
         .group_by(Daily.post_target_id)
         .subquery()
     )
@@ -139,15 +149,10 @@ def _latest_per_target(org_id: int, f: AnalyticsFilters) -> Any:
             PostTarget.published_at,
             PostTarget.external_url,
         )
-        .join(last_day, and_(last_day.c.tid == Daily.post_target_id, last_day.c.day == Daily.day))
-        .join(PostTarget, PostTarget.id == Daily.post_target_id)
-        .where(
-            Daily.tz == f.tz,
-            Daily.organization_id == org_id,
-            PostTarget.organization_id == org_id,
-            PostTarget.published_at >= lower,
-            PostTarget.published_at < upper,
-        )
+        .select_from(last_day)
+        .join(Daily, and_(Daily.post_target_id == last_day.c.tid, Daily.tz == f.tz, Daily.day == last_day.c.day))
+        .join(PostTarget, PostTarget.id == last_day.c.tid)
+        .where(Daily.organization_id == org_id, PostTarget.organization_id == org_id)
         .subquery()
     )
 

@@ -155,6 +155,9 @@ def ensure_rollup_zone(org_id: int, tz: str) -> bool:
             session.flush()
             sql = _BACKFILL_PG if dialect == "postgresql" else _BACKFILL_SQLITE
             session.execute(text(sql), {"tz": zone_name, "org": org_id})
+            if dialect == "postgresql":
+                # Fresh statistics: planned against an "empty" rollup, the dashboard joins degrade to nested loops.
+                session.execute(text("ANALYZE analytics_daily"))
     except IntegrityError:
         return False  # built concurrently by someone else
     return True

@@ -52,6 +52,7 @@ class CountingNetServer(FakeServer):
         self.revoked = False
         self.record_requests = True
         self._ids = itertools.count(1)
+        self._by_key: dict[str, CreatedPost] = {}
         super().__init__()
 
     # --- what tests assert on --------------------------------------------------------------
@@ -104,12 +105,11 @@ class CountingNetServer(FakeServer):
 
     def _create(self, key: str, account: str, text: str, received: float) -> CreatedPost:
         with self.lock:
-            if key and self.honor_keys:
-                for existing in self.posts:
-                    if existing.key == key:
-                        return existing
+            if key and self.honor_keys and key in self._by_key:
+                return self._by_key[key]
             post = CreatedPost(str(next(self._ids)), account, text, key, datetime.now(UTC), received)
             self.posts.append(post)
+            self._by_key.setdefault(key, post)
             return post
 
     async def list_posts(self, request: Request) -> JSONResponse:

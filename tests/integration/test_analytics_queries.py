@@ -307,3 +307,42 @@ def test_bad_input_gives_a_human_message() -> None:
         AnalyticsFilters(date(2026, 3, 1), date(2026, 3, 2), "Mars/Olympus'; drop")
     with pytest.raises(AnalyticsInputError, match="at most"):
         AnalyticsFilters(date(2024, 1, 1), date(2026, 3, 2))
+
+
+def test_figures_stay_under_the_size_bound_at_the_largest_allowed_range() -> None:
+    """A full year, 60 accounts, 8 platforms and a post at its point cap: every figure ≤ 200 KB."""
+    import pandas as pd
+
+    from services.analytics.filters import MAX_RANGE_DAYS
+    from services.analytics.queries import POST_SERIES_MAX_POINTS
+
+    days = [date(2025, 1, 1) + pd.Timedelta(days=i).to_pytimedelta() for i in range(MAX_RANGE_DAYS)]
+    platforms = ["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "tiktok", "demo"]
+    engagement = pd.DataFrame(
+        [(d, p, 12345, 123456, 1234567) for d in days for p in platforms],
+        columns=["day", "platform", "posts", "engagement", "impressions"],
+    )
+    followers = pd.DataFrame(
+        [(d, a, f"Account number {a}", "mastodon", 100000 + a) for d in days for a in range(60)],
+        columns=["day", "account_id", "account", "platform", "followers"],
+    )
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    series = pd.DataFrame(
+        [
+            (start + pd.Timedelta(minutes=30 * i).to_pytimedelta(), i % 4, "x", "Acct", 10**6 + i)
+            for i in range(POST_SERIES_MAX_POINTS)
+        ],
+        columns=["captured_at", "post_target_id", "platform", "account", "engagement"],
+    )
+    rate = pd.DataFrame({"day": days, "rate": [0.0123456789] * len(days)})
+    built = {
+        "engagement": figures.engagement_figure(engagement),
+        "followers": figures.follower_figure(followers),
+        "post": figures.post_figure(series),
+        "rate": figures.rate_figure(rate),
+    }
+    for name, fig in built.items():
+        size = len(figures.figure_json(fig).encode())
+        assert size <= figures.MAX_FIGURE_BYTES, (name, size)
+        assert len(fig.data[-1].x) >= 60, name  # thinned if needed, never emptied
+    assert len(built["followers"].data) == 60 and built["followers"].data[0].x[-1] == str(days[-1])
