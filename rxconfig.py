@@ -4,12 +4,18 @@ import os
 
 import reflex as rx
 
+PORT = int(os.environ.get("SOCIALHUB_PORT", "3000"))
+# The browser connects its websocket here; it is baked into the frontend build, so it must be the
+# public URL users open (run.sh rebuilds when it changes).
+API_URL = (os.environ.get("SOCIALHUB_API_URL") or os.environ.get("SOCIALHUB_BASE_URL") or f"http://localhost:{PORT}")
+
 config = rx.Config(
     app_name="socialhub_app",
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    frontend_port=int(os.environ.get("SOCIALHUB_PORT", "3000")),
-    backend_port=int(os.environ.get("SOCIALHUB_PORT", "3000")),
+    frontend_port=PORT,
+    backend_port=PORT,
+    api_url=API_URL.rstrip("/"),
 )

@@ -6,8 +6,8 @@ A claim flips `scheduled → publishing` and stamps `claimed_by` + `lease_until`
 - SQLite: a compare-and-set `UPDATE … WHERE id IN (…) AND status = 'scheduled' … RETURNING id`;
   SQLite runs one writer at a time, so only one statement can win each row.
 
-Candidates are picked fairly across accounts (row_number per account) so a backlog on one account
-cannot occupy every global slot while its per-account limit makes the rest wait.
+Candidates (the oldest due targets) are capped per account and per platform before claiming, so a
+backlog on one account cannot occupy every global slot while its per-account limit makes the rest wait.
 """
 
 from __future__ import annotations
@@ -76,45 +76,39 @@ def _now_plus(now: datetime, seconds: float) -> datetime:
 
 
 def _pick_fairly(
-    rows: list, limit: int, account_free: Mapping[int, int], platform_free: Mapping[str, int]
+    rows: list,
+    limit: int,
+    per_account: int,
+    per_platform: int,
+    account_free: Mapping[int, int],
+    platform_free: Mapping[str, int],
 ) -> list[int]:
     """Choose up to `limit` candidates without exceeding any account's or platform's free slots."""
-    acc_left = dict(account_free)
-    plat_left = dict(platform_free)
+    acc_left: dict[int, int] = dict(account_free)
+    plat_left: dict[str, int] = dict(platform_free)
     chosen: list[int] = []
     for target_id, account_id, platform in rows:
         if len(chosen) >= limit:
             break
-        if acc_left.get(account_id, 1) <= 0 or plat_left.get(platform, 1) <= 0:
+        if acc_left.setdefault(account_id, per_account) <= 0 or plat_left.setdefault(platform, per_platform) <= 0:
             continue
         chosen.append(target_id)
-        if account_id in acc_left:
-            acc_left[account_id] -= 1
-        if platform in plat_left:
-            plat_left[platform] -= 1
+        acc_left[account_id] -= 1
+        plat_left[platform] -= 1
     return chosen
 
 
-def _candidates(session: Session, now: datetime, pool: int, per_account: int, post_id: int | None) -> list:
-    rn = (
-        func.row_number()
-        .over(partition_by=T.c.social_account_id, order_by=(T.c.next_attempt_at, T.c.id))
-        .label("rn")
-    )
-    inner = (
-        select(T.c.id, T.c.social_account_id, T.c.next_attempt_at, A.c.platform, rn)
+def _candidates(session: Session, now: datetime, pool: int, post_id: int | None) -> list:
+    """The oldest due targets (an index range scan on ix_targets_due); fairness is applied in Python."""
+    query = (
+        select(T.c.id, T.c.social_account_id, A.c.platform)
         .join(A, A.c.id == T.c.social_account_id)
         .where(T.c.status == states.SCHEDULED, T.c.next_attempt_at <= now)
-    )
-    if post_id is not None:
-        inner = inner.where(T.c.post_id == post_id)
-    sub = inner.subquery()
-    query = (
-        select(sub.c.id, sub.c.social_account_id, sub.c.platform)
-        .where(sub.c.rn <= per_account)
-        .order_by(sub.c.next_attempt_at, sub.c.id)
+        .order_by(T.c.next_attempt_at, T.c.id)
         .limit(pool)
     )
+    if post_id is not None:
+        query = query.where(T.c.post_id == post_id)
     return [tuple(r) for r in session.execute(query).all()]
 
 
@@ -125,6 +119,7 @@ def claim_due_targets(
     lease_seconds: float,
     *,
     per_account: int,
+    per_platform: int | None = None,
     account_free: Mapping[int, int] | None = None,
     platform_free: Mapping[str, int] | None = None,
     post_id: int | None = None,
@@ -133,10 +128,12 @@ def claim_due_targets(
     if limit <= 0:
         return []
     with session_scope() as session:
-        rows = _candidates(session, now, max(limit * 3, limit + 10), per_account, post_id)
+        rows = _candidates(session, now, max(limit * 4, limit + 10), post_id)
         # Two workers reading the same candidates would collide; a light shuffle spreads them out.
         random.shuffle(rows)
-        chosen = _pick_fairly(rows, limit, account_free or {}, platform_free or {})
+        chosen = _pick_fairly(
+            rows, limit, per_account, per_platform or limit, account_free or {}, platform_free or {}
+        )
         if not chosen:
             return []
         values = {
@@ -209,13 +206,16 @@ def load_claims(session: Session, target_ids: list[int]) -> list[ClaimedTarget]:
 def recheck_claim(worker_id: str, claim: ClaimedTarget) -> ClaimedTarget | None:
     """Right before sending: is the target still ours, and is this still the post's current version?
 
-    Returns the claim (reloaded if the post changed since the claim) or None when the target is no
-    longer ours to publish (deleted, cancelled, or reclaimed after our lease ran out).
+    Returns the claim (reloaded if the post changed since the claim), with the account's status and
+    decrypted credentials, or None when the target is no longer ours to publish (deleted, cancelled,
+    or reclaimed after our lease ran out).
     """
     with session_scope() as session:
         row = session.execute(
-            select(T.c.status, T.c.claimed_by, P.c.version)
+            select(T.c.status, T.c.claimed_by, P.c.version, A.c.status.label("account_status"), A.c.status_reason,
+                   A.c.token_blob, A.c.display_name)
             .join(P, P.c.id == T.c.post_id)
+            .join(A, A.c.id == T.c.social_account_id)
             .where(T.c.id == claim.target_id)
         ).first()
         if row is None or row.status != states.PUBLISHING or row.claimed_by != worker_id:
@@ -225,18 +225,16 @@ def recheck_claim(worker_id: str, claim: ClaimedTarget) -> ClaimedTarget | None:
             if not fresh:
                 return None
             claim = fresh[0]
-        account = session.get(SocialAccount, claim.social_account_id)
-        claim.account_status = account.status if account else "needs_reconnect"
-        claim.account_status_reason = account.status_reason if account else "The account was removed"
-        claim.credentials = _credentials(account)
-        return claim
+    claim.account_status = row.account_status
+    claim.account_status_reason = row.status_reason
+    if row.account_status != "needs_reconnect":
+        claim.credentials = _credentials(SocialAccount(token_blob=row.token_blob, display_name=row.display_name))
+    return claim
 
 
-def _credentials(account: SocialAccount | None) -> Credentials | None:
+def _credentials(account: SocialAccount) -> Credentials | None:
     from services.accounts.tokens import load_credentials  # the accounts package owns stored tokens
 
-    if account is None or account.status == "needs_reconnect":
-        return None
     try:
         return load_credentials(account)
     except AuthError:

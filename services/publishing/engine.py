@@ -50,11 +50,13 @@ class PublishingEngine:
         self._per_account: dict[int, asyncio.Semaphore] = {}
         self._inflight: dict[int, claims_mod.ClaimedTarget] = {}
         self._tasks: set[asyncio.Task] = set()
-        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="publish-db")
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="publish-db")
         self._fill_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._backlog = False
         self._pump: asyncio.Task | None = None
+        self._pending: list[tuple[int, int, outcomes.Outcome, asyncio.Future[None]]] = []
+        self._flusher: asyncio.Task | None = None
         self._closed = False
         self.last_error = ""
 
@@ -126,6 +128,7 @@ class PublishingEngine:
                 free,
                 s.publish_lease_seconds,
                 per_account=s.publish_per_account,
+                per_platform=s.publish_per_platform,
                 account_free=account_free,
                 platform_free=platform_free,
                 post_id=post_id,
@@ -147,7 +150,7 @@ class PublishingEngine:
             async with self._global, self._platform_sem(claim.platform), self._account_sem(claim.social_account_id):
                 outcome = await attempt_publish(self, claim)
             if outcome is not None:
-                await self.db(outcomes.record_outcomes, self.worker_id, [(claim.target_id, claim.post_id, outcome)], utcnow())
+                await self._record(claim, outcome)
                 log.info("target %s → %s", claim.target_id, outcome.status)
         except asyncio.CancelledError:
             # Shutting down mid-request: leave the lease to expire; reconcile decides safely.
@@ -157,6 +160,29 @@ class PublishingEngine:
         finally:
             self._inflight.pop(claim.target_id, None)
             self._wake.set()
+
+    async def _record(self, claim: claims_mod.ClaimedTarget, outcome: outcomes.Outcome) -> None:
+        """Outcomes finishing within a few milliseconds share one transaction (fewer commits under load)."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((claim.target_id, claim.post_id, outcome, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_outcomes())
+        await future
+
+    async def _flush_outcomes(self) -> None:
+        await asyncio.sleep(0.01)
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await self.db(outcomes.record_outcomes, self.worker_id, [(t, p, o) for t, p, o, _f in batch], utcnow())
+            except Exception as exc:  # noqa: BLE001 - each waiting publish sees the failure
+                for *_rest, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for *_rest, future in batch:
+                if not future.done():
+                    future.set_result(None)
 
     # --- publish-now and shutdown --------------------------------------------------------
     async def run_pass(self, post_id: int | None = None, wait_seconds: float = 60.0) -> int:
