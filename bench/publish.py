@@ -12,7 +12,6 @@ import argparse
 import os
 import random
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,13 +50,14 @@ def wait_until(predicate, seconds: float, step: float = 0.05) -> bool:  # noqa: 
 def run(workers: int, targets: int, accounts: int, latency: float, url: str, env: dict[str, str]) -> dict:
     import tests.countingnet_adapter as cn
     from services.config import get_settings
-    from services.db import session_scope
     from services.models import SchedulerHeartbeat
     from tests.fakes.countingnet import CountingNetServer
 
     truncate_all(url)
     settings = get_settings()
-    per_process = min(settings.publish_concurrency, settings.publish_per_platform, settings.publish_per_account * accounts)
+    per_process = min(
+        settings.publish_concurrency, settings.publish_per_platform, settings.publish_per_account * accounts
+    )
     concurrency = per_process * workers
     with CountingNetServer(latency=latency) as fake:
         fake.record_requests = False
@@ -65,8 +65,6 @@ def run(workers: int, targets: int, accounts: int, latency: float, url: str, env
         account_ids = [cn.add_account(org, fake.url, external_id=f"acct-{i}") for i in range(accounts)]
         procs = [start_worker(env) for _ in range(workers)]
         try:
-            with session_scope() as s:
-                pass
             ok = wait_until(lambda: _heartbeats(SchedulerHeartbeat) >= workers, 30)
             assert ok, "workers did not start"
             due = datetime.now(UTC)
@@ -78,7 +76,9 @@ def run(workers: int, targets: int, accounts: int, latency: float, url: str, env
             per_key = fake.created_per_key()
             sent_per_key = fake.requests_by_key
             states = cn.target_statuses()
-            duplicates = sum(n - 1 for n in sent_per_key.values() if n > 1) + sum(n - 1 for n in per_key.values() if n > 1)
+            duplicates = sum(n - 1 for n in sent_per_key.values() if n > 1) + sum(
+                n - 1 for n in per_key.values() if n > 1
+            )
             lost = targets - states.get("published", 0)
 
             lone = []
@@ -98,9 +98,18 @@ def run(workers: int, targets: int, accounts: int, latency: float, url: str, env
                     proc.kill()
     bound = targets * latency / concurrency
     return {
-        "workers": workers, "wall": wall, "rate": targets / wall, "bound": bound, "concurrency": concurrency,
-        "p50": pct(lateness, 50), "p99": pct(lateness, 99), "duplicates": duplicates, "lost": lost,
-        "lone_p99": pct(lone, 99), "lone_p50": pct(lone, 50), "states": states,
+        "workers": workers,
+        "wall": wall,
+        "rate": targets / wall,
+        "bound": bound,
+        "concurrency": concurrency,
+        "p50": pct(lateness, 50),
+        "p99": pct(lateness, 99),
+        "duplicates": duplicates,
+        "lost": lost,
+        "lone_p99": pct(lone, 99),
+        "lone_p50": pct(lone, 50),
+        "states": states,
     }
 
 
@@ -128,17 +137,25 @@ def main() -> None:
 
     url = create_pg_database("socialhub_bench")
     data_dir = tempfile.mkdtemp(prefix="socialhub-bench-")
-    env = {**os.environ, "DATABASE_URL": url, "SOCIALHUB_DATA_DIR": data_dir, "SOCIALHUB_SECRET_KEY": "bench-secret",
-           "SOCIALHUB_SCHEDULER": "on", "SOCIALHUB_COUNTINGNET_TIMEOUT": "10"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SOCIALHUB_DATA_DIR": data_dir,
+        "SOCIALHUB_SECRET_KEY": "bench-secret",
+        "SOCIALHUB_SCHEDULER": "on",
+        "SOCIALHUB_COUNTINGNET_TIMEOUT": "10",
+    }
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "SOCIALHUB_DATA_DIR", "SOCIALHUB_SECRET_KEY")})
     from services.config import get_settings
     from services.db import upgrade_database
 
     upgrade_database(url)
     s = get_settings()
-    print(f"PostgreSQL {url.rsplit('/', 1)[1]}; {args.targets} targets, {args.accounts} accounts, fake latency "
-          f"{args.latency * 1000:.0f} ms; concurrency global={s.publish_concurrency} per-platform={s.publish_per_platform} "
-          f"per-account={s.publish_per_account}, tick {s.scheduler_tick_seconds}s")
+    print(
+        f"PostgreSQL {url.rsplit('/', 1)[1]}; {args.targets} targets, {args.accounts} accounts, fake latency "
+        f"{args.latency * 1000:.0f} ms; concurrency global={s.publish_concurrency} per-platform={s.publish_per_platform} "
+        f"per-account={s.publish_per_account}, tick {s.scheduler_tick_seconds}s"
+    )
     try:
         for workers in [int(w) for w in args.workers.split(",")]:
             r = run(workers, args.targets, args.accounts, args.latency, url, env)

@@ -57,7 +57,9 @@ class CountingNetAdapter(PlatformAdapter):
         except httpx.HTTPError as exc:
             raise error_from_transport(exc, request_sent_matters=False) from exc
         if resp.status_code != 200:
-            raise AuthError("CountingNet refused to refresh the token (access was revoked)", status_code=resp.status_code)
+            raise AuthError(
+                "CountingNet refused to refresh the token (access was revoked)", status_code=resp.status_code
+            )
         data = resp.json()
         return Credentials(access_token=data["access_token"], refresh_token=data["refresh_token"])
 
@@ -172,8 +174,14 @@ def add_account(
     creds = Credentials(access_token=access_token, refresh_token=refresh_token)
     with session_scope() as session:
         account = SocialAccount(
-            organization_id=org_id, platform=platform, instance_url=instance_url, external_id=external_id,
-            display_name=username.title(), username=username, token_blob=encrypt_json(creds.to_dict()), status=status,
+            organization_id=org_id,
+            platform=platform,
+            instance_url=instance_url,
+            external_id=external_id,
+            display_name=username.title(),
+            username=username,
+            token_blob=encrypt_json(creds.to_dict()),
+            status=status,
         )
         session.add(account)
         session.flush()
@@ -194,8 +202,16 @@ def bulk_schedule(org_id: int, account_ids: list[int], count: int, due: datetime
         for start in range(0, count, 1000):
             n = min(1000, count - start)
             rows = [
-                {"organization_id": org_id, "body": f"{prefix} #{start + i}", "status": "scheduled", "scheduled_at": due,
-                 "timezone": "UTC", "version": 1, "created_at": due, "updated_at": due}
+                {
+                    "organization_id": org_id,
+                    "body": f"{prefix} #{start + i}",
+                    "status": "scheduled",
+                    "scheduled_at": due,
+                    "timezone": "UTC",
+                    "version": 1,
+                    "created_at": due,
+                    "updated_at": due,
+                }
                 for i in range(n)
             ]
             ids = session.execute(insert(Post.__table__).returning(Post.__table__.c.id), rows).scalars().all()
@@ -203,10 +219,22 @@ def bulk_schedule(org_id: int, account_ids: list[int], count: int, due: datetime
             session.execute(
                 insert(PostTarget.__table__),
                 [
-                    {"organization_id": org_id, "post_id": pid, "social_account_id": account_ids[(start + i) % len(account_ids)],
-                     "status": "scheduled", "attempts": 0, "next_attempt_at": due, "last_error": "", "error_kind": "",
-                     "external_id": "", "external_url": "", "claimed_by": "", "idempotency_key": uuid.uuid4().hex,
-                     "created_at": due, "updated_at": due}
+                    {
+                        "organization_id": org_id,
+                        "post_id": pid,
+                        "social_account_id": account_ids[(start + i) % len(account_ids)],
+                        "status": "scheduled",
+                        "attempts": 0,
+                        "next_attempt_at": due,
+                        "last_error": "",
+                        "error_kind": "",
+                        "external_id": "",
+                        "external_url": "",
+                        "claimed_by": "",
+                        "idempotency_key": uuid.uuid4().hex,
+                        "created_at": due,
+                        "updated_at": due,
+                    }
                     for i, pid in enumerate(ids)
                 ],
             )

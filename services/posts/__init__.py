@@ -14,7 +14,18 @@ from services.posts.lifecycle import (
 from services.posts.queries import dashboard_counts, get_post, recent_failures, upcoming_posts
 
 __all__ = [
-    "PostError", "PostInput", "cancel_schedule", "dashboard_counts", "delete_post", "get_post",
-    "mark_target_published", "publish_now", "publish_now_and_wait", "recent_failures", "reschedule_post",
-    "retry_target", "save_post", "upcoming_posts",
+    "PostError",
+    "PostInput",
+    "cancel_schedule",
+    "dashboard_counts",
+    "delete_post",
+    "get_post",
+    "mark_target_published",
+    "publish_now",
+    "publish_now_and_wait",
+    "recent_failures",
+    "reschedule_post",
+    "retry_target",
+    "save_post",
+    "upcoming_posts",
 ]

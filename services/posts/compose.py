@@ -89,8 +89,12 @@ def media_files(assets: list[MediaAsset]) -> list[MediaFile]:
     base = Path(get_settings().media_dir)
     return [
         MediaFile(
-            path=str(base / a.storage_path), mime_type=a.mime_type, kind=a.kind,  # type: ignore[arg-type]
-            size_bytes=a.size_bytes, width=a.width, height=a.height,
+            path=str(base / a.storage_path),
+            mime_type=a.mime_type,
+            kind=a.kind,  # type: ignore[arg-type]
+            size_bytes=a.size_bytes,
+            width=a.width,
+            height=a.height,
         )
         for a in assets
     ]
@@ -157,7 +161,9 @@ def save_post(
         frozen = {aid: t for aid, t in existing.items() if t.status in states.LOCKED_TARGET_STATES}
         for aid, target in frozen.items():
             if target.status == states.PUBLISHING or aid not in accounts:
-                raise PostError(f"Can't change {account_label(target_account(session, target))}: {locked_reason(target)}.")
+                raise PostError(
+                    f"Can't change {account_label(target_account(session, target))}: {locked_reason(target)}."
+                )
         changing = {aid: acc for aid, acc in accounts.items() if aid not in frozen}
         if post is not None and not changing:
             raise PostError("This post is already published on all its accounts; it can no longer be edited.")
@@ -166,7 +172,9 @@ def save_post(
             validate_targets(texts, changing, media_files(assets))
 
         if post is None:
-            post = Post(organization_id=org_id, author_id=user_id, body=body, timezone=tz, created_at=now, updated_at=now)
+            post = Post(
+                organization_id=org_id, author_id=user_id, body=body, timezone=tz, created_at=now, updated_at=now
+            )
             session.add(post)
             session.flush()
         else:
@@ -197,9 +205,16 @@ def save_post(
         session.flush()
         states.refresh_post_statuses(session, [post.id])
         audit(
-            session, org_id, user_id, "post.create" if post_id is None else "post.update",
-            {"post_id": post.id, "action": data.action, "accounts": list(changing),
-             "scheduled_at": data.scheduled_at.isoformat() if data.scheduled_at else None},
+            session,
+            org_id,
+            user_id,
+            "post.create" if post_id is None else "post.update",
+            {
+                "post_id": post.id,
+                "action": data.action,
+                "accounts": list(changing),
+                "scheduled_at": data.scheduled_at.isoformat() if data.scheduled_at else None,
+            },
         )
         return int(post.id)
 

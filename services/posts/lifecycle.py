@@ -33,7 +33,9 @@ def _split(rows: list[tuple[PostTarget, SocialAccount]], movable: tuple[str, ...
         elif target.status in states.LOCKED_TARGET_STATES:
             refused.append({"account": account_label(account), "reason": locked_reason(target)})
         elif target.status == states.NEEDS_REVIEW:
-            refused.append({"account": account_label(account), "reason": "check it first, then Retry or Mark as published"})
+            refused.append(
+                {"account": account_label(account), "reason": "check it first, then Retry or Mark as published"}
+            )
     return ok, refused
 
 
@@ -86,7 +88,9 @@ def reschedule_post(
     return {**get_post(org_id, post_id), "refused": refused}
 
 
-def publish_now(org_id: int, post_id: int, *, user_id: int | None = None, now: datetime | None = None) -> dict[str, Any]:
+def publish_now(
+    org_id: int, post_id: int, *, user_id: int | None = None, now: datetime | None = None
+) -> dict[str, Any]:
     """Make the post's remaining targets due immediately; the engine picks them up on its next tick."""
     now = now or utcnow()
     with session_scope() as session:
@@ -140,8 +144,12 @@ def delete_post(org_id: int, post_id: int, *, user_id: int | None = None) -> dic
         in_flight = [a for t, a in rows if t.status == states.PUBLISHING]
         if in_flight:
             names = ", ".join(account_label(a) for a in in_flight)
-            raise PostError(f"Can't delete this post — it is being published right now on {names}; try again in a few seconds.")
-        kept = [{"account": account_label(a), "reason": locked_reason(t)} for t, a in rows if t.status == states.PUBLISHED]
+            raise PostError(
+                f"Can't delete this post — it is being published right now on {names}; try again in a few seconds."
+            )
+        kept = [
+            {"account": account_label(a), "reason": locked_reason(t)} for t, a in rows if t.status == states.PUBLISHED
+        ]
         for target, _account in rows:
             if target.status != states.PUBLISHED:
                 session.delete(target)
@@ -203,7 +211,9 @@ def mark_target_published(org_id: int, target_id: int, url: str = "", *, user_id
     with session_scope() as session:
         target, account = _lock_target(session, org_id, target_id)
         if target.status not in (states.FAILED, states.NEEDS_REVIEW):
-            raise PostError(f"Only failed posts can be marked as published ({account_label(account)} is {target.status}).")
+            raise PostError(
+                f"Only failed posts can be marked as published ({account_label(account)} is {target.status})."
+            )
         target.status = states.PUBLISHED
         target.external_url = url[:1000]
         target.published_at = now

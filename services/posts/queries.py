@@ -49,9 +49,21 @@ def _target_dict(row: Any, post_body: str) -> dict[str, Any]:
 
 
 _TARGET_COLUMNS = (
-    T.c.id, T.c.post_id, T.c.social_account_id, A.c.platform, A.c.display_name, A.c.username, T.c.body_override,
-    T.c.status, T.c.attempts, T.c.next_attempt_at, T.c.last_error, T.c.error_kind, T.c.external_id,
-    T.c.external_url, T.c.published_at,
+    T.c.id,
+    T.c.post_id,
+    T.c.social_account_id,
+    A.c.platform,
+    A.c.display_name,
+    A.c.username,
+    T.c.body_override,
+    T.c.status,
+    T.c.attempts,
+    T.c.next_attempt_at,
+    T.c.last_error,
+    T.c.error_kind,
+    T.c.external_id,
+    T.c.external_url,
+    T.c.published_at,
 )
 
 
@@ -61,11 +73,16 @@ def get_post(org_id: int, post_id: int) -> dict[str, Any]:
         if post is None:
             raise PostError("That post was not found.")
         targets = session.execute(
-            select(*_TARGET_COLUMNS).join(A, A.c.id == T.c.social_account_id).where(T.c.post_id == post_id).order_by(T.c.id)
+            select(*_TARGET_COLUMNS)
+            .join(A, A.c.id == T.c.social_account_id)
+            .where(T.c.post_id == post_id)
+            .order_by(T.c.id)
         ).all()
-        media_ids = session.execute(
-            select(PM.c.media_asset_id).where(PM.c.post_id == post_id).order_by(PM.c.position, PM.c.id)
-        ).scalars().all()
+        media_ids = (
+            session.execute(select(PM.c.media_asset_id).where(PM.c.post_id == post_id).order_by(PM.c.position, PM.c.id))
+            .scalars()
+            .all()
+        )
     return {
         "id": post.id,
         "body": post.body,
@@ -96,7 +113,11 @@ def dashboard_counts(org_id: int, now: datetime, tz: str = "UTC") -> dict[str, i
             .select_from(T)
             .where(T.c.organization_id == org_id, T.c.status == states.PUBLISHED, T.c.published_at >= week_start)
         ).scalar()
-    return {"accounts": int(accounts or 0), "scheduled": int(scheduled or 0), "published_this_week": int(published or 0)}
+    return {
+        "accounts": int(accounts or 0),
+        "scheduled": int(scheduled or 0),
+        "published_this_week": int(published or 0),
+    }
 
 
 def upcoming_posts(org_id: int, limit: int = 10) -> list[dict[str, Any]]:
@@ -131,8 +152,17 @@ def recent_failures(org_id: int, limit: int = 10) -> list[dict[str, Any]]:
     """Failed and needs-review targets, newest first, with the reason the user needs to act on."""
     with session_scope() as session:
         rows = session.execute(
-            select(T.c.id, T.c.post_id, T.c.status, T.c.last_error, T.c.updated_at, P.c.body, T.c.body_override,
-                   A.c.platform, A.c.display_name)
+            select(
+                T.c.id,
+                T.c.post_id,
+                T.c.status,
+                T.c.last_error,
+                T.c.updated_at,
+                P.c.body,
+                T.c.body_override,
+                A.c.platform,
+                A.c.display_name,
+            )
             .join(P, P.c.id == T.c.post_id)
             .join(A, A.c.id == T.c.social_account_id)
             .where(T.c.organization_id == org_id, T.c.status.in_((states.FAILED, states.NEEDS_REVIEW)))

@@ -42,8 +42,12 @@ def _now() -> datetime:
 def build_request(claim: claims_mod.ClaimedTarget, media_dir: Path) -> PublishRequest:
     media = [
         MediaFile(
-            path=str(media_dir / m.storage_path), mime_type=m.mime_type, kind=m.kind,  # type: ignore[arg-type]
-            size_bytes=m.size_bytes, width=m.width, height=m.height,
+            path=str(media_dir / m.storage_path),
+            mime_type=m.mime_type,
+            kind=m.kind,  # type: ignore[arg-type]
+            size_bytes=m.size_bytes,
+            width=m.width,
+            height=m.height,
         )
         for m in claim.media
     ]
@@ -60,7 +64,10 @@ def account_ref(claim: claims_mod.ClaimedTarget) -> AccountRef:
 
 
 async def _with_credentials(
-    engine: PublishingEngine, claim: claims_mod.ClaimedTarget, adapter: PlatformAdapter, fn: Callable[[Credentials], Awaitable[R]]
+    engine: PublishingEngine,
+    claim: claims_mod.ClaimedTarget,
+    adapter: PlatformAdapter,
+    fn: Callable[[Credentials], Awaitable[R]],
 ) -> R:
     """`call_with_refresh` semantics (refresh ahead of expiry; one refresh + retry after an auth error;
     then the account needs reconnecting), but the stored credentials were already read in a DB

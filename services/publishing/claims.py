@@ -131,9 +131,7 @@ def claim_due_targets(
         rows = _candidates(session, now, max(limit * 4, limit + 10), post_id)
         # Two workers reading the same candidates would collide; a light shuffle spreads them out.
         random.shuffle(rows)
-        chosen = _pick_fairly(
-            rows, limit, per_account, per_platform or limit, account_free or {}, platform_free or {}
-        )
+        chosen = _pick_fairly(rows, limit, per_account, per_platform or limit, account_free or {}, platform_free or {})
         if not chosen:
             return []
         values = {
@@ -148,12 +146,7 @@ def claim_due_targets(
             stmt = update(T).where(T.c.id.in_(chosen), *due).values(**values).returning(T.c.id)
             claimed = [r[0] for r in session.execute(stmt).all()]
         else:
-            lock = (
-                select(T.c.id)
-                .where(T.c.id.in_(chosen), *due)
-                .order_by(T.c.id)
-                .with_for_update(skip_locked=True)
-            )
+            lock = select(T.c.id).where(T.c.id.in_(chosen), *due).order_by(T.c.id).with_for_update(skip_locked=True)
             claimed = [r[0] for r in session.execute(lock).all()]
             if claimed:
                 session.execute(update(T).where(T.c.id.in_(claimed)).values(**values))
@@ -168,18 +161,30 @@ def _ensure_idempotency_keys(session: Session, target_ids: list[int]) -> None:
     missing = session.execute(select(T.c.id).where(T.c.id.in_(target_ids), T.c.idempotency_key == "")).all()
     for (target_id,) in missing:
         session.execute(
-            update(T)
-            .where(T.c.id == target_id, T.c.idempotency_key == "")
-            .values(idempotency_key=uuid.uuid4().hex)
+            update(T).where(T.c.id == target_id, T.c.idempotency_key == "").values(idempotency_key=uuid.uuid4().hex)
         )
 
 
 def load_claims(session: Session, target_ids: list[int]) -> list[ClaimedTarget]:
     query = (
         select(
-            T.c.id, T.c.organization_id, T.c.post_id, T.c.social_account_id, A.c.platform, A.c.instance_url,
-            A.c.external_id, A.c.username, A.c.display_name, A.c.status, A.c.status_reason, T.c.attempts,
-            T.c.idempotency_key, T.c.error_kind, T.c.created_at, T.c.next_attempt_at, P.c.version,
+            T.c.id,
+            T.c.organization_id,
+            T.c.post_id,
+            T.c.social_account_id,
+            A.c.platform,
+            A.c.instance_url,
+            A.c.external_id,
+            A.c.username,
+            A.c.display_name,
+            A.c.status,
+            A.c.status_reason,
+            T.c.attempts,
+            T.c.idempotency_key,
+            T.c.error_kind,
+            T.c.created_at,
+            T.c.next_attempt_at,
+            P.c.version,
             func.coalesce(T.c.body_override, P.c.body),
         )
         .join(A, A.c.id == T.c.social_account_id)
@@ -212,8 +217,15 @@ def recheck_claim(worker_id: str, claim: ClaimedTarget) -> ClaimedTarget | None:
     """
     with session_scope() as session:
         row = session.execute(
-            select(T.c.status, T.c.claimed_by, P.c.version, A.c.status.label("account_status"), A.c.status_reason,
-                   A.c.token_blob, A.c.display_name)
+            select(
+                T.c.status,
+                T.c.claimed_by,
+                P.c.version,
+                A.c.status.label("account_status"),
+                A.c.status_reason,
+                A.c.token_blob,
+                A.c.display_name,
+            )
             .join(P, P.c.id == T.c.post_id)
             .join(A, A.c.id == T.c.social_account_id)
             .where(T.c.id == claim.target_id)

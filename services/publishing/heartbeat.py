@@ -29,8 +29,11 @@ def beat(worker_id: str, now: datetime, started_at: datetime, last_error: str = 
         with session_scope() as session:
             session.execute(
                 insert(H).values(
-                    worker_id=worker_id, hostname=socket.gethostname()[:255], pid=os.getpid(),
-                    started_at=started_at, **values,
+                    worker_id=worker_id,
+                    hostname=socket.gethostname()[:255],
+                    pid=os.getpid(),
+                    started_at=started_at,
+                    **values,
                 )
             )
     except IntegrityError:  # another thread of this worker inserted it first

@@ -80,8 +80,13 @@ def reconcile_expired_leases(now: datetime) -> dict[str, int]:
                 update(T)
                 .where(T.c.id.in_(retry), *still_expired)
                 .values(
-                    status=states.SCHEDULED, next_attempt_at=now, error_kind=UNKNOWN, last_error=RECONCILE_MESSAGE,
-                    claimed_by="", lease_until=None, updated_at=now,
+                    status=states.SCHEDULED,
+                    next_attempt_at=now,
+                    error_kind=UNKNOWN,
+                    last_error=RECONCILE_MESSAGE,
+                    claimed_by="",
+                    lease_until=None,
+                    updated_at=now,
                 )
             ).rowcount
         if review:
@@ -89,8 +94,12 @@ def reconcile_expired_leases(now: datetime) -> dict[str, int]:
                 update(T)
                 .where(T.c.id.in_(review), *still_expired)
                 .values(
-                    status=states.NEEDS_REVIEW, error_kind=UNKNOWN, last_error=states.NEEDS_REVIEW_MESSAGE,
-                    claimed_by="", lease_until=None, updated_at=now,
+                    status=states.NEEDS_REVIEW,
+                    error_kind=UNKNOWN,
+                    last_error=states.NEEDS_REVIEW_MESSAGE,
+                    claimed_by="",
+                    lease_until=None,
+                    updated_at=now,
                 )
             ).rowcount
         states.refresh_post_statuses(session, [r.post_id for r in rows])

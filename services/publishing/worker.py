@@ -36,7 +36,10 @@ async def _run(run_for: float | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="SocialHub publishing worker")
     parser.add_argument(
-        "--import", dest="imports", action="append", default=[],
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
         help="extra module to import first (e.g. one that registers a test-only platform adapter)",
     )
     parser.add_argument("--run-for", type=float, default=None, help="stop after this many seconds")

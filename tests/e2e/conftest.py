@@ -102,13 +102,12 @@ def app_env(e2e_fakes: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 def app_url(app_env: dict) -> Iterator[str]:
     env = app_env["env"]
     port = app_env["port"]
-    subprocess.run([str(ROOT / ".venv/bin/python"), "-m", "services.db"], cwd=ROOT, env=env, check=True)
+    # The app starts exactly as a user starts it: ./run.sh (migrations, frontend build, one port).
     log_path = app_env["data_dir"] / "app.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod", "--frontend-port", str(port),
-             "--backend-port", str(port), "--loglevel", "warning"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            ["bash", str(ROOT / "run.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"http://localhost:{port}"
     try:

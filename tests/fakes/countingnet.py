@@ -101,7 +101,9 @@ class CountingNetServer(FakeServer):
         post = self._create(key, str(body.get("account", "")), str(body.get("text", "")), received)
         if behavior == "timeout":
             await asyncio.sleep(self.hang_seconds)
-        return JSONResponse({"id": post.id, "url": f"{self.url}/p/{post.id}", "created_at": post.created_at.isoformat()})
+        return JSONResponse(
+            {"id": post.id, "url": f"{self.url}/p/{post.id}", "created_at": post.created_at.isoformat()}
+        )
 
     def _create(self, key: str, account: str, text: str, received: float) -> CreatedPost:
         with self.lock:
@@ -132,11 +134,17 @@ class CountingNetServer(FakeServer):
     async def token(self, request: Request) -> JSONResponse:
         rec = await self.record(request)
         form = rec.form
-        if self.revoked or form.get("grant_type") != "refresh_token" or form.get("refresh_token") not in self.valid_refresh:
+        if (
+            self.revoked
+            or form.get("grant_type") != "refresh_token"
+            or form.get("refresh_token") not in self.valid_refresh
+        ):
             return JSONResponse({"error": "invalid_grant"}, status_code=400)
         n = next(self._ids)
         access, refresh = f"token-r{n}", f"refresh-r{n}"
         with self.lock:
             self.valid_tokens = {access}
             self.valid_refresh = {refresh}
-        return JSONResponse({"access_token": access, "refresh_token": refresh, "expires_in": 3600, "token_type": "Bearer"})
+        return JSONResponse(
+            {"access_token": access, "refresh_token": refresh, "expires_in": 3600, "token_type": "Bearer"}
+        )

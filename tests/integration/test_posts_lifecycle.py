@@ -65,7 +65,9 @@ def soon(seconds: float = 3600) -> datetime:
 def make_due(post_id: int) -> None:
     """Time passes: the scheduled moment arrives."""
     with session_scope() as s:
-        s.execute(update(T).where(T.c.post_id == post_id, T.c.status == "scheduled").values(next_attempt_at=datetime.now(UTC)))
+        s.execute(
+            update(T).where(T.c.post_id == post_id, T.c.status == "scheduled").values(next_attempt_at=datetime.now(UTC))
+        )
 
 
 def test_schedule_validates_everything_before_saving(org: dict) -> None:
@@ -83,7 +85,7 @@ def test_schedule_validates_everything_before_saving(org: dict) -> None:
     with session_scope() as s:
         assert s.execute(select(func.count()).select_from(Post)).scalar() == 0
 
-    post_id = save_post(org["id"], 7 and None, PostInput(body="hi", overrides={org["b"]: "hi bob"}, **base))
+    post_id = save_post(org["id"], None, PostInput(body="hi", overrides={org["b"]: "hi bob"}, **base))
     post = get_post(org["id"], post_id)
     assert (post["status"], post["timezone"], post["version"]) == ("scheduled", "Europe/Paris", 1)
     assert [(t["body"], t["status"]) for t in post["targets"]] == [("hi", "scheduled"), ("hi bob", "scheduled")]
@@ -94,8 +96,12 @@ def test_schedule_validates_everything_before_saving(org: dict) -> None:
 
 
 async def test_edit_before_due_sends_the_new_text(org: dict, engine: PublishingEngine, fake) -> None:
-    post_id = save_post(org["id"], None, PostInput(body="old", account_ids=[org["a"]], action="schedule", scheduled_at=soon()))
-    save_post(org["id"], None, PostInput(body="new", account_ids=[org["a"]], action="schedule", scheduled_at=soon()), post_id)
+    post_id = save_post(
+        org["id"], None, PostInput(body="old", account_ids=[org["a"]], action="schedule", scheduled_at=soon())
+    )
+    save_post(
+        org["id"], None, PostInput(body="new", account_ids=[org["a"]], action="schedule", scheduled_at=soon()), post_id
+    )
     assert get_post(org["id"], post_id)["version"] == 2
     make_due(post_id)
     await engine.run_pass()
@@ -116,11 +122,20 @@ async def test_edit_between_claim_and_send_is_caught_by_the_recheck(org: dict, e
     assert await attempt_publish(engine, claim) is None and len(fake.posts) == 1
 
 
-async def test_cancelled_rescheduled_and_deleted_posts_do_not_go_out_early(org: dict, engine: PublishingEngine, fake) -> None:
+async def test_cancelled_rescheduled_and_deleted_posts_do_not_go_out_early(
+    org: dict, engine: PublishingEngine, fake
+) -> None:
     def scheduled(body: str) -> int:
-        return save_post(org["id"], None, PostInput(body=body, account_ids=[org["a"]], action="schedule", scheduled_at=soon()))
+        return save_post(
+            org["id"], None, PostInput(body=body, account_ids=[org["a"]], action="schedule", scheduled_at=soon())
+        )
 
-    cancelled, moved, deleted, kept = scheduled("cancelled"), scheduled("moved"), scheduled("deleted"), scheduled("kept")
+    cancelled, moved, deleted, kept = (
+        scheduled("cancelled"),
+        scheduled("moved"),
+        scheduled("deleted"),
+        scheduled("kept"),
+    )
     for pid in (cancelled, moved, deleted, kept):
         make_due(pid)
     assert cancel_schedule(org["id"], cancelled)["status"] == "draft"
@@ -135,7 +150,9 @@ async def test_cancelled_rescheduled_and_deleted_posts_do_not_go_out_early(org: 
 
 
 async def test_published_and_in_flight_targets_are_refused(org: dict, engine: PublishingEngine, fake) -> None:
-    post_id = save_post(org["id"], None, PostInput(body="x", account_ids=[org["a"], org["b"]], action="schedule", scheduled_at=soon()))
+    post_id = save_post(
+        org["id"], None, PostInput(body="x", account_ids=[org["a"], org["b"]], action="schedule", scheduled_at=soon())
+    )
     with session_scope() as s:
         s.execute(update(T).where(T.c.social_account_id == org["a"]).values(status="publishing", claimed_by="w"))
     with pytest.raises(PostError, match="being published right now"):
@@ -163,7 +180,12 @@ async def test_publish_now_waits_for_results_and_failures_can_be_resolved(org: d
     assert result["status"] == "partially_failed"
     failed = next(t for t in result["targets"] if t["status"] == "failed")
     assert recent_failures(org["id"])[0]["reason"] == "CountingNet: Text is too long"
-    assert retry_target(org["id"], failed["id"])["targets"][[t["id"] for t in result["targets"]].index(failed["id"])]["status"] == "scheduled"
+    assert (
+        retry_target(org["id"], failed["id"])["targets"][[t["id"] for t in result["targets"]].index(failed["id"])][
+            "status"
+        ]
+        == "scheduled"
+    )
     with session_scope() as s:
         s.execute(update(T).where(T.c.id == failed["id"]).values(status="needs_review"))
     done = mark_target_published(org["id"], failed["id"], "https://countingnet.example/p/9")
@@ -175,8 +197,14 @@ async def test_publish_now_waits_for_results_and_failures_can_be_resolved(org: d
 
 
 def test_dashboard_helpers(org: dict) -> None:
-    first = save_post(org["id"], None, PostInput(body="first", account_ids=[org["a"]], action="schedule", scheduled_at=soon(60)))
-    save_post(org["id"], None, PostInput(body="second", account_ids=[org["a"], org["b"]], action="schedule", scheduled_at=soon(120)))
+    first = save_post(
+        org["id"], None, PostInput(body="first", account_ids=[org["a"]], action="schedule", scheduled_at=soon(60))
+    )
+    save_post(
+        org["id"],
+        None,
+        PostInput(body="second", account_ids=[org["a"], org["b"]], action="schedule", scheduled_at=soon(120)),
+    )
     save_post(org["id"], None, PostInput(body="draft", account_ids=[org["a"]]))
     publish_now(org["id"], first)
     with session_scope() as s:
@@ -185,4 +213,8 @@ def test_dashboard_helpers(org: dict) -> None:
     assert counts == {"accounts": 2, "scheduled": 1, "published_this_week": 1}
     [upcoming] = upcoming_posts(org["id"], 5)
     assert upcoming["preview"] == "second" and len(upcoming["accounts"]) == 2
-    assert dashboard_counts(cn.seed_org("Other"), datetime.now(UTC)) == {"accounts": 0, "scheduled": 0, "published_this_week": 0}
+    assert dashboard_counts(cn.seed_org("Other"), datetime.now(UTC)) == {
+        "accounts": 0,
+        "scheduled": 0,
+        "published_this_week": 0,
+    }
