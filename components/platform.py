@@ -6,10 +6,10 @@ import reflex as rx
 
 PLATFORM_ICONS = {
     "demo": "flask-conical",
-    "x": "twitter",
-    "linkedin": "linkedin",
-    "facebook": "facebook",
-    "instagram": "instagram",
+    "x": "at-sign",
+    "linkedin": "briefcase-business",
+    "facebook": "thumbs-up",
+    "instagram": "camera",
     "tiktok": "music-2",
     "mastodon": "message-square-quote",
     "bluesky": "cloud",
