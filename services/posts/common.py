@@ -42,7 +42,7 @@ def lock_post(session: Session, org_id: int, post_id: int) -> Post:
     if post is None:
         raise PostError("That post was not found.")
     if not is_sqlite(str(get_engine().url)):
-        session.execute(select(T.c.id).where(T.c.post_id == post_id).with_for_update())
+        session.execute(select(T.c.id).where(T.c.post_id == post_id).order_by(T.c.id).with_for_update())
     return post
 
 

@@ -254,12 +254,24 @@ def _credentials(account: SocialAccount) -> Credentials | None:
 
 
 def renew_leases(worker_id: str, target_ids: list[int], now: datetime, lease_seconds: float) -> None:
-    """A live worker keeps its in-flight leases fresh so a slow platform never looks like a crash."""
+    """A live worker keeps its in-flight leases fresh so a slow platform never looks like a crash.
+
+    Rows another transaction holds (an outcome being written right now) are skipped, never waited
+    for: waiting on them while they wait on us would deadlock, and they are finishing anyway.
+    """
     if not target_ids:
         return
     with session_scope() as session:
-        session.execute(
-            update(T)
-            .where(T.c.id.in_(target_ids), T.c.claimed_by == worker_id, T.c.status == states.PUBLISHING)
-            .values(lease_until=_now_plus(now, lease_seconds))
-        )
+        ids = sorted(target_ids)
+        if not is_sqlite(str(get_engine().url)):
+            ids = list(
+                session.execute(
+                    select(T.c.id).where(T.c.id.in_(ids)).order_by(T.c.id).with_for_update(skip_locked=True)
+                ).scalars()
+            )
+        if ids:
+            session.execute(
+                update(T)
+                .where(T.c.id.in_(ids), T.c.claimed_by == worker_id, T.c.status == states.PUBLISHING)
+                .values(lease_until=_now_plus(now, lease_seconds))
+            )

@@ -173,12 +173,21 @@ class PublishingEngine:
         await asyncio.sleep(0.01)
         while self._pending:
             batch, self._pending = self._pending, []
-            try:
-                await self.db(outcomes.record_outcomes, self.worker_id, [(t, p, o) for t, p, o, _f in batch], utcnow())
-            except Exception as exc:  # noqa: BLE001 - each waiting publish sees the failure
+            rows = [(t, p, o) for t, p, o, _f in batch]
+            error: Exception | None = None
+            for attempt in range(3):  # a lost DB connection or deadlock victim: the outcome must not be lost
+                try:
+                    await self.db(outcomes.record_outcomes, self.worker_id, rows, utcnow())
+                    error = None
+                    break
+                except Exception as exc:  # noqa: BLE001
+                    error = exc
+                    await asyncio.sleep(0.2 * (attempt + 1))
+            if error is not None:
+                # Left `publishing`: the lease expires and reconcile decides (lookup / key / review).
                 for *_rest, future in batch:
                     if not future.done():
-                        future.set_exception(exc)
+                        future.set_exception(error)
                 continue
             for *_rest, future in batch:
                 if not future.done():

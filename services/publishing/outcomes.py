@@ -78,7 +78,7 @@ def record_outcomes(worker_id: str, results: list[tuple[int, int, Outcome]], now
     written = 0
     with session_scope() as session:
         states.lock_posts(session, [post_id for _t, post_id, _o in results])
-        for target_id, _post_id, outcome in results:
+        for target_id, _post_id, outcome in sorted(results, key=lambda r: r[0]):  # one lock order everywhere
             values = dict(outcome.values)
             values.update(status=outcome.status, claimed_by="", lease_until=None, updated_at=now)
             written += session.execute(
