@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.ai_panel import ai_panel, ai_toggle_button
 from components.composer import account_chip, counter_row, preview_card, result_row
 from components.layout import empty_state
 from components.platform import platform_icon, status_badge
@@ -198,7 +199,7 @@ def compose_page() -> rx.Component:
                 width="100%",
                 spacing="3",
             ),
-            side_panel(),
+            rx.vstack(ai_toggle_button(), ai_panel(), side_panel(), width="380px", min_width="320px", spacing="3"),
             align="start",
             spacing="5",
             width="100%",
