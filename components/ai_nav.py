@@ -37,6 +37,7 @@ def ai_subnav(current: str) -> rx.Component:
 def error_callout(message: rx.Var, testid: str) -> rx.Component:
     return rx.cond(
         message != "",
-        rx.callout(message, icon="triangle-alert", color_scheme="red", width="100%",
-                   custom_attrs={"data-testid": testid}),
+        rx.callout(
+            message, icon="triangle-alert", color_scheme="red", width="100%", custom_attrs={"data-testid": testid}
+        ),
     )

@@ -91,13 +91,20 @@ def _messages() -> rx.Component:
     return rx.vstack(
         rx.cond(
             AIAssistState.error != "",
-            rx.callout(AIAssistState.error, icon="triangle-alert", color_scheme="red", size="1", width="100%",
-                       custom_attrs={"data-testid": "ai-error"}),
+            rx.callout(
+                AIAssistState.error,
+                icon="triangle-alert",
+                color_scheme="red",
+                size="1",
+                width="100%",
+                custom_attrs={"data-testid": "ai-error"},
+            ),
         ),
         rx.foreach(
             AIAssistState.notices,
-            lambda n: rx.callout(n, icon="info", color_scheme="blue", size="1", width="100%",
-                                 custom_attrs={"data-testid": "ai-notice"}),
+            lambda n: rx.callout(
+                n, icon="info", color_scheme="blue", size="1", width="100%", custom_attrs={"data-testid": "ai-notice"}
+            ),
         ),
         rx.foreach(
             AIAssistState.skipped,
@@ -116,12 +123,17 @@ def _messages() -> rx.Component:
 def _answered_by(s: rx.Var) -> rx.Component:
     return rx.cond(
         s["offline"].to(bool),
-        rx.badge("offline suggestion", color_scheme="amber", variant="soft",
-                 custom_attrs={"data-testid": "ai-offline-label"}),
+        rx.badge(
+            "offline suggestion", color_scheme="amber", variant="soft", custom_attrs={"data-testid": "ai-offline-label"}
+        ),
         rx.cond(
             s["provider"] != "",
-            rx.text("Answered by " + s["provider"].to(str) + " · " + s["model"].to(str), size="1",
-                    color_scheme="gray", custom_attrs={"data-testid": "ai-answered-by"}),
+            rx.text(
+                "Answered by " + s["provider"].to(str) + " · " + s["model"].to(str),
+                size="1",
+                color_scheme="gray",
+                custom_attrs={"data-testid": "ai-answered-by"},
+            ),
         ),
     )
 
@@ -142,14 +154,21 @@ def _suggestion_card(s: rx.Var) -> rx.Component:
                 read_only=~s["done"].to(bool),
                 rows="5",
                 width="100%",
-                custom_attrs={"data-testid": "ai-suggestion-text", "data-key": s["key"],
-                              "data-done": rx.cond(s["done"].to(bool), "true", "false")},
+                custom_attrs={
+                    "data-testid": "ai-suggestion-text",
+                    "data-key": s["key"],
+                    "data-done": rx.cond(s["done"].to(bool), "true", "false"),
+                },
             ),
             rx.cond(s["note"] != "", rx.text(s["note"], size="1", color_scheme="orange")),
             rx.hstack(
-                rx.button("Insert", size="1", disabled=~s["done"].to(bool),
-                          on_click=AIAssistState.insert_suggestion(s["key"]),
-                          custom_attrs={"data-testid": "ai-insert"}),
+                rx.button(
+                    "Insert",
+                    size="1",
+                    disabled=~s["done"].to(bool),
+                    on_click=AIAssistState.insert_suggestion(s["key"]),
+                    custom_attrs={"data-testid": "ai-insert"},
+                ),
                 spacing="2",
             ),
             spacing="2",
@@ -164,14 +183,19 @@ def _prompt_view() -> rx.Component:
     return rx.vstack(
         rx.foreach(
             AIAssistState.answered_by,
-            lambda line: rx.text("Answered by: " + line, size="1", weight="medium",
-                                 custom_attrs={"data-testid": "ai-prompt-provider"}),
+            lambda line: rx.text(
+                "Answered by: " + line, size="1", weight="medium", custom_attrs={"data-testid": "ai-prompt-provider"}
+            ),
         ),
         rx.foreach(
             AIAssistState.prompt_messages,
             lambda m: rx.box(
-                rx.text(m["role"].to(str) + rx.cond(m["title"] != "", " · " + m["title"].to(str), ""),
-                        size="1", weight="bold", color_scheme="gray"),
+                rx.text(
+                    m["role"].to(str) + rx.cond(m["title"] != "", " · " + m["title"].to(str), ""),
+                    size="1",
+                    weight="bold",
+                    color_scheme="gray",
+                ),
                 rx.text(m["content"], size="1", white_space="pre-wrap", font_family="monospace"),
                 padding="6px",
                 border=f"1px solid {rx.color('gray', 5)}",
@@ -194,11 +218,22 @@ def _results() -> rx.Component:
                 rx.text(AIAssistState.action_label, size="2", weight="medium"),
                 rx.cond(AIAssistState.running, rx.spinner(size="1")),
                 rx.spacer(),
-                rx.button(rx.cond(AIAssistState.show_prompt, "Hide prompt", "Show prompt"), size="1",
-                          variant="ghost", on_click=AIAssistState.toggle_prompt,
-                          custom_attrs={"data-testid": "ai-show-prompt"}),
-                rx.button("Discard", size="1", variant="ghost", color_scheme="gray", disabled=AIAssistState.running,
-                          on_click=AIAssistState.discard, custom_attrs={"data-testid": "ai-discard"}),
+                rx.button(
+                    rx.cond(AIAssistState.show_prompt, "Hide prompt", "Show prompt"),
+                    size="1",
+                    variant="ghost",
+                    on_click=AIAssistState.toggle_prompt,
+                    custom_attrs={"data-testid": "ai-show-prompt"},
+                ),
+                rx.button(
+                    "Discard",
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    disabled=AIAssistState.running,
+                    on_click=AIAssistState.discard,
+                    custom_attrs={"data-testid": "ai-discard"},
+                ),
                 width="100%",
                 align="center",
             ),

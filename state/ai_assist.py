@@ -74,6 +74,13 @@ class AIAssistState(rx.State):
         self.action = ""
 
     @rx.event
+    def clear_for_page_load(self):
+        """A suggestion belongs to the post it was asked for; a freshly opened composer starts clean."""
+        if not self.running:
+            self._clear_results()
+            self.action = ""
+
+    @rx.event
     def edit_suggestion(self, key: str, value: str):
         """The user may polish a suggestion before inserting it; Insert then uses their words."""
         if self.running:

@@ -20,7 +20,7 @@ class AITemplatesState(rx.State):
     scope: str = "workspace"  # "workspace" or "personal"
     system_text: str = ""
     user_text: str = ""
-    source: str = "built-in"
+    source: str = ""
     preview_messages: list[dict] = []
     preview_error: str = ""
     error: str = ""

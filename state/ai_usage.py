@@ -42,8 +42,9 @@ class AIUsageState(rx.State):
         self.per_month = [_totals_row(m["month"], m) for m in summary["per_month"]]
         self.has_usage = summary["total"]["calls"] > 0
         budget = summary["budget_usd"]
-        self.budget_text = (
-            f"This month: {_money(summary['month_spend_usd'])} of "
-            + ("no budget" if budget is None else f"a ${budget:,.2f} budget ({_money(summary['budget_remaining_usd'])} left)")
+        self.budget_text = f"This month: {_money(summary['month_spend_usd'])} of " + (
+            "no budget"
+            if budget is None
+            else f"a ${budget:,.2f} budget ({_money(summary['budget_remaining_usd'])} left)"
         )
         self.figure = ai.usage_figure(user.organization_id) if self.has_usage else go.Figure()

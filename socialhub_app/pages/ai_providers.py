@@ -14,12 +14,20 @@ def provider_row(p: rx.Var) -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.vstack(
-                rx.icon_button(rx.icon("chevron-up", size=14), size="1", variant="ghost",
-                               on_click=AIProvidersState.move(p["id"], -1),
-                               custom_attrs={"data-testid": "ai-provider-up"}),
-                rx.icon_button(rx.icon("chevron-down", size=14), size="1", variant="ghost",
-                               on_click=AIProvidersState.move(p["id"], 1),
-                               custom_attrs={"data-testid": "ai-provider-down"}),
+                rx.icon_button(
+                    rx.icon("chevron-up", size=14),
+                    size="1",
+                    variant="ghost",
+                    on_click=AIProvidersState.move(p["id"], -1),
+                    custom_attrs={"data-testid": "ai-provider-up"},
+                ),
+                rx.icon_button(
+                    rx.icon("chevron-down", size=14),
+                    size="1",
+                    variant="ghost",
+                    on_click=AIProvidersState.move(p["id"], 1),
+                    custom_attrs={"data-testid": "ai-provider-down"},
+                ),
                 spacing="1",
             ),
             rx.vstack(
@@ -31,8 +39,9 @@ def provider_row(p: rx.Var) -> rx.Component:
                 ),
                 rx.text(p["base_url"].to(str) + " · " + p["model"].to(str), size="1", color_scheme="gray"),
                 rx.hstack(
-                    rx.text("Key ", rx.code(p["key_hint"]), size="1",
-                            custom_attrs={"data-testid": "ai-provider-key-hint"}),
+                    rx.text(
+                        "Key ", rx.code(p["key_hint"]), size="1", custom_attrs={"data-testid": "ai-provider-key-hint"}
+                    ),
                     rx.text(p["prices"], size="1", color_scheme="gray"),
                     spacing="3",
                 ),
@@ -41,15 +50,22 @@ def provider_row(p: rx.Var) -> rx.Component:
             rx.spacer(),
             rx.hstack(
                 rx.text("Enabled", size="1"),
-                rx.switch(checked=p["enabled"].to(bool),
-                          on_change=lambda v: AIProvidersState.set_enabled(p["id"], v),
-                          custom_attrs={"data-testid": "ai-provider-enabled"}),
+                rx.switch(
+                    checked=p["enabled"].to(bool),
+                    on_change=lambda v: AIProvidersState.set_enabled(p["id"], v),
+                    custom_attrs={"data-testid": "ai-provider-enabled"},
+                ),
                 align="center",
                 spacing="1",
             ),
-            rx.button("Delete", size="1", variant="soft", color_scheme="red",
-                      on_click=AIProvidersState.delete_provider(p["id"]),
-                      custom_attrs={"data-testid": "ai-provider-delete"}),
+            rx.button(
+                "Delete",
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                on_click=AIProvidersState.delete_provider(p["id"]),
+                custom_attrs={"data-testid": "ai-provider-delete"},
+            ),
             align="center",
             width="100%",
             spacing="3",
@@ -62,8 +78,13 @@ def provider_row(p: rx.Var) -> rx.Component:
 def _field(label: str, name: str, placeholder: str = "", **props) -> rx.Component:  # noqa: ANN003
     return rx.vstack(
         rx.text(label, size="1", weight="medium"),
-        rx.input(name=name, placeholder=placeholder, width="100%",
-                 custom_attrs={"data-testid": f"ai-provider-input-{name.replace('_', '-')}"}, **props),
+        rx.input(
+            name=name,
+            placeholder=placeholder,
+            width="100%",
+            custom_attrs={"data-testid": f"ai-provider-input-{name.replace('_', '-')}"},
+            **props,
+        ),
         spacing="1",
         width="100%",
     )
@@ -74,14 +95,22 @@ def add_form() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading("Add a provider", size="3"),
-                rx.text("Any OpenAI-compatible endpoint: OpenAI, Azure-compatible gateways, Ollama, vLLM, LM Studio.",
-                        size="1", color_scheme="gray"),
+                rx.text(
+                    "Any OpenAI-compatible endpoint: OpenAI, Azure-compatible gateways, Ollama, vLLM, LM Studio.",
+                    size="1",
+                    color_scheme="gray",
+                ),
                 rx.grid(
                     _field("Name", "name", "OpenAI"),
                     _field("Base URL", "base_url", "https://api.openai.com/v1"),
                     _field("Model", "model", "gpt-4o-mini"),
-                    _field("API key (stored encrypted; only its last 4 characters are shown)", "api_key", "sk-…",
-                           type="password", auto_complete="off"),
+                    _field(
+                        "API key (stored encrypted; only its last 4 characters are shown)",
+                        "api_key",
+                        "sk-…",
+                        type="password",
+                        auto_complete="off",
+                    ),
                     _field("Input price (USD per 1K tokens)", "price_in", "0"),
                     _field("Output price (USD per 1K tokens)", "price_out", "0"),
                     _field("Priority (lower is tried first; empty = last)", "priority", ""),
@@ -99,8 +128,12 @@ def add_form() -> rx.Component:
                         direction="row",
                         custom_attrs={"data-testid": "ai-provider-scope"},
                     ),
-                    rx.text("“workspace” is used by everyone here; “personal” is your own key, tried before the "
-                            "workspace's and used only for you.", size="1", color_scheme="gray"),
+                    rx.text(
+                        "“workspace” is used by everyone here; “personal” is your own key, tried before the "
+                        "workspace's and used only for you.",
+                        size="1",
+                        color_scheme="gray",
+                    ),
                     spacing="1",
                 ),
                 error_callout(AIProvidersState.error, "ai-provider-error"),
@@ -122,15 +155,24 @@ def budget_card() -> rx.Component:
             rx.heading("Monthly workspace budget", size="3"),
             rx.text(AIProvidersState.budget_text, size="2", custom_attrs={"data-testid": "ai-budget-status"}),
             rx.hstack(
-                rx.input(value=AIProvidersState.budget_input, on_change=AIProvidersState.set_budget_input,
-                         on_blur=AIProvidersState.set_budget_input, placeholder="USD, empty = no budget",
-                         custom_attrs={"data-testid": "ai-budget-input"}),
-                rx.button("Save budget", on_click=AIProvidersState.save_budget,
-                          custom_attrs={"data-testid": "ai-budget-save"}),
+                rx.input(
+                    value=AIProvidersState.budget_input,
+                    on_change=AIProvidersState.set_budget_input,
+                    on_blur=AIProvidersState.set_budget_input,
+                    placeholder="USD, empty = no budget",
+                    custom_attrs={"data-testid": "ai-budget-input"},
+                ),
+                rx.button(
+                    "Save budget", on_click=AIProvidersState.save_budget, custom_attrs={"data-testid": "ai-budget-save"}
+                ),
                 align="center",
             ),
-            rx.text("Once this month's estimated cost reaches the budget, providers are not called and the "
-                    "offline assistant answers instead.", size="1", color_scheme="gray"),
+            rx.text(
+                "Once this month's estimated cost reaches the budget, providers are not called and the "
+                "offline assistant answers instead.",
+                size="1",
+                color_scheme="gray",
+            ),
             error_callout(AIProvidersState.budget_error, "ai-budget-error"),
             spacing="2",
             width="100%",
@@ -144,14 +186,21 @@ def ai_providers_page() -> rx.Component:
     return rx.vstack(
         ai_subnav("/ai/providers"),
         rx.heading("Providers, in the order they are tried", size="4"),
-        rx.text("Your own keys first, then the workspace's. On a rate limit, timeout or server error the next "
-                "provider is tried; if none answers, the built-in offline assistant does.", size="2",
-                color_scheme="gray"),
+        rx.text(
+            "Your own keys first, then the workspace's. On a rate limit, timeout or server error the next "
+            "provider is tried; if none answers, the built-in offline assistant does.",
+            size="2",
+            color_scheme="gray",
+        ),
         rx.cond(
             AIProvidersState.providers.length() > 0,
             rx.vstack(rx.foreach(AIProvidersState.providers, provider_row), width="100%", spacing="2"),
-            empty_state("plug", "No AI provider yet",
-                        "Without one, the composer's assistant gives offline suggestions.", "ai-providers-empty"),
+            empty_state(
+                "plug",
+                "No AI provider yet",
+                "Without one, the composer's assistant gives offline suggestions.",
+                "ai-providers-empty",
+            ),
         ),
         add_form(),
         budget_card(),

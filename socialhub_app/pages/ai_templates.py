@@ -12,8 +12,15 @@ from state.ai_templates import ACTION_CHOICES, VARIABLE_HELP, AITemplatesState
 def _editor(label: str, value: rx.Var, handler, testid: str, rows: str) -> rx.Component:  # noqa: ANN001
     return rx.vstack(
         rx.text(label, size="1", weight="medium"),
-        rx.text_area(value=value, on_change=handler.debounce(300), on_blur=handler, rows=rows, width="100%",
-                     font_family="monospace", custom_attrs={"data-testid": testid}),
+        rx.text_area(
+            value=value,
+            on_change=handler.debounce(300),
+            on_blur=handler,
+            rows=rows,
+            width="100%",
+            font_family="monospace",
+            custom_attrs={"data-testid": testid},
+        ),
         spacing="1",
         width="100%",
     )
@@ -24,8 +31,14 @@ def preview() -> rx.Component:
         rx.heading("Preview (sample values)", size="3"),
         rx.cond(
             AITemplatesState.preview_error != "",
-            rx.callout(AITemplatesState.preview_error, icon="triangle-alert", color_scheme="orange", size="1",
-                       width="100%", custom_attrs={"data-testid": "ai-template-preview-error"}),
+            rx.callout(
+                AITemplatesState.preview_error,
+                icon="triangle-alert",
+                color_scheme="orange",
+                size="1",
+                width="100%",
+                custom_attrs={"data-testid": "ai-template-preview-error"},
+            ),
             rx.foreach(
                 AITemplatesState.preview_messages,
                 lambda m: rx.box(
@@ -59,8 +72,12 @@ def ai_templates_page() -> rx.Component:
         ai_subnav("/ai/templates"),
         rx.hstack(
             rx.text("Action", size="2"),
-            rx.select(ACTION_CHOICES, value=AITemplatesState.action, on_change=AITemplatesState.set_action,
-                      custom_attrs={"data-testid": "ai-template-action"}),
+            rx.select(
+                ACTION_CHOICES,
+                value=AITemplatesState.action,
+                on_change=AITemplatesState.set_action,
+                custom_attrs={"data-testid": "ai-template-action"},
+            ),
             rx.text("For", size="2"),
             rx.select.root(
                 rx.select.trigger(custom_attrs={"data-testid": "ai-template-scope"}),
@@ -76,21 +93,38 @@ def ai_templates_page() -> rx.Component:
             spacing="2",
             wrap="wrap",
         ),
-        rx.text("The prompt is exactly these two messages: nothing hidden is added. Your own template wins over the "
-                "workspace's, which wins over the built-in one.", size="2", color_scheme="gray"),
+        rx.text(
+            "The prompt is exactly these two messages: nothing hidden is added. Your own template wins over the "
+            "workspace's, which wins over the built-in one.",
+            size="2",
+            color_scheme="gray",
+        ),
         rx.hstack(
             rx.vstack(
-                _editor("System message", AITemplatesState.system_text, AITemplatesState.set_system_text,
-                        "ai-template-system", "5"),
-                _editor("User message", AITemplatesState.user_text, AITemplatesState.set_user_text,
-                        "ai-template-user", "6"),
+                _editor(
+                    "System message",
+                    AITemplatesState.system_text,
+                    AITemplatesState.set_system_text,
+                    "ai-template-system",
+                    "5",
+                ),
+                _editor(
+                    "User message", AITemplatesState.user_text, AITemplatesState.set_user_text, "ai-template-user", "6"
+                ),
                 error_callout(AITemplatesState.error, "ai-template-error"),
                 rx.hstack(
-                    rx.button("Save template", on_click=AITemplatesState.save,
-                              custom_attrs={"data-testid": "ai-template-save"}),
-                    rx.button("Reset to default", variant="soft", color_scheme="gray",
-                              on_click=AITemplatesState.reset_to_default,
-                              custom_attrs={"data-testid": "ai-template-reset"}),
+                    rx.button(
+                        "Save template",
+                        on_click=AITemplatesState.save,
+                        custom_attrs={"data-testid": "ai-template-save"},
+                    ),
+                    rx.button(
+                        "Reset to default",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=AITemplatesState.reset_to_default,
+                        custom_attrs={"data-testid": "ai-template-reset"},
+                    ),
                     spacing="2",
                 ),
                 variables_help(),

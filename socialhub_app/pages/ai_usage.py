@@ -48,7 +48,9 @@ def ai_usage_page() -> rx.Component:
         rx.cond(
             AIUsageState.has_usage,
             rx.vstack(
-                rx.box(rx.plotly(data=AIUsageState.figure), width="100%", custom_attrs={"data-testid": "ai-usage-chart"}),
+                rx.box(
+                    rx.plotly(data=AIUsageState.figure), width="100%", custom_attrs={"data-testid": "ai-usage-chart"}
+                ),
                 rx.hstack(
                     totals_table("Per user", AIUsageState.per_user, "ai-usage-user-row"),
                     totals_table("Per month (UTC)", AIUsageState.per_month, "ai-usage-month-row"),
@@ -59,9 +61,12 @@ def ai_usage_page() -> rx.Component:
                 width="100%",
                 spacing="3",
             ),
-            empty_state("chart-column", "No AI usage yet",
-                        "Every suggestion is recorded here with its provider, tokens and estimated cost.",
-                        "ai-usage-empty"),
+            empty_state(
+                "chart-column",
+                "No AI usage yet",
+                "Every suggestion is recorded here with its provider, tokens and estimated cost.",
+                "ai-usage-empty",
+            ),
         ),
         spacing="3",
         width="100%",

@@ -9,6 +9,7 @@ from components.composer import account_chip, counter_row, preview_card, result_
 from components.layout import empty_state
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
+from state.ai_assist import AIAssistState
 from state.compose import ComposeState
 
 UPLOAD_ID = "compose-media"
@@ -182,7 +183,7 @@ def side_panel() -> rx.Component:
     )
 
 
-@protected_page("/compose", "Compose", on_load=[ComposeState.load])
+@protected_page("/compose", "Compose", on_load=[ComposeState.load, AIAssistState.clear_for_page_load])
 def compose_page() -> rx.Component:
     return rx.cond(
         ComposeState.accounts.length() > 0,
