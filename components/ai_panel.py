@@ -250,7 +250,19 @@ def ai_panel() -> rx.Component:
         AIAssistState.panel_open,
         rx.card(
             rx.vstack(
-                rx.hstack(rx.icon("sparkles", size=16), rx.heading("AI assistant", size="3"), align="center"),
+                rx.hstack(
+                    rx.icon("sparkles", size=16),
+                    rx.heading("AI assistant", size="3"),
+                    rx.spacer(),
+                    rx.link(
+                        "Providers & personas",
+                        href="/ai/providers",
+                        size="1",
+                        custom_attrs={"data-testid": "ai-settings-link"},
+                    ),
+                    align="center",
+                    width="100%",
+                ),
                 _controls(),
                 _messages(),
                 _results(),

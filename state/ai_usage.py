@@ -26,7 +26,6 @@ def _totals_row(label: str, totals: dict) -> dict:
 class AIUsageState(rx.State):
     per_user: list[dict] = []
     per_month: list[dict] = []
-    total: dict = {}
     budget_text: str = ""
     has_usage: bool = False
     figure: go.Figure = go.Figure()
@@ -37,14 +36,16 @@ class AIUsageState(rx.State):
         if user is None:
             return
         summary = ai.usage_summary(user.organization_id)
-        self.total = _totals_row("All", summary["total"])
         self.per_user = [_totals_row(u["user_name"], u) for u in summary["per_user"]]
         self.per_month = [_totals_row(m["month"], m) for m in summary["per_month"]]
         self.has_usage = summary["total"]["calls"] > 0
         budget = summary["budget_usd"]
-        self.budget_text = f"This month: {_money(summary['month_spend_usd'])} of " + (
-            "no budget"
+        spent = _money(summary["month_spend_usd"])
+        self.budget_text = (
+            f"This month: {spent} (no budget set)"
             if budget is None
-            else f"a ${budget:,.2f} budget ({_money(summary['budget_remaining_usd'])} left)"
+            else f"This month: {spent} of the ${budget:,.2f} budget ({_money(summary['budget_remaining_usd'])} left)"
         )
-        self.figure = ai.usage_figure(user.organization_id) if self.has_usage else go.Figure()
+        figure = ai.usage_figure(user.organization_id) if self.has_usage else go.Figure()
+        # Months are labels ("2026-11"), not dates: a date axis would spread one month over fake hours.
+        self.figure = figure.update_xaxes(type="category")

@@ -160,6 +160,7 @@ def budget_card() -> rx.Component:
                     on_change=AIProvidersState.set_budget_input,
                     on_blur=AIProvidersState.set_budget_input,
                     placeholder="USD, empty = no budget",
+                    width="220px",
                     custom_attrs={"data-testid": "ai-budget-input"},
                 ),
                 rx.button(

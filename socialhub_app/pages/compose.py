@@ -200,7 +200,7 @@ def compose_page() -> rx.Component:
                 width="100%",
                 spacing="3",
             ),
-            rx.vstack(ai_toggle_button(), ai_panel(), side_panel(), width="380px", min_width="320px", spacing="3"),
+            rx.vstack(ai_toggle_button(), ai_panel(), side_panel(), width="380px", flex_shrink="0", spacing="3"),
             align="start",
             spacing="5",
             width="100%",
