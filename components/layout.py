@@ -13,6 +13,7 @@ NAV = [
     ("Posts", "/posts", "list"),
     ("Accounts", "/accounts", "users"),
     ("Analytics", "/analytics", "chart-line"),
+    ("AI", "/ai/providers", "sparkles"),
     ("Settings", "/settings", "settings"),
 ]
 

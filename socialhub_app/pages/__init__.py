@@ -1,5 +1,31 @@
 """One module per page. Importing them registers their routes."""
 
-from socialhub_app.pages import accounts, analytics, auth_pages, calendar, compose, dashboard, posts, settings
+from socialhub_app.pages import (
+    accounts,
+    ai_personas,
+    ai_providers,
+    ai_templates,
+    ai_usage,
+    analytics,
+    auth_pages,
+    calendar,
+    compose,
+    dashboard,
+    posts,
+    settings,
+)
 
-__all__ = ["accounts", "analytics", "auth_pages", "calendar", "compose", "dashboard", "posts", "settings"]
+__all__ = [
+    "accounts",
+    "ai_personas",
+    "ai_providers",
+    "ai_templates",
+    "ai_usage",
+    "analytics",
+    "auth_pages",
+    "calendar",
+    "compose",
+    "dashboard",
+    "posts",
+    "settings",
+]

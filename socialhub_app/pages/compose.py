@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.ai_panel import ai_panel, ai_toggle_button
 from components.composer import account_chip, counter_row, preview_card, result_row
 from components.layout import empty_state
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
+from state.ai_assist import AIAssistState
 from state.compose import ComposeState
 
 UPLOAD_ID = "compose-media"
@@ -251,7 +253,7 @@ def side_panel() -> rx.Component:
     )
 
 
-@protected_page("/compose", "Compose", on_load=[ComposeState.load])
+@protected_page("/compose", "Compose", on_load=[ComposeState.load, AIAssistState.clear_for_page_load])
 def compose_page() -> rx.Component:
     return rx.cond(
         ComposeState.accounts.length() > 0,
@@ -268,7 +270,7 @@ def compose_page() -> rx.Component:
                 width="100%",
                 spacing="3",
             ),
-            side_panel(),
+            rx.vstack(ai_toggle_button(), ai_panel(), side_panel(), width="380px", flex_shrink="0", spacing="3"),
             align="start",
             spacing="5",
             width="100%",

@@ -52,6 +52,9 @@ def e2e_fakes() -> Iterator[dict]:
 
     fakes["mastodon"] = MastodonFake().start()
     fakes["x"] = XFake().start()
+    from tests.fakes.openai_server import FakeOpenAIServer
+
+    fakes["openai"] = FakeOpenAIServer().start()
     yield fakes
     for fake in fakes.values():
         fake.stop()

@@ -1,0 +1,210 @@
+"""Settings → AI → Providers: the fallback order, keys (last four shown), prices and the monthly budget."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from components.ai_nav import ai_subnav, error_callout
+from components.layout import empty_state
+from socialhub_app.layout import protected_page
+from state.ai_providers import FORM_ID, AIProvidersState
+
+
+def provider_row(p: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.icon_button(
+                    rx.icon("chevron-up", size=14),
+                    size="1",
+                    variant="ghost",
+                    on_click=AIProvidersState.move(p["id"], -1),
+                    custom_attrs={"data-testid": "ai-provider-up"},
+                ),
+                rx.icon_button(
+                    rx.icon("chevron-down", size=14),
+                    size="1",
+                    variant="ghost",
+                    on_click=AIProvidersState.move(p["id"], 1),
+                    custom_attrs={"data-testid": "ai-provider-down"},
+                ),
+                spacing="1",
+            ),
+            rx.vstack(
+                rx.hstack(
+                    rx.text(p["name"], weight="bold", custom_attrs={"data-testid": "ai-provider-row-name"}),
+                    rx.badge(p["scope"], variant="surface"),
+                    rx.badge("priority " + p["priority"].to(str), variant="soft", color_scheme="gray"),
+                    align="center",
+                ),
+                rx.text(p["base_url"].to(str) + " · " + p["model"].to(str), size="1", color_scheme="gray"),
+                rx.hstack(
+                    rx.text(
+                        "Key ", rx.code(p["key_hint"]), size="1", custom_attrs={"data-testid": "ai-provider-key-hint"}
+                    ),
+                    rx.text(p["prices"], size="1", color_scheme="gray"),
+                    spacing="3",
+                ),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.hstack(
+                rx.text("Enabled", size="1"),
+                rx.switch(
+                    checked=p["enabled"].to(bool),
+                    on_change=lambda v: AIProvidersState.set_enabled(p["id"], v),
+                    custom_attrs={"data-testid": "ai-provider-enabled"},
+                ),
+                align="center",
+                spacing="1",
+            ),
+            rx.button(
+                "Delete",
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                on_click=AIProvidersState.delete_provider(p["id"]),
+                custom_attrs={"data-testid": "ai-provider-delete"},
+            ),
+            align="center",
+            width="100%",
+            spacing="3",
+        ),
+        width="100%",
+        custom_attrs={"data-testid": "ai-provider-row", "data-name": p["name"]},
+    )
+
+
+def _field(label: str, name: str, placeholder: str = "", **props) -> rx.Component:  # noqa: ANN003
+    return rx.vstack(
+        rx.text(label, size="1", weight="medium"),
+        rx.input(
+            name=name,
+            placeholder=placeholder,
+            width="100%",
+            custom_attrs={"data-testid": f"ai-provider-input-{name.replace('_', '-')}"},
+            **props,
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def add_form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("Add a provider", size="3"),
+                rx.text(
+                    "Any OpenAI-compatible endpoint: OpenAI, Azure-compatible gateways, Ollama, vLLM, LM Studio.",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.grid(
+                    _field("Name", "name", "OpenAI"),
+                    _field("Base URL", "base_url", "https://api.openai.com/v1"),
+                    _field("Model", "model", "gpt-4o-mini"),
+                    _field(
+                        "API key (stored encrypted; only its last 4 characters are shown)",
+                        "api_key",
+                        "sk-…",
+                        type="password",
+                        auto_complete="off",
+                    ),
+                    _field("Input price (USD per 1K tokens)", "price_in", "0"),
+                    _field("Output price (USD per 1K tokens)", "price_out", "0"),
+                    _field("Priority (lower is tried first; empty = last)", "priority", ""),
+                    _field("Timeout (seconds)", "timeout", "30"),
+                    columns="2",
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.vstack(
+                    rx.text("Whose key", size="1", weight="medium"),
+                    rx.radio_group(
+                        ["workspace", "personal"],
+                        name="scope",
+                        default_value="workspace",
+                        direction="row",
+                        custom_attrs={"data-testid": "ai-provider-scope"},
+                    ),
+                    rx.text(
+                        "“workspace” is used by everyone here; “personal” is your own key, tried before the "
+                        "workspace's and used only for you.",
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    spacing="1",
+                ),
+                error_callout(AIProvidersState.error, "ai-provider-error"),
+                rx.button("Add provider", type="submit", custom_attrs={"data-testid": "ai-provider-add"}),
+                spacing="3",
+                width="100%",
+            ),
+            id=FORM_ID,
+            on_submit=AIProvidersState.add_provider,
+            reset_on_submit=False,
+        ),
+        width="100%",
+    )
+
+
+def budget_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Monthly workspace budget", size="3"),
+            rx.text(AIProvidersState.budget_text, size="2", custom_attrs={"data-testid": "ai-budget-status"}),
+            rx.hstack(
+                rx.input(
+                    value=AIProvidersState.budget_input,
+                    on_change=AIProvidersState.set_budget_input,
+                    on_blur=AIProvidersState.set_budget_input,
+                    placeholder="USD, empty = no budget",
+                    width="220px",
+                    custom_attrs={"data-testid": "ai-budget-input"},
+                ),
+                rx.button(
+                    "Save budget", on_click=AIProvidersState.save_budget, custom_attrs={"data-testid": "ai-budget-save"}
+                ),
+                align="center",
+            ),
+            rx.text(
+                "Once this month's estimated cost reaches the budget, providers are not called and the "
+                "offline assistant answers instead.",
+                size="1",
+                color_scheme="gray",
+            ),
+            error_callout(AIProvidersState.budget_error, "ai-budget-error"),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+@protected_page("/ai/providers", "AI providers", on_load=[AIProvidersState.load])
+def ai_providers_page() -> rx.Component:
+    return rx.vstack(
+        ai_subnav("/ai/providers"),
+        rx.heading("Providers, in the order they are tried", size="4"),
+        rx.text(
+            "Your own keys first, then the workspace's. On a rate limit, timeout or server error the next "
+            "provider is tried; if none answers, the built-in offline assistant does.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.cond(
+            AIProvidersState.providers.length() > 0,
+            rx.vstack(rx.foreach(AIProvidersState.providers, provider_row), width="100%", spacing="2"),
+            empty_state(
+                "plug",
+                "No AI provider yet",
+                "Without one, the composer's assistant gives offline suggestions.",
+                "ai-providers-empty",
+            ),
+        ),
+        add_form(),
+        budget_card(),
+        spacing="3",
+        width="100%",
+    )
