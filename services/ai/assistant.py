@@ -31,7 +31,7 @@ from services.ai.usage import budget_block_message, estimate_cost, record_usage
 log = logging.getLogger("services.ai")
 
 OFFLINE_PROVIDER = "offline assistant"
-NO_PROVIDER_NOTICE = "No AI provider is set up, so this is an offline suggestion. Add a provider in Settings."
+NO_PROVIDER_NOTICE = "No AI provider is set up, so this is an offline suggestion. Add one under AI → Providers."
 ALL_FAILED_NOTICE = "No provider could answer, so this is an offline suggestion."
 
 

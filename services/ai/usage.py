@@ -106,7 +106,7 @@ def budget_block_message(org_id: int) -> str | None:
         return None
     return (
         f"The workspace's monthly AI budget of ${budget:,.2f} is reached (${spent:,.4f} spent this month), "
-        "so no provider was called. An owner can raise the budget in Settings."
+        "so no provider was called. Raise it under AI → Providers."
     )
 
 
