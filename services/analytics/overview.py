@@ -9,7 +9,7 @@ honest empty state beats six blank charts. Each query runs once per call.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -65,6 +65,24 @@ def _has_simulated(org_id: int, f: AnalyticsFilters) -> bool:
         return session.execute(select(acc.id).where(*acc_conds, acc.simulated.is_(True)).limit(1)).first() is not None
 
 
+def _readable(fig: go.Figure, x_range: tuple[str, str] | None = None) -> go.Figure:
+    """Few points must still be visible: markers on short lines, and the x axis spans the chosen range.
+
+    Without this a one-day range (or a post read once) draws a lone line with no visible point on an
+    axis zoomed to milliseconds.
+    """
+    for trace in fig.data:
+        if trace.type == "scatter" and trace.x is not None and len(trace.x) <= 60:
+            trace.mode = "lines+markers"
+    if x_range is not None and fig.data:
+        fig.update_xaxes(type="date", range=list(x_range))
+    return fig
+
+
+def _day_span(f: AnalyticsFilters) -> tuple[str, str]:
+    return (f"{f.start - timedelta(days=1)} 12:00", f"{f.end} 12:00")
+
+
 def _top_post_rows(df: pd.DataFrame, tz: str) -> list[dict[str, Any]]:
     return [
         {
@@ -99,10 +117,12 @@ def analytics_overview(org_id: int, f: AnalyticsFilters, now: datetime | None = 
     heatmap = queries.best_time_heatmap(org_id, f)
     top = queries.top_posts(org_id, f)
     charts = {
-        "engagement": figures.engagement_figure(daily.drop(columns=["engaged_seen", "impressions_seen"])),
-        "rate": figures.rate_figure(queries.engagement_rate_from_daily(daily)),
+        "engagement": _readable(
+            figures.engagement_figure(daily.drop(columns=["engaged_seen", "impressions_seen"])), _day_span(f)
+        ),
+        "rate": _readable(figures.rate_figure(queries.engagement_rate_from_daily(daily)), _day_span(f)),
         "platforms": figures.platform_figure(platforms),
-        "followers": figures.follower_figure(followers),
+        "followers": _readable(figures.follower_figure(followers), _day_span(f)),
         "heatmap": figures.heatmap_figure(heatmap, f.tz),
     }
     has_data = not (daily.empty and platforms.empty and followers.empty and top.empty)
@@ -133,8 +153,12 @@ def post_analytics(org_id: int, post_id: int) -> PostAnalytics:
                     "simulated": bool(row.simulated),
                 }
             )
+    span = None
+    if not df.empty and df["captured_at"].min() == df["captured_at"].max():  # read once: an hour either side
+        moment = df["captured_at"].min()
+        span = tuple(f"{m:%Y-%m-%d %H:%M:%S}" for m in (moment - timedelta(hours=1), moment + timedelta(hours=1)))
     return PostAnalytics(
-        figure=figures.post_figure(df),
+        figure=_readable(figures.post_figure(df), span),
         has_data=not df.empty,
         simulated=bool(not df.empty and df["simulated"].astype(bool).any()),
         latest=latest,
