@@ -182,7 +182,7 @@ def charts() -> rx.Component:
             chart_card(
                 AnalyticsState.rate_fig,
                 "chart-rate",
-                "Only where the network reports impressions (Mastodon and Bluesky do not).",
+                "Counts only networks that report impressions (X, TikTok views, Demo); the others leave it unknown.",
             ),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="3",
