@@ -77,6 +77,7 @@ class Settings:
     publish_backoff_max_seconds: float = 900.0
     max_image_mb: float = 8.0  # overall upload caps; each platform's own limits are checked at compose time
     max_video_mb: float = 512.0
+    analytics_job_seconds: float = 300.0  # how often the app's scheduler runs a metrics collection pass
 
     def platform(self, name: str, default: str = "") -> str:
         """Platform credentials/base URLs: `SOCIALHUB_<PLATFORM>_<KEY>` (e.g. SOCIALHUB_X_CLIENT_ID)."""
@@ -123,6 +124,7 @@ def _build_settings() -> Settings:
         publish_backoff_max_seconds=_env_float("SOCIALHUB_PUBLISH_BACKOFF_MAX_SECONDS", 900.0),
         max_image_mb=_env_float("SOCIALHUB_MAX_IMAGE_MB", 8.0),
         max_video_mb=_env_float("SOCIALHUB_MAX_VIDEO_MB", 512.0),
+        analytics_job_seconds=max(1.0, _env_float("SOCIALHUB_ANALYTICS_JOB_SECONDS", 300.0)),
     )
 
 

@@ -80,6 +80,15 @@ def start_scheduler(
     return handle
 
 
+def app_jobs() -> list[tuple[JobFunc, float]]:
+    """The recurring jobs the web app runs beside publishing: metrics collection, every
+    SOCIALHUB_ANALYTICS_JOB_SECONDS (default 300; e2e tests shorten it). Each run decides per post what is due.
+    """
+    from services.analytics.collector import analytics_job
+
+    return [(analytics_job, get_settings().analytics_job_seconds)]
+
+
 async def stop_scheduler(handle: SchedulerHandle, grace_seconds: float = 10.0) -> None:
     if handle.scheduler is not None and handle.scheduler.running:
         handle.scheduler.shutdown(wait=False)

@@ -71,4 +71,7 @@ def extra_routes() -> list[Route]:
         routes.extend(media_routes())
     except ModuleNotFoundError:
         pass
+    from socialhub_app.analytics_routes import analytics_routes
+
+    routes.extend(analytics_routes())
     return routes

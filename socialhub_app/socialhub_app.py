@@ -21,9 +21,9 @@ async def scheduler_lifespan():
     handle = None
     if get_settings().scheduler_enabled:
         try:
-            from services.scheduler import start_scheduler
+            from services.scheduler import app_jobs, start_scheduler
 
-            handle = start_scheduler()
+            handle = start_scheduler(extra_jobs=app_jobs())
         except ModuleNotFoundError:
             log.warning("publishing scheduler not available")
     try:

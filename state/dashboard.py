@@ -7,6 +7,8 @@ from datetime import datetime
 import reflex as rx
 
 from services import posts, timezones, workspaces
+from services.analytics.overview import dashboard_headlines
+from services.analytics.sqltime import AnalyticsInputError
 from state.session import current_user
 
 
@@ -17,6 +19,8 @@ class DashboardState(rx.State):
     workspace_name: str = ""
     upcoming: list[dict] = []
     failures: list[dict] = []
+    headlines: list[dict] = []
+    headlines_simulated: bool = False
 
     @rx.event
     async def load(self):
@@ -52,3 +56,46 @@ class DashboardState(rx.State):
             }
             for f in posts.recent_failures(user.organization_id, limit=8)
         ]
+        self._load_headlines(user.organization_id, tz)
+
+    def _load_headlines(self, org_id: int, tz: str) -> None:
+        """This week (last 7 local days) vs the 7 days before, from the analytics rollup."""
+        try:
+            found = dashboard_headlines(org_id, tz)
+        except AnalyticsInputError:
+            self.headlines, self.headlines_simulated = [], False
+            return
+        self.headlines = [_headline(key, label, found["numbers"][key]) for key, label in HEADLINES]
+        self.headlines_simulated = bool(found["simulated"])
+
+
+HEADLINES = (
+    ("posts", "Posts published"),
+    ("engagement", "Engagement"),
+    ("impressions", "Impressions"),
+    ("followers", "Followers"),
+)
+
+
+def _shown(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def _headline(key: str, label: str, numbers: dict) -> dict:
+    change = numbers.get("change_pct")
+    if change is None:
+        trend, text = "flat", "no comparison yet"  # last week unknown or zero: a percentage would mislead
+    elif change > 0:
+        trend, text = "up", f"+{change:g}% vs last week"
+    elif change < 0:
+        trend, text = "down", f"{change:g}% vs last week"
+    else:
+        trend, text = "flat", "same as last week"
+    return {
+        "key": key,
+        "label": label,
+        "value": _shown(numbers.get("this_week")),
+        "previous": _shown(numbers.get("last_week")),
+        "change": text,
+        "trend": trend,
+    }

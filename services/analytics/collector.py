@@ -41,8 +41,11 @@ DEFAULT_PAUSE_SECONDS = 0.1
 #: a 429 without a usable Retry-After still waits this long; a far-future reset is capped
 DEFAULT_BACKOFF = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=24)
-#: how often the scheduler should call analytics_job (due-ness is decided per target)
+#: how often the scheduler should call analytics_job (due-ness is decided per target);
+#: the app reads settings.analytics_job_seconds (SOCIALHUB_ANALYTICS_JOB_SECONDS), this is its default
 ANALYTICS_JOB_INTERVAL_SECONDS = 300
+#: "Refresh metrics now" re-reads whatever was not read this recently (one click cannot hammer an API)
+REFRESH_NOW_MIN_AGE = timedelta(minutes=2)
 _ADVISORY_LOCK_KEY = 0x534841_4E4C  # "SHANL"
 SKIP_STATUSES = ("needs_reconnect", "disconnected")
 
@@ -92,14 +95,27 @@ def _as_utc(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def plan_collection(now: datetime, limit: int, report: CollectionReport) -> list[AccountWork]:
+def plan_collection(
+    now: datetime,
+    limit: int,
+    report: CollectionReport,
+    *,
+    organization_id: int | None = None,
+    refresh_older_than: timedelta | None = None,
+) -> list[AccountWork]:
+    """`organization_id` limits the run to one workspace; `refresh_older_than` replaces both cadences."""
     settings = get_settings()
     recent = timedelta(minutes=max(1, settings.analytics_recent_minutes))
     daily = timedelta(days=1)
+    if refresh_older_than is not None:
+        recent = daily = max(refresh_older_than, timedelta(seconds=1))
     young_since = now - timedelta(days=RECENT_POST_DAYS)
     oldest = now - timedelta(days=max(1, settings.analytics_daily_days))
     with session_scope() as session:
-        accounts = session.execute(select(SocialAccount).where(SocialAccount.status != "disconnected")).scalars().all()
+        account_filter = [SocialAccount.status != "disconnected"]
+        if organization_id is not None:
+            account_filter.append(SocialAccount.organization_id == organization_id)
+        accounts = session.execute(select(SocialAccount).where(*account_filter)).scalars().all()
         states = {
             s.social_account_id: s for s in session.execute(select(AnalyticsAccountState)).scalars().all()
         }  # fmt: skip
@@ -259,6 +275,8 @@ async def collect_due_metrics(
     concurrency: int = DEFAULT_CONCURRENCY,
     pause_seconds: float = DEFAULT_PAUSE_SECONDS,
     client: httpx.AsyncClient | None = None,
+    organization_id: int | None = None,
+    refresh_older_than: timedelta | None = None,
 ) -> dict:
     """Collect everything due at `now` (default: the current time; snapshots are stamped with it)."""
     clock: Callable[[], datetime] = (lambda: now) if now is not None else (lambda: datetime.now(UTC))
@@ -267,7 +285,9 @@ async def collect_due_metrics(
         if not mine:
             report.skipped = "another collection is running"
             return report.to_dict()
-        plan = plan_collection(clock(), limit, report)
+        plan = plan_collection(
+            clock(), limit, report, organization_id=organization_id, refresh_older_than=refresh_older_than
+        )
         gate = asyncio.Semaphore(max(1, concurrency))
 
         async def run(work: AccountWork) -> None:
@@ -295,3 +315,15 @@ async def analytics_job() -> dict:
         len(result["skipped_needs_reconnect"]) + len(result["flagged_needs_reconnect"]),
     )  # fmt: skip
     return result
+
+
+async def refresh_workspace_metrics(
+    org_id: int, *, now: datetime | None = None, pause_seconds: float = DEFAULT_PAUSE_SECONDS
+) -> dict:
+    """The "Refresh metrics now" button: one pass over this workspace only, re-reading what is not fresh.
+
+    Backoffs and needs-reconnect flags still apply, so a click never bypasses a platform's rate limit.
+    """
+    return await collect_due_metrics(
+        now=now, organization_id=org_id, refresh_older_than=REFRESH_NOW_MIN_AGE, pause_seconds=pause_seconds
+    )

@@ -8,9 +8,11 @@ from components.ai_panel import ai_panel, ai_toggle_button
 from components.composer import account_chip, counter_row, preview_card, result_row
 from components.layout import empty_state
 from components.platform import platform_icon, status_badge
+from components.post_analytics import post_analytics_panel
 from socialhub_app.layout import protected_page
 from state.ai_assist import AIAssistState
 from state.compose import ComposeState
+from state.post_analytics import PostAnalyticsState
 
 UPLOAD_ID = "compose-media"
 
@@ -247,13 +249,16 @@ def side_panel() -> rx.Component:
                 custom_attrs={"data-testid": "publish-results"},
             ),
         ),
+        post_analytics_panel(),
         width="380px",
         min_width="320px",
         spacing="2",
     )
 
 
-@protected_page("/compose", "Compose", on_load=[ComposeState.load, AIAssistState.clear_for_page_load])
+@protected_page(
+    "/compose", "Compose", on_load=[ComposeState.load, AIAssistState.clear_for_page_load, PostAnalyticsState.load]
+)
 def compose_page() -> rx.Component:
     return rx.cond(
         ComposeState.accounts.length() > 0,

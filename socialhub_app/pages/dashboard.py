@@ -59,6 +59,49 @@ def failure_item(item: rx.Var) -> rx.Component:
     )
 
 
+def headline_card(item: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(item["label"], size="1", color_scheme="gray"),
+            rx.heading(item["value"], size="5", custom_attrs={"data-testid": "headline-" + item["key"].to(str)}),
+            rx.text(
+                item["change"],
+                size="1",
+                color_scheme=rx.match(item["trend"], ("up", "green"), ("down", "red"), "gray"),
+                custom_attrs={"data-testid": "headline-" + item["key"].to(str) + "-change"},
+            ),
+            rx.text("last week: ", item["previous"], size="1", color_scheme="gray"),
+            spacing="1",
+        ),
+        width="100%",
+    )
+
+
+def headlines() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.heading("This week vs last week", size="3"),
+            rx.cond(
+                DashboardState.headlines_simulated,
+                rx.badge(
+                    "includes simulated Demo metrics",
+                    color_scheme="amber",
+                    variant="soft",
+                    custom_attrs={"data-testid": "headlines-simulated"},
+                ),
+            ),
+            rx.spacer(),
+            rx.link("Analytics →", href="/analytics", size="2", custom_attrs={"data-testid": "headlines-analytics"}),
+            align="center",
+            width="100%",
+        ),
+        rx.grid(rx.foreach(DashboardState.headlines, headline_card), columns="4", spacing="3", width="100%"),
+        width="100%",
+        spacing="2",
+        custom_attrs={"data-testid": "headlines"},
+    )
+
+
 @protected_page("/", "Dashboard", on_load=[DashboardState.load])
 def dashboard_page() -> rx.Component:
     return rx.vstack(
@@ -73,6 +116,7 @@ def dashboard_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
+        headlines(),
         rx.grid(
             rx.card(
                 rx.heading("Upcoming", size="3"),
