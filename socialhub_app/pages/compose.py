@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.compose_extras import compose_extras, series_aware
 from components.composer import account_chip, counter_row, preview_card, result_row
 from components.layout import empty_state
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
 from state.compose import ComposeState
+from state.compose_extras import ComposeExtrasState
 
 UPLOAD_ID = "compose-media"
 
@@ -126,7 +128,8 @@ def actions() -> rx.Component:
     return rx.hstack(
         rx.button("Save draft", variant="soft", on_click=ComposeState.save_draft,
                   custom_attrs={"data-testid": "save-draft"}),
-        rx.button("Schedule", on_click=ComposeState.schedule, custom_attrs={"data-testid": "schedule-button"}),
+        rx.button("Schedule", on_click=[ComposeState.schedule, ComposeExtrasState.after_schedule],
+                  custom_attrs={"data-testid": "schedule-button"}),
         rx.button("Publish now", color_scheme="green", on_click=ComposeState.publish_now,
                   loading=ComposeState.working, custom_attrs={"data-testid": "publish-now"}),
         rx.cond(
@@ -181,7 +184,7 @@ def side_panel() -> rx.Component:
     )
 
 
-@protected_page("/compose", "Compose", on_load=[ComposeState.load])
+@protected_page("/compose", "Compose", on_load=[ComposeState.load, ComposeExtrasState.load])
 def compose_page() -> rx.Component:
     return rx.cond(
         ComposeState.accounts.length() > 0,
@@ -194,7 +197,8 @@ def compose_page() -> rx.Component:
                 editor(),
                 media_section(),
                 schedule_controls(),
-                actions(),
+                compose_extras(),
+                series_aware(actions()),
                 width="100%",
                 spacing="3",
             ),
