@@ -13,7 +13,10 @@ def set_timezone(page: Page, tz: str) -> None:
     page.get_by_test_id("nav-settings").click()
     field = page.get_by_test_id("timezone-input")
     expect(field).to_be_visible()
+    # the section's load fills in the saved zone; wait for it so it can't overwrite what we type
+    expect(page.locator("#timezone-options option").first).to_be_attached()
     field.fill(tz)
+    expect(field).to_have_value(tz)
     page.get_by_test_id("timezone-save").click()
     expect(page.get_by_test_id("timezone-current")).to_have_text(tz)
 
