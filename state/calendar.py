@@ -16,7 +16,7 @@ import reflex as rx
 from components.platform import STATUS_COLORS
 from services import accounts as accounts_service
 from services import calendar as cal
-from services import posts, timezones
+from services import calendar_view, posts, timezones
 from state.session import current_user
 
 VIEWS = ("month", "week", "day")
@@ -89,8 +89,8 @@ def _item(raw: dict, chars: int) -> CalItem:
     )
 
 
-def _cell(items: list[dict], limit: int, chars: int, **fields) -> CalCell:  # noqa: ANN003
-    return CalCell(chips=[_item(i, chars) for i in items[:limit]], more=max(0, len(items) - limit), **fields)
+def _cell(shown: list[dict], total: int, chars: int, **fields) -> CalCell:  # noqa: ANN003
+    return CalCell(chips=[_item(i, chars) for i in shown], more=max(0, total - len(shown)), **fields)
 
 
 class CalendarState(rx.State):
@@ -159,45 +159,42 @@ class CalendarState(rx.State):
             start, end = cal.week_range(day, tz)
         else:
             start, end = cal.day_range(day, tz)
-        items = cal.calendar_items(
+        buckets, counts, self.shown = calendar_view.visible_items(
             org_id,
             start,
             end,
             tz,
+            {"month": MONTH_PER_CELL, "week": WEEK_PER_SLOT}.get(self.view, DAY_PER_SLOT),
+            by_hour=self.view != "month",
             account_ids=[int(self.account_filter)] if self.account_filter.isdigit() else None,
             statuses=[self.status_filter] if self.status_filter in cal.CALENDAR_STATUSES else None,
         )
-        self.shown = len(items)
         if self.view == "month":
-            self._build_month(day, items)
+            self._build_month(day, buckets, counts)
         else:
-            self._build_slots(day, items)
+            self._build_slots(day, buckets, counts)
 
-    def _build_month(self, day: date, items: list[dict]) -> None:
-        by_day = cal.items_by_day(items)
+    def _build_month(self, day: date, buckets: dict, counts: dict) -> None:
         today = self._today()
         self.title = day.strftime("%B %Y")
         self.cells = [
-            _cell(by_day.get(d.isoformat(), []), MONTH_PER_CELL, TEXT_CHARS["month"], date=d.isoformat(),
-                  label=str(d.day), in_month=d.month == day.month, today=d == today)
+            _cell(buckets.get((d.isoformat(), -1), []), counts.get((d.isoformat(), -1), 0), TEXT_CHARS["month"],
+                  date=d.isoformat(), label=str(d.day), in_month=d.month == day.month, today=d == today)
             for week in cal.month_grid(day.year, day.month)
             for d in week
         ]  # fmt: skip
         self.rows, self.heads = [], []
 
-    def _build_slots(self, day: date, items: list[dict]) -> None:
+    def _build_slots(self, day: date, buckets: dict, counts: dict) -> None:
         today = self._today()
         if self.view == "week":
             days = [day - timedelta(days=day.weekday()) + timedelta(days=i) for i in range(7)]
             self.title = f"{days[0]:%b %d} – {days[-1]:%b %d, %Y}"
-            limit, chars = WEEK_PER_SLOT, TEXT_CHARS["week"]
+            chars = TEXT_CHARS["week"]
         else:
             days = [day]
             self.title = day.strftime("%A, %b %d, %Y")
-            limit, chars = DAY_PER_SLOT, TEXT_CHARS["day"]
-        buckets: dict[tuple[str, int], list[dict]] = {}
-        for item in items:
-            buckets.setdefault((item["local_date"], item["local_minutes"] // 60), []).append(item)
+            chars = TEXT_CHARS["day"]
         self.heads = [DayHead(date=d.isoformat(), label=f"{d:%a %d}", today=d == today) for d in days]
         self.rows = [
             TimeRow(
@@ -205,7 +202,7 @@ class CalendarState(rx.State):
                 cells=[
                     _cell(
                         buckets.get((d.isoformat(), hour), []),
-                        limit,
+                        counts.get((d.isoformat(), hour), 0),
                         chars,
                         date=d.isoformat(),
                         hour=hour,
