@@ -31,7 +31,7 @@ def test_schedule_then_drag_to_another_day_and_it_publishes_then(
     connect_demo(page)
     set_timezone(page, TZ)
     now = datetime.now(ZoneInfo(TZ)).replace(microsecond=0)
-    planned = now + timedelta(days=1, seconds=50)  # tomorrow, a little later than now
+    planned = now + timedelta(days=1, seconds=35)  # tomorrow, a little later than now
     text = f"Calendar drag test {planned:%H%M%S}"
     _schedule(page, text, planned)
 
