@@ -11,6 +11,7 @@ NAV = [
     ("Compose", "/compose", "pen-line"),
     ("Calendar", "/calendar", "calendar-days"),
     ("Posts", "/posts", "list"),
+    ("Queue", "/queue", "list-ordered"),
     ("Accounts", "/accounts", "users"),
     ("Analytics", "/analytics", "chart-line"),
     ("AI", "/ai/providers", "sparkles"),

@@ -7,10 +7,11 @@ every process can tick without ever publishing the same target twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -73,6 +74,7 @@ def start_scheduler(
         next_run_time=_utcnow(),
     )
     handle = SchedulerHandle(scheduler=scheduler, engine=engine)
+    _add_recurrence_job(scheduler)
     for func, seconds in extra_jobs or []:
         handle.add_job(func, seconds)
     scheduler.start()
@@ -98,3 +100,34 @@ async def stop_scheduler(handle: SchedulerHandle, grace_seconds: float = 10.0) -
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+RECURRENCE_JOB_ID = "recurrence-extend"
+
+
+def _add_recurrence_job(scheduler: AsyncIOScheduler) -> None:
+    """Daily, keep every recurring series planned ahead (first run shortly after start, to catch up)."""
+    scheduler.add_job(
+        extend_recurring_series,
+        "interval",
+        hours=24,
+        id=RECURRENCE_JOB_ID,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=3600,
+        next_run_time=_utcnow() + timedelta(seconds=30),
+    )
+
+
+async def extend_recurring_series() -> int:
+    """Runs in a thread (database work); safe with several schedulers (series rows are locked)."""
+    from services.recurrence import extend_all_series
+
+    try:
+        created = await asyncio.to_thread(extend_all_series)
+    except Exception:  # noqa: BLE001 - a failed run must not stop the scheduler; tomorrow's run retries
+        log.exception("extending recurring series failed")
+        return 0
+    if created:
+        log.info("recurring series: %s upcoming posts created", created)
+    return created

@@ -12,6 +12,7 @@ from socialhub_app.pages import (
     compose,
     dashboard,
     posts,
+    queue,
     settings,
 )
 
@@ -27,5 +28,6 @@ __all__ = [
     "compose",
     "dashboard",
     "posts",
+    "queue",
     "settings",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_panel import ai_panel, ai_toggle_button
+from components.compose_extras import compose_extras, series_aware
 from components.composer import account_chip, counter_row, preview_card, result_row
 from components.layout import empty_state
 from components.platform import platform_icon, status_badge
@@ -12,6 +13,7 @@ from components.post_analytics import post_analytics_panel
 from socialhub_app.layout import protected_page
 from state.ai_assist import AIAssistState
 from state.compose import ComposeState
+from state.compose_extras import ComposeExtrasState
 from state.post_analytics import PostAnalyticsState
 
 UPLOAD_ID = "compose-media"
@@ -161,7 +163,11 @@ def actions() -> rx.Component:
         rx.button(
             "Save draft", variant="soft", on_click=ComposeState.save_draft, custom_attrs={"data-testid": "save-draft"}
         ),
-        rx.button("Schedule", on_click=ComposeState.schedule, custom_attrs={"data-testid": "schedule-button"}),
+        rx.button(
+            "Schedule",
+            on_click=[ComposeState.schedule, ComposeExtrasState.after_schedule],
+            custom_attrs={"data-testid": "schedule-button"},
+        ),
         rx.button(
             "Publish now",
             color_scheme="green",
@@ -257,7 +263,9 @@ def side_panel() -> rx.Component:
 
 
 @protected_page(
-    "/compose", "Compose", on_load=[ComposeState.load, AIAssistState.clear_for_page_load, PostAnalyticsState.load]
+    "/compose",
+    "Compose",
+    on_load=[ComposeState.load, AIAssistState.clear_for_page_load, PostAnalyticsState.load, ComposeExtrasState.load],
 )
 def compose_page() -> rx.Component:
     return rx.cond(
@@ -271,7 +279,8 @@ def compose_page() -> rx.Component:
                 editor(),
                 media_section(),
                 schedule_controls(),
-                actions(),
+                compose_extras(),
+                series_aware(actions()),
                 width="100%",
                 spacing="3",
             ),

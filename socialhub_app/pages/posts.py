@@ -1,13 +1,248 @@
-"""Posts page."""
+"""Posts: every post in a table with search, filters, sorting, pages and bulk actions."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from components.layout import empty_state
+from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
+from state.posts_list import ALL, OFFSET_UNITS, PostsListState
+
+S = PostsListState
+STATUSES = ["draft", "scheduled", "publishing", "published", "failed", "needs_review", "partially_failed", "cancelled"]
 
 
-@protected_page("/posts", "Posts")
+def filters() -> rx.Component:
+    return rx.hstack(
+        rx.input(
+            rx.input.slot(rx.icon("search", size=14)),
+            placeholder="Search text…",
+            default_value=S.search,
+            on_change=S.set_search.debounce(300),
+            on_blur=S.set_search,
+            width="240px",
+            custom_attrs={"data-testid": "posts-search"},
+        ),
+        rx.select.root(
+            rx.select.trigger(placeholder="All accounts", custom_attrs={"data-testid": "posts-filter-account"}),
+            rx.select.content(
+                rx.select.item("All accounts", value=ALL),
+                rx.foreach(S.accounts, lambda a: rx.select.item(a["label"], value=a["id"])),
+            ),
+            value=S.account_filter,
+            on_change=S.set_account_filter,
+        ),
+        rx.select.root(
+            rx.select.trigger(placeholder="All statuses", custom_attrs={"data-testid": "posts-filter-status"}),
+            rx.select.content(
+                rx.select.item("All statuses", value=ALL),
+                *[rx.select.item(s.replace("_", " ").capitalize(), value=s) for s in STATUSES],
+            ),
+            value=S.status_filter,
+            on_change=S.set_status_filter,
+        ),
+        rx.text("From", size="2"),
+        rx.input(
+            type="date", value=S.date_from, on_change=S.set_date_from, custom_attrs={"data-testid": "posts-date-from"}
+        ),
+        rx.text("to", size="2"),
+        rx.input(type="date", value=S.date_to, on_change=S.set_date_to, custom_attrs={"data-testid": "posts-date-to"}),
+        rx.button("Clear", variant="ghost", on_click=S.clear_filters, custom_attrs={"data-testid": "posts-clear"}),
+        align="center",
+        wrap="wrap",
+        spacing="2",
+        width="100%",
+    )
+
+
+def bulk_bar() -> rx.Component:
+    return rx.hstack(
+        rx.text(S.selected.length().to(str) + " selected", size="2", custom_attrs={"data-testid": "posts-selected"}),
+        rx.button(
+            "Duplicate as draft",
+            size="1",
+            variant="soft",
+            on_click=S.bulk_duplicate,
+            disabled=S.selected.length() == 0,
+            custom_attrs={"data-testid": "bulk-duplicate"},
+        ),
+        rx.button(
+            "Delete",
+            size="1",
+            variant="soft",
+            color_scheme="red",
+            on_click=S.bulk_delete,
+            disabled=S.selected.length() == 0,
+            custom_attrs={"data-testid": "bulk-delete"},
+        ),
+        rx.text("Move by", size="2"),
+        rx.input(
+            value=S.offset_amount,
+            on_change=S.set_offset_amount,
+            width="70px",
+            size="1",
+            custom_attrs={"data-testid": "bulk-offset"},
+        ),
+        rx.select(
+            list(OFFSET_UNITS),
+            value=S.offset_unit,
+            on_change=S.set_offset_unit,
+            size="1",
+            custom_attrs={"data-testid": "bulk-offset-unit"},
+        ),
+        rx.button(
+            "Reschedule",
+            size="1",
+            variant="soft",
+            on_click=S.bulk_reschedule,
+            disabled=S.selected.length() == 0,
+            custom_attrs={"data-testid": "bulk-reschedule"},
+        ),
+        align="center",
+        wrap="wrap",
+        spacing="2",
+    )
+
+
+def results() -> rx.Component:
+    return rx.cond(
+        S.results.length() > 0,
+        rx.callout(
+            rx.vstack(
+                rx.foreach(
+                    S.results,
+                    lambda r: rx.hstack(
+                        rx.icon(
+                            rx.cond(r.ok, "check", "x"),
+                            size=14,
+                            color=rx.cond(r.ok, rx.color("green", 10), rx.color("red", 10)),
+                        ),
+                        rx.text("Post #" + r.post_id + ": " + r.message, size="2"),
+                        align="center",
+                        custom_attrs={"data-testid": "bulk-result", "data-ok": rx.cond(r.ok, "true", "false")},
+                    ),
+                ),
+                rx.button("Dismiss", size="1", variant="ghost", on_click=S.clear_results),
+                spacing="1",
+            ),
+            icon="list-checks",
+            width="100%",
+            custom_attrs={"data-testid": "bulk-results"},
+        ),
+    )
+
+
+def sort_header(label: str, column: str) -> rx.Component:
+    arrow = rx.cond(S.sort == column, " ↑", rx.cond(S.sort == f"-{column}", " ↓", ""))
+    return rx.table.column_header_cell(
+        rx.link(
+            label,
+            arrow,
+            on_click=S.sort_by(column),
+            cursor="pointer",
+            color_scheme="gray",
+            high_contrast=True,
+            custom_attrs={"data-testid": f"sort-{column}"},
+        ),
+    )
+
+
+def post_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.checkbox(
+                checked=S.selected.contains(row.id),
+                on_change=S.toggle_row(row.id),
+                custom_attrs={"data-testid": "post-select"},
+            )
+        ),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(row.recurring, rx.icon("repeat", size=12)),
+                rx.link(row.text, href="/compose?post=" + row.id, size="2", custom_attrs={"data-testid": "post-text"}),
+                align="center",
+            ),
+            max_width="420px",
+        ),
+        rx.table.cell(rx.hstack(rx.foreach(row.platforms, lambda p: platform_icon(p, 14)), spacing="1")),
+        rx.table.cell(status_badge(row.status)),
+        rx.table.cell(rx.text(row.when, size="2", custom_attrs={"data-testid": "post-when"})),
+        rx.table.cell(rx.text(row.created, size="2", color_scheme="gray")),
+        custom_attrs={"data-testid": "post-row", "data-post-id": row.id, "data-status": row.status},
+    )
+
+
+def pager() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("chevron-left", size=14),
+            size="1",
+            variant="soft",
+            disabled=S.page <= 1,
+            on_click=S.go_page(S.page - 1),
+            custom_attrs={"data-testid": "posts-prev"},
+        ),
+        rx.text(
+            "Page " + S.page.to(str) + " of " + S.pages.to(str) + " · " + S.total.to(str) + " posts",
+            size="2",
+            custom_attrs={"data-testid": "posts-page"},
+        ),
+        rx.button(
+            rx.icon("chevron-right", size=14),
+            size="1",
+            variant="soft",
+            disabled=S.page >= S.pages,
+            on_click=S.go_page(S.page + 1),
+            custom_attrs={"data-testid": "posts-next"},
+        ),
+        align="center",
+        justify="end",
+        width="100%",
+    )
+
+
+@protected_page("/posts", "Posts", on_load=[S.load])
 def posts_page() -> rx.Component:
-    return empty_state("list", "No posts yet", "Posts you write will be listed here.", "posts-empty")
+    return rx.vstack(
+        filters(),
+        bulk_bar(),
+        rx.cond(
+            S.error != "",
+            rx.callout(
+                S.error,
+                icon="triangle-alert",
+                color_scheme="red",
+                width="100%",
+                custom_attrs={"data-testid": "posts-error"},
+            ),
+        ),
+        results(),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(
+                        rx.checkbox(
+                            checked=S.all_selected,
+                            on_change=S.toggle_all,
+                            custom_attrs={"data-testid": "posts-select-all"},
+                        )
+                    ),
+                    rx.table.column_header_cell("Text"),
+                    rx.table.column_header_cell("Accounts"),
+                    sort_header("Status", "status"),
+                    sort_header("Scheduled", "scheduled_at"),
+                    sort_header("Created", "created_at"),
+                )
+            ),
+            rx.table.body(rx.foreach(S.rows, post_row)),
+            width="100%",
+            size="1",
+        ),
+        rx.cond(
+            S.total == 0,
+            rx.text("No posts match.", size="2", color_scheme="gray", custom_attrs={"data-testid": "posts-empty"}),
+        ),
+        pager(),
+        width="100%",
+        spacing="3",
+    )

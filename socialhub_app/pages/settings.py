@@ -1,13 +1,39 @@
-"""Settings page."""
+"""Settings: a column of independent sections, each with its own state and on_load.
+
+Add a section by appending to SECTIONS (and its load event to SECTION_LOADS), or give bigger
+settings (AI providers …) pages of their own and link them from SETTINGS_LINKS.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from components.layout import empty_state
+from components.settings_sections import queue_slots_section, timezone_section
 from socialhub_app.layout import protected_page
+from state.settings import QueueSlotsState, TimezoneSettingsState
+
+SECTIONS = [timezone_section, queue_slots_section]
+SECTION_LOADS = [TimezoneSettingsState.load, QueueSlotsState.load]
+#: Other settings pages: (label, route).
+SETTINGS_LINKS: list[tuple[str, str]] = []
 
 
-@protected_page("/settings", "Settings")
+def settings_links() -> rx.Component:
+    return rx.hstack(
+        *[
+            rx.link(
+                label,
+                href=route,
+                size="2",
+                custom_attrs={"data-testid": f"settings-link-{route.strip('/').replace('/', '-')}"},
+            )
+            for label, route in SETTINGS_LINKS
+        ],
+        wrap="wrap",
+        spacing="4",
+    )
+
+
+@protected_page("/settings", "Settings", on_load=SECTION_LOADS)
 def settings_page() -> rx.Component:
-    return empty_state("settings", "Settings", "Workspace and personal settings will appear here.", "settings-empty")
+    return rx.vstack(settings_links(), *[render() for render in SECTIONS], spacing="4", width="100%")

@@ -1,0 +1,223 @@
+"""Composer sections for the calendar work: Repeat controls, Add to queue, and the series editing panel."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from state.compose import ComposeState
+from state.compose_extras import WEEKDAY_CHOICES, ComposeExtrasState
+
+S = ComposeExtrasState
+
+
+def _weekday_toggle(value: str, label: str) -> rx.Component:
+    selected = S.repeat_weekdays.contains(value)
+    return rx.button(
+        label,
+        size="1",
+        variant=rx.cond(selected, "solid", "outline"),
+        on_click=S.toggle_weekday(value),
+        custom_attrs={
+            "data-testid": f"repeat-day-{label.lower()}",
+            "data-selected": rx.cond(selected, "true", "false"),
+        },
+    )
+
+
+def repeat_controls() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.switch(checked=S.repeat_on, on_change=S.set_repeat_on, custom_attrs={"data-testid": "repeat-toggle"}),
+            rx.text("Repeat", size="2", weight="medium"),
+            rx.text("(applied when you schedule)", size="1", color_scheme="gray"),
+            align="center",
+        ),
+        rx.cond(
+            S.repeat_on,
+            rx.vstack(
+                rx.hstack(
+                    rx.text("Every", size="2"),
+                    rx.input(
+                        value=S.repeat_interval,
+                        on_change=S.set_repeat_interval,
+                        type="number",
+                        min=1,
+                        width="70px",
+                        custom_attrs={"data-testid": "repeat-interval"},
+                    ),
+                    rx.select(
+                        ["daily", "weekly"],
+                        value=S.repeat_freq,
+                        on_change=S.set_repeat_freq,
+                        size="2",
+                        custom_attrs={"data-testid": "repeat-freq"},
+                    ),
+                    rx.text(rx.cond(S.repeat_freq == "daily", "day(s)", "week(s)"), size="2"),
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.cond(
+                    S.repeat_freq == "weekly",
+                    rx.hstack(
+                        rx.text("On", size="2"),
+                        *[_weekday_toggle(v, label) for v, label in WEEKDAY_CHOICES],
+                        align="center",
+                        wrap="wrap",
+                        spacing="1",
+                    ),
+                ),
+                rx.hstack(
+                    rx.text("Ends", size="2"),
+                    rx.select.root(
+                        rx.select.trigger(custom_attrs={"data-testid": "repeat-end"}),
+                        rx.select.content(
+                            rx.select.item("after a number of times", value="count"),
+                            rx.select.item("on a date", value="until"),
+                            rx.select.item("never (planned 90 days ahead)", value="never"),
+                        ),
+                        value=S.repeat_end,
+                        on_change=S.set_repeat_end,
+                        size="2",
+                    ),
+                    rx.cond(
+                        S.repeat_end == "count",
+                        rx.input(
+                            value=S.repeat_count,
+                            on_change=S.set_repeat_count,
+                            type="number",
+                            min=1,
+                            width="80px",
+                            custom_attrs={"data-testid": "repeat-count"},
+                        ),
+                    ),
+                    rx.cond(
+                        S.repeat_end == "until",
+                        rx.input(
+                            value=S.repeat_until,
+                            on_change=S.set_repeat_until,
+                            type="date",
+                            custom_attrs={"data-testid": "repeat-until"},
+                        ),
+                    ),
+                    align="center",
+                    wrap="wrap",
+                ),
+                spacing="2",
+                padding_left="12px",
+                border_left=f"2px solid {rx.color('accent', 6)}",
+            ),
+        ),
+        rx.cond(
+            S.repeat_error != "",
+            rx.callout(
+                S.repeat_error,
+                icon="triangle-alert",
+                color_scheme="red",
+                width="100%",
+                custom_attrs={"data-testid": "repeat-error"},
+            ),
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def queue_button() -> rx.Component:
+    return rx.tooltip(
+        rx.button(
+            rx.icon("list-ordered", size=16),
+            "Add to queue",
+            variant="outline",
+            on_click=S.add_to_queue,
+            custom_attrs={"data-testid": "add-to-queue"},
+        ),
+        content="Schedule into the next free posting slot of each selected account",
+    )
+
+
+def series_panel() -> rx.Component:
+    """Replaces the usual actions when the open post belongs to a recurring series: the scope is always explicit."""
+    return rx.vstack(
+        rx.callout(
+            rx.hstack(
+                rx.text("Part of a recurring series: ", size="2"),
+                rx.text(S.series["description"], size="2", weight="bold", custom_attrs={"data-testid": "series-rule"}),
+                rx.cond(
+                    S.series["detached"] == "yes",
+                    rx.badge(
+                        "edited on its own", color_scheme="amber", custom_attrs={"data-testid": "series-detached"}
+                    ),
+                ),
+                wrap="wrap",
+                align="center",
+            ),
+            icon="repeat",
+            color_scheme="violet",
+            width="100%",
+            custom_attrs={"data-testid": "series-info"},
+        ),
+        rx.radio_group.root(
+            rx.hstack(
+                rx.radio_group.item(value="occurrence", custom_attrs={"data-testid": "scope-occurrence"}),
+                rx.text("Only this occurrence (its date and time above, content)", size="2"),
+                align="center",
+            ),
+            rx.hstack(
+                rx.radio_group.item(
+                    value="series", custom_attrs={"data-testid": "scope-series"}, disabled=S.series["active"] != "yes"
+                ),
+                rx.text(
+                    "The whole series (content and accounts of every upcoming occurrence not edited on its own)",
+                    size="2",
+                ),
+                align="center",
+            ),
+            value=S.edit_scope,
+            on_change=S.set_edit_scope,
+            direction="column",
+        ),
+        rx.hstack(
+            rx.button(
+                rx.cond(S.edit_scope == "series", "Save the whole series", "Save this occurrence"),
+                on_click=S.save_series_edit,
+                custom_attrs={"data-testid": "save-series-edit"},
+            ),
+            rx.cond(
+                S.series["active"] == "yes",
+                rx.button(
+                    "Stop repeating",
+                    variant="soft",
+                    color_scheme="orange",
+                    on_click=S.stop_repeating,
+                    custom_attrs={"data-testid": "stop-repeating"},
+                ),
+            ),
+            rx.button(
+                "Delete this occurrence",
+                variant="soft",
+                color_scheme="red",
+                on_click=ComposeState.delete_post,
+                custom_attrs={"data-testid": "delete-post"},
+            ),
+            rx.button(
+                "New post", variant="ghost", on_click=ComposeState.new_post, custom_attrs={"data-testid": "new-post"}
+            ),
+            wrap="wrap",
+            spacing="2",
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def compose_extras() -> rx.Component:
+    """Repeat + queue controls for a new or single post (a series' posts get `series_panel` instead)."""
+    return rx.cond(
+        S.in_series,
+        rx.fragment(),
+        rx.vstack(repeat_controls(), queue_button(), width="100%", spacing="2"),
+    )
+
+
+def series_aware(actions: rx.Component) -> rx.Component:
+    return rx.cond(S.in_series, series_panel(), actions)

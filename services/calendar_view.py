@@ -1,0 +1,101 @@
+"""What one calendar screen needs: per day (or per hour) the first few posts in full, and how many more.
+
+A busy month holds thousands of posts but a month view draws three per day and "+k more". So the
+window's posts are read as (id, time) only — one narrow index-driven query — bucketed by local day
+or hour in Python (time zones make SQL bucketing database-specific), and only the posts that will
+be drawn get their text, status and targets (a second query over a few dozen ids). The item dicts
+have the same shape as services.calendar.calendar_items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+
+from services.calendar import LOCKED_TARGET_STATES, PREVIEW_CHARS, A, P, T, _post_filter
+from services.db import session_scope
+from services.timezones import to_local, validate_timezone
+
+BucketKey = tuple[str, int]  # (local date "YYYY-MM-DD", local hour or -1 when bucketing by day)
+
+
+def _bucket(local: datetime, by_hour: bool) -> BucketKey:
+    return (local.date().isoformat(), local.hour if by_hour else -1)
+
+
+def visible_items(
+    org_id: int,
+    start_utc: datetime,
+    end_utc: datetime,
+    tz: str,
+    per_bucket: int,
+    *,
+    by_hour: bool = False,
+    account_ids: Iterable[int] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> tuple[dict[BucketKey, list[dict[str, Any]]], dict[BucketKey, int], int]:
+    """(bucket → its first `per_bucket` items in time order, bucket → total posts in it, posts in the window)."""
+    tz = validate_timezone(tz)
+    account_ids = list(account_ids) if account_ids else None
+    statuses = list(statuses) if statuses else None
+    conditions = _post_filter(org_id, start_utc, end_utc, account_ids, statuses)
+    with session_scope() as session:
+        times = session.execute(
+            select(P.c.id, P.c.scheduled_at).where(and_(*conditions)).order_by(P.c.scheduled_at, P.c.id)
+        ).all()
+        counts: dict[BucketKey, int] = {}
+        chosen: dict[int, datetime] = {}
+        for post_id, at in times:
+            local = to_local(at, tz)
+            key = _bucket(local, by_hour)
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] <= per_bucket:
+                chosen[post_id] = local
+        if not chosen:
+            return {}, counts, len(times)
+        ids = list(chosen)
+        posts = session.execute(
+            select(
+                P.c.id, func.substr(P.c.body, 1, PREVIEW_CHARS + 1).label("preview"), P.c.status, P.c.series_id
+            ).where(P.c.organization_id == org_id, P.c.id.in_(ids))
+        ).all()
+        targets = session.execute(
+            select(T.c.id, T.c.post_id, T.c.social_account_id, T.c.status, T.c.external_url, T.c.last_error,
+                   A.c.platform, A.c.display_name, A.c.username)
+            .join(A, A.c.id == T.c.social_account_id)
+            .where(T.c.organization_id == org_id, T.c.post_id.in_(ids))
+            .order_by(T.c.post_id, T.c.id)
+        ).all()  # fmt: skip
+    by_post: dict[int, list[dict[str, Any]]] = {}
+    for t in targets:
+        by_post.setdefault(t.post_id, []).append(
+            {"target_id": t.id, "account_id": t.social_account_id, "platform": t.platform,
+             "account_name": t.display_name or t.username, "status": t.status, "url": t.external_url or "",
+             "error": t.last_error or ""}
+        )  # fmt: skip
+    buckets: dict[BucketKey, list[dict[str, Any]]] = {}
+    for row in sorted(posts, key=lambda r: (chosen[r.id], r.id)):
+        local, post_targets = chosen[row.id], by_post.get(row.id, [])
+        text = row.preview or ""
+        buckets.setdefault(_bucket(local, by_hour), []).append(
+            {
+                "id": row.id,
+                "text": text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…",
+                "status": row.status,
+                "scheduled_at": local.astimezone(start_utc.tzinfo).isoformat(),
+                "local_date": local.date().isoformat(),
+                "local_time": f"{local:%H:%M}",
+                "local_minutes": local.hour * 60 + local.minute,
+                "weekday": local.weekday(),
+                "platforms": sorted({t["platform"] for t in post_targets}),
+                "targets": post_targets,
+                "links": [t["url"] for t in post_targets if t["status"] == "published" and t["url"]],
+                "series_id": row.series_id,
+                "recurring": row.series_id is not None,
+                "can_reschedule": not any(t["status"] in LOCKED_TARGET_STATES for t in post_targets),
+            }
+        )
+    return buckets, counts, len(times)

@@ -1,0 +1,382 @@
+"""Calendar page: month / week / day views at the viewer's local time, drag to reschedule, post menu.
+
+Only what is on screen is sent to the browser: each month cell carries at most MONTH_PER_CELL
+compact items plus a "+k more" count, week and day slots likewise, so a month with thousands of
+posts costs the browser a few hundred small elements. Full post details are fetched when a post's
+menu is opened, never kept for the whole view.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime, timedelta
+
+import reflex as rx
+
+from components.platform import STATUS_COLORS
+from services import accounts as accounts_service
+from services import calendar as cal
+from services import calendar_view, posts, timezones
+from state.session import current_user
+
+VIEWS = ("month", "week", "day")
+MONTH_PER_CELL = 3
+WEEK_PER_SLOT = 2
+DAY_PER_SLOT = 8
+TEXT_CHARS = {"month": 28, "week": 22, "day": 90}
+WEEKDAY_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+ALL = "all"
+
+
+@dataclasses.dataclass
+class CalItem:
+    id: str = ""
+    time: str = ""
+    text: str = ""
+    status: str = ""
+    bg: str = ""
+    edge: str = ""
+    platforms: list[str] = dataclasses.field(default_factory=list)
+    link: str = ""
+    recurring: bool = False
+    movable: bool = False
+
+
+@dataclasses.dataclass
+class CalCell:
+    """A month-view day, or a week/day-view hour slot of one day."""
+
+    date: str = ""
+    hour: int = 0
+    label: str = ""
+    in_month: bool = True
+    today: bool = False
+    chips: list[CalItem] = dataclasses.field(default_factory=list)
+    more: int = 0
+
+
+@dataclasses.dataclass
+class TimeRow:
+    label: str = ""
+    cells: list[CalCell] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class DayHead:
+    date: str = ""
+    label: str = ""
+    today: bool = False
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _item(raw: dict, chars: int) -> CalItem:
+    color = STATUS_COLORS.get(raw["status"], "gray")
+    return CalItem(
+        id=str(raw["id"]),
+        time=raw["local_time"],
+        text=_short(raw["text"], chars),
+        status=raw["status"],
+        bg=f"var(--{color}-3)",
+        edge=f"var(--{color}-9)",
+        platforms=list(raw["platforms"])[:4],
+        link=(raw["links"] or [""])[0],
+        recurring=bool(raw["recurring"]),
+        movable=bool(raw["can_reschedule"]) and raw["status"] in ("scheduled", "draft", "failed"),
+    )
+
+
+def _cell(shown: list[dict], total: int, chars: int, **fields) -> CalCell:  # noqa: ANN003
+    return CalCell(chips=[_item(i, chars) for i in shown], more=max(0, total - len(shown)), **fields)
+
+
+class CalendarState(rx.State):
+    view: str = "month"
+    anchor: str = ""
+    title: str = ""
+    timezone: str = "UTC"
+    account_filter: str = ALL
+    status_filter: str = ALL
+    accounts: list[dict[str, str]] = []
+    weekday_labels: list[str] = WEEKDAY_LABELS
+    cells: list[CalCell] = []
+    heads: list[DayHead] = []
+    rows: list[TimeRow] = []
+    shown: int = 0
+    error: str = ""
+    notice: str = ""
+    loading: bool = False
+    # the post menu (one dialog for the whole page)
+    menu_open: bool = False
+    menu: dict[str, str] = {}
+    menu_targets: list[dict[str, str]] = []
+    menu_date: str = ""
+    menu_time: str = ""
+    menu_error: str = ""
+    _dragging: int = 0
+    _drag_from: str = ""
+
+    # --- loading ---------------------------------------------------------------------------
+    @rx.event
+    async def load(self):
+        user = await current_user(self)
+        if user is None:
+            return
+        self.timezone = user.timezone
+        self.error = self.notice = ""
+        params = self.router.url.query_parameters
+        view = params.get("view", "")
+        self.view = view if view in VIEWS else (self.view if self.view in VIEWS else "month")
+        try:
+            self.anchor = date.fromisoformat(params.get("date", "")).isoformat()
+        except ValueError:
+            self.anchor = self._today().isoformat()
+        self.accounts = [
+            {"id": str(a["id"]), "label": f"{a['display_name']} ({a['platform_label']})"}
+            for a in accounts_service.list_accounts(user.organization_id)
+        ]
+        if self.account_filter != ALL and self.account_filter not in {a["id"] for a in self.accounts}:
+            self.account_filter = ALL
+        self._refresh(user.organization_id)
+
+    def _today(self) -> date:
+        return timezones.to_local(datetime.now(UTC), self.timezone).date()
+
+    def _anchor(self) -> date:
+        try:
+            return date.fromisoformat(self.anchor)
+        except ValueError:
+            return self._today()
+
+    def _refresh(self, org_id: int) -> None:
+        day, tz = self._anchor(), self.timezone
+        if self.view == "month":
+            start, end = cal.grid_range(day.year, day.month, tz)
+        elif self.view == "week":
+            start, end = cal.week_range(day, tz)
+        else:
+            start, end = cal.day_range(day, tz)
+        buckets, counts, self.shown = calendar_view.visible_items(
+            org_id,
+            start,
+            end,
+            tz,
+            {"month": MONTH_PER_CELL, "week": WEEK_PER_SLOT}.get(self.view, DAY_PER_SLOT),
+            by_hour=self.view != "month",
+            account_ids=[int(self.account_filter)] if self.account_filter.isdigit() else None,
+            statuses=[self.status_filter] if self.status_filter in cal.CALENDAR_STATUSES else None,
+        )
+        if self.view == "month":
+            self._build_month(day, buckets, counts)
+        else:
+            self._build_slots(day, buckets, counts)
+
+    def _build_month(self, day: date, buckets: dict, counts: dict) -> None:
+        today = self._today()
+        self.title = day.strftime("%B %Y")
+        self.cells = [
+            _cell(buckets.get((d.isoformat(), -1), []), counts.get((d.isoformat(), -1), 0), TEXT_CHARS["month"],
+                  date=d.isoformat(), label=str(d.day), in_month=d.month == day.month, today=d == today)
+            for week in cal.month_grid(day.year, day.month)
+            for d in week
+        ]  # fmt: skip
+        self.rows, self.heads = [], []
+
+    def _build_slots(self, day: date, buckets: dict, counts: dict) -> None:
+        today = self._today()
+        if self.view == "week":
+            days = [day - timedelta(days=day.weekday()) + timedelta(days=i) for i in range(7)]
+            self.title = f"{days[0]:%b %d} – {days[-1]:%b %d, %Y}"
+            chars = TEXT_CHARS["week"]
+        else:
+            days = [day]
+            self.title = day.strftime("%A, %b %d, %Y")
+            chars = TEXT_CHARS["day"]
+        self.heads = [DayHead(date=d.isoformat(), label=f"{d:%a %d}", today=d == today) for d in days]
+        self.rows = [
+            TimeRow(
+                label=f"{hour:02d}:00",
+                cells=[
+                    _cell(
+                        buckets.get((d.isoformat(), hour), []),
+                        counts.get((d.isoformat(), hour), 0),
+                        chars,
+                        date=d.isoformat(),
+                        hour=hour,
+                        label=f"{hour:02d}:00",
+                        today=d == today,
+                    )
+                    for d in days
+                ],
+            )  # fmt: skip
+            for hour in range(24)
+        ]
+        self.cells = []
+
+    async def _reload(self) -> None:
+        user = await current_user(self)
+        if user is not None:
+            self.timezone = user.timezone
+            self._refresh(user.organization_id)
+
+    # --- navigation and filters ------------------------------------------------------------
+    @rx.event
+    async def set_view(self, view: str | list[str]):
+        if isinstance(view, str) and view in VIEWS:
+            self.view = view
+            await self._reload()
+
+    @rx.event
+    async def shift(self, steps: int):
+        day = self._anchor()
+        if self.view == "month":
+            index = day.year * 12 + day.month - 1 + steps
+            day = date(index // 12, index % 12 + 1, 1)
+        else:
+            day += timedelta(days=steps * (7 if self.view == "week" else 1))
+        self.anchor = day.isoformat()
+        await self._reload()
+
+    @rx.event
+    async def go_today(self):
+        self.anchor = self._today().isoformat()
+        await self._reload()
+
+    @rx.event
+    async def open_day(self, day: str):
+        """'+k more' and day headers: the day view shows every post of that day."""
+        self.anchor, self.view = day, "day"
+        await self._reload()
+
+    @rx.event
+    async def set_account_filter(self, value: str):
+        self.account_filter = value or ALL
+        await self._reload()
+
+    @rx.event
+    async def set_status_filter(self, value: str):
+        self.status_filter = value or ALL
+        await self._reload()
+
+    # --- drag and drop ---------------------------------------------------------------------
+    @rx.event
+    def start_drag(self, post_id: str, origin: str):
+        """`origin` is the cell it was picked up from: dropping it back where it was changes nothing."""
+        self._dragging = int(post_id) if str(post_id).isdigit() else 0
+        self._drag_from = str(origin)
+
+    @rx.event
+    def end_drag(self):
+        """A drop handler already consumed the id; a drag released elsewhere must not move anything later."""
+        self._dragging = 0
+
+    @rx.event
+    async def drop_on_day(self, day: str):
+        post_id, self._dragging = self._dragging, 0
+        if not post_id or self._drag_from == day:
+            return None
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        try:
+            target = date.fromisoformat(day)
+            result = cal.move_to_day(user.organization_id, post_id, target, self.timezone, user_id=user.user_id)
+        except ValueError:
+            return self._refuse("That isn't a valid day.")
+        except posts.PostError as exc:
+            return self._refuse(str(exc))
+        return await self._moved(result)
+
+    @rx.event
+    async def drop_on_slot(self, day: str, hour: int):
+        post_id, self._dragging = self._dragging, 0
+        if not post_id or self._drag_from == f"{day}@{hour}":
+            return None
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        try:
+            local = datetime.combine(date.fromisoformat(day), datetime.min.time()).replace(hour=int(hour))
+            result = cal.reschedule_to_local(user.organization_id, post_id, local, self.timezone, user_id=user.user_id)
+        except ValueError:
+            return self._refuse("That isn't a valid time slot.")
+        except posts.PostError as exc:
+            return self._refuse(str(exc))
+        return await self._moved(result)
+
+    def _refuse(self, message: str):  # noqa: ANN202
+        self.error, self.notice = message, ""
+        return rx.toast.error(message)
+
+    async def _moved(self, result: dict):  # noqa: ANN202
+        when = timezones.format_local(datetime.fromisoformat(result["scheduled_at"]), self.timezone)
+        refused = "; ".join(f"{r['account']}: {r['reason']}" for r in result.get("refused", []))
+        message = f"Moved to {when}."
+        if result.get("note"):
+            message = f"{result['note']} {message}"
+        if refused:
+            message += f" Not moved — {refused}."
+        self.error, self.notice = "", message
+        await self._reload()
+        return rx.toast.warning(message) if result.get("note") or refused else rx.toast.success(message)
+
+    # --- the post menu ---------------------------------------------------------------------
+    @rx.event
+    async def open_menu(self, post_id: str):
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        try:
+            post = posts.get_post(user.organization_id, int(post_id))
+        except (posts.PostError, ValueError) as exc:
+            return self._refuse(str(exc))
+        when = datetime.fromisoformat(post["scheduled_at"]) if post["scheduled_at"] else None
+        local = timezones.to_local(when, self.timezone) if when else None
+        self.menu = {
+            "id": str(post["id"]),
+            "text": _short(post["body"], 280),
+            "status": post["status"],
+            "when": timezones.format_local(when, self.timezone) if when else "No date",
+        }
+        self.menu_targets = [
+            {"platform": t["platform"], "account": t["account_name"] or t["account_username"] or t["platform"],
+             "status": t["status"], "url": t["external_url"] or "", "error": t["last_error"] or ""}
+            for t in post["targets"]
+        ]  # fmt: skip
+        self.menu_date = local.strftime("%Y-%m-%d") if local else ""
+        self.menu_time = local.strftime("%H:%M") if local else ""
+        self.menu_error = ""
+        self.menu_open = True
+        return None
+
+    @rx.event
+    def set_menu_open(self, value: bool):
+        self.menu_open = value
+
+    @rx.event
+    def set_menu_date(self, value: str):
+        self.menu_date = value
+
+    @rx.event
+    def set_menu_time(self, value: str):
+        self.menu_time = value
+
+    @rx.event
+    async def reschedule_from_menu(self):
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        self.menu_error = ""
+        try:
+            local = timezones.parse_local(self.menu_date, self.menu_time)
+            result = cal.reschedule_to_local(
+                user.organization_id, int(self.menu.get("id", "0")), local, self.timezone, user_id=user.user_id
+            )
+        except (timezones.TimezoneError, posts.PostError) as exc:
+            self.menu_error = str(exc)
+            return rx.toast.error(self.menu_error)
+        self.menu_open = False
+        return await self._moved(result)

@@ -1,0 +1,225 @@
+"""Posts table: search, filters, sorting and pagination all done by the database (one page in state).
+
+Bulk actions report per post, because each post is accepted or refused on its own (a published
+post can't be moved, a missing one can't be deleted) and the user needs to see which and why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import reflex as rx
+
+from services import accounts as accounts_service
+from services import posts_list
+from services.posts import PostError
+from state.session import current_user
+
+PAGE_SIZE = 25
+ALL = "all"
+OFFSET_UNITS = {"minutes": 1 / 60, "hours": 1, "days": 24, "weeks": 24 * 7}
+
+
+@dataclasses.dataclass
+class PostRow:
+    id: str = ""
+    text: str = ""
+    status: str = ""
+    when: str = ""
+    created: str = ""
+    platforms: list[str] = dataclasses.field(default_factory=list)
+    recurring: bool = False
+
+
+@dataclasses.dataclass
+class BulkResult:
+    post_id: str = ""
+    ok: bool = False
+    message: str = ""
+
+
+class PostsListState(rx.State):
+    search: str = ""
+    account_filter: str = ALL
+    status_filter: str = ALL
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = "-scheduled_at"
+    page: int = 1
+    total: int = 0
+    rows: list[PostRow] = []
+    accounts: list[dict[str, str]] = []
+    selected: list[str] = []
+    offset_amount: str = "1"
+    offset_unit: str = "days"
+    results: list[BulkResult] = []
+    error: str = ""
+    timezone: str = "UTC"
+
+    @rx.var
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @rx.var
+    def all_selected(self) -> bool:
+        return bool(self.rows) and all(r.id in self.selected for r in self.rows)
+
+    @rx.event
+    async def load(self):
+        user = await current_user(self)
+        if user is None:
+            return
+        self.accounts = [
+            {"id": str(a["id"]), "label": f"{a['display_name']} ({a['platform_label']})"}
+            for a in accounts_service.list_accounts(user.organization_id)
+        ]
+        self.results, self.selected = [], []
+        self._refresh(user.organization_id, user.timezone)
+
+    def _refresh(self, org_id: int, tz: str) -> None:
+        self.error, self.timezone = "", tz
+        try:
+            start = date.fromisoformat(self.date_from) if self.date_from else None
+            end = date.fromisoformat(self.date_to) if self.date_to else None
+        except ValueError:
+            self.error = "Please pick valid dates."
+            return
+        try:
+            rows, total = posts_list.list_posts(
+                org_id, search=self.search,
+                account_ids=[int(self.account_filter)] if self.account_filter.isdigit() else None,
+                statuses=[self.status_filter] if self.status_filter != ALL else None,
+                date_from=start, date_to=end, sort=self.sort, page=self.page, page_size=PAGE_SIZE, tz=tz,
+            )  # fmt: skip
+        except (PostError, ValueError) as exc:
+            self.error = str(exc)
+            return
+        if rows == [] and total and self.page > 1:  # the page emptied (bulk delete): step back
+            self.page = max(1, -(-total // PAGE_SIZE))
+            return self._refresh(org_id, tz)
+        self.total = total
+        self.rows = [
+            PostRow(id=str(r["id"]), text=r["text"] or "(no text)", status=r["status"],
+                    when=r["scheduled_local"] or "No date", created=r["created_at"][:10],
+                    platforms=list(r["platforms"]), recurring=r["series_id"] is not None)
+            for r in rows
+        ]  # fmt: skip
+        visible = {r.id for r in self.rows}
+        self.selected = [s for s in self.selected if s in visible]
+
+    async def _reload(self, first_page: bool = False) -> None:
+        if first_page:
+            self.page = 1
+        user = await current_user(self)
+        if user is not None:
+            self._refresh(user.organization_id, user.timezone)
+
+    # --- filters, sorting, pages -----------------------------------------------------------
+    @rx.event
+    async def set_search(self, value: str):
+        if value != self.search:
+            self.search = value[:200]
+            await self._reload(first_page=True)
+
+    @rx.event
+    async def set_account_filter(self, value: str):
+        self.account_filter = value
+        await self._reload(first_page=True)
+
+    @rx.event
+    async def set_status_filter(self, value: str):
+        self.status_filter = value
+        await self._reload(first_page=True)
+
+    @rx.event
+    async def set_date_from(self, value: str):
+        self.date_from = value
+        await self._reload(first_page=True)
+
+    @rx.event
+    async def set_date_to(self, value: str):
+        self.date_to = value
+        await self._reload(first_page=True)
+
+    @rx.event
+    async def clear_filters(self):
+        self.search, self.account_filter, self.status_filter, self.date_from, self.date_to = "", ALL, ALL, "", ""
+        await self._reload(first_page=True)
+
+    @rx.event
+    async def sort_by(self, column: str):
+        self.sort = f"-{column}" if self.sort == column else column if self.sort == f"-{column}" else f"-{column}"
+        await self._reload(first_page=True)
+
+    @rx.event
+    async def go_page(self, page: int):
+        self.page = min(max(1, int(page)), self.pages)
+        await self._reload()
+
+    # --- selection -------------------------------------------------------------------------
+    @rx.event
+    def toggle_row(self, post_id: str):
+        self.selected = (
+            [s for s in self.selected if s != post_id] if post_id in self.selected else [*self.selected, post_id]
+        )
+
+    @rx.event
+    def toggle_all(self):
+        self.selected = [] if self.all_selected else [r.id for r in self.rows]
+
+    @rx.event
+    def set_offset_amount(self, value: str):
+        self.offset_amount = value
+
+    @rx.event
+    def set_offset_unit(self, value: str):
+        self.offset_unit = value if value in OFFSET_UNITS else "days"
+
+    # --- bulk actions ----------------------------------------------------------------------
+    async def _bulk(self, action: str):  # noqa: ANN202
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        self.error, self.results = "", []
+        ids = [int(s) for s in self.selected]
+        try:
+            if action == "delete":
+                outcome = posts_list.bulk_delete(user.organization_id, ids, user_id=user.user_id)
+            elif action == "duplicate":
+                outcome = posts_list.bulk_duplicate_as_draft(user.organization_id, ids, user_id=user.user_id)
+            else:
+                offset = self._offset()
+                outcome = posts_list.bulk_reschedule(user.organization_id, ids, offset, user_id=user.user_id)
+        except (PostError, ValueError) as exc:
+            self.error = str(exc)
+            return rx.toast.error(self.error)
+        self.results = [BulkResult(post_id=str(r["post_id"]), ok=bool(r["ok"]), message=r["message"]) for r in outcome]
+        self.selected = []
+        self._refresh(user.organization_id, user.timezone)
+        done = sum(1 for r in outcome if r["ok"])
+        summary = f"{done} of {len(outcome)} posts done."
+        return rx.toast.success(summary) if done == len(outcome) else rx.toast.warning(summary)
+
+    def _offset(self) -> timedelta:
+        try:
+            amount = float(self.offset_amount.strip().replace(",", "."))
+        except ValueError:
+            raise PostError("Enter how far to move the posts, e.g. 2 (days) or -1.") from None
+        return timedelta(hours=amount * OFFSET_UNITS[self.offset_unit])
+
+    @rx.event
+    async def bulk_delete(self):
+        return await self._bulk("delete")
+
+    @rx.event
+    async def bulk_duplicate(self):
+        return await self._bulk("duplicate")
+
+    @rx.event
+    async def bulk_reschedule(self):
+        return await self._bulk("reschedule")
+
+    @rx.event
+    def clear_results(self):
+        self.results = []
