@@ -57,24 +57,32 @@ def timezone_section() -> rx.Component:
     return section(
         "Your timezone",
         "Calendar, composer and queue show times in this zone; everything is stored in UTC.",
-        rx.hstack(
-            rx.input(
-                value=TZ.tz_input,
-                on_change=TZ.set_tz_input,
-                placeholder="e.g. Europe/Berlin",
-                width="280px",
-                custom_attrs={"data-testid": "timezone-input", "list": "timezone-options"},
+        rx.form(
+            rx.hstack(
+                # Uncontrolled (re-mounted when the server changes the value): typing never races a state echo.
+                rx.input(
+                    name="timezone",
+                    default_value=TZ.tz_input,
+                    key=TZ.tz_input,
+                    placeholder="e.g. Europe/Berlin",
+                    width="280px",
+                    max_length=64,
+                    custom_attrs={"data-testid": "timezone-input", "list": "timezone-options"},
+                ),
+                rx.el.datalist(rx.foreach(TZ.choices, lambda name: rx.el.option(value=name)), id="timezone-options"),
+                rx.button("Save", type="submit", custom_attrs={"data-testid": "timezone-save"}),
+                rx.button(
+                    "Use my browser's timezone",
+                    type="button",
+                    variant="soft",
+                    on_click=TZ.use_browser_timezone,
+                    custom_attrs={"data-testid": "timezone-browser"},
+                ),
+                align="center",
+                wrap="wrap",
             ),
-            rx.el.datalist(rx.foreach(TZ.choices, lambda name: rx.el.option(value=name)), id="timezone-options"),
-            rx.button("Save", on_click=TZ.save_timezone, custom_attrs={"data-testid": "timezone-save"}),
-            rx.button(
-                "Use my browser's timezone",
-                variant="soft",
-                on_click=TZ.use_browser_timezone,
-                custom_attrs={"data-testid": "timezone-browser"},
-            ),
-            align="center",
-            wrap="wrap",
+            on_submit=TZ.save_timezone_form,
+            reset_on_submit=False,
         ),
         rx.text("Current: ", rx.text.strong(TZ.saved_tz, custom_attrs={"data-testid": "timezone-current"}), size="2"),
         _callouts(TZ.tz_error, TZ.tz_notice, "timezone"),

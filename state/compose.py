@@ -331,10 +331,13 @@ class ComposeState(rx.State):
 
     @rx.event
     async def new_post(self):
+        """A blank composer. One reset only: a second one (from a reload) could wipe what the user types next."""
+        if self.router.url.query_parameters.get("post"):
+            return rx.redirect("/compose")  # its on_load resets the form
         self._reset_form()
         if (org := await self._org()) is not None:
             self._recompute_rows(org)
-        return rx.redirect("/compose")
+        return None
 
     @rx.event
     async def retry_target(self, target_id: str):

@@ -44,7 +44,15 @@ class TimezoneSettingsState(rx.State):
         )
 
     @rx.event
+    async def save_timezone_form(self, form: dict):
+        self.tz_input = str(form.get("timezone", "") or "").strip()[:64]
+        return await self._store_timezone()
+
+    @rx.event
     async def save_timezone(self):
+        return await self._store_timezone()
+
+    async def _store_timezone(self):  # noqa: ANN202
         user = await current_user(self)
         if user is None:
             return rx.redirect("/login")

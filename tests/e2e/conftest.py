@@ -52,6 +52,9 @@ def e2e_fakes() -> Iterator[dict]:
 
     fakes["mastodon"] = MastodonFake().start()
     fakes["x"] = XFake().start()
+    from tests.fakes.bluesky import BlueskyFake
+
+    fakes["bluesky"] = BlueskyFake().start()
     from tests.fakes.openai_server import FakeOpenAIServer
 
     fakes["openai"] = FakeOpenAIServer().start()
@@ -96,6 +99,7 @@ def app_env(e2e_fakes: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "SOCIALHUB_X_CLIENT_SECRET": e2e_fakes["x"].client_secret,
         "SOCIALHUB_X_API_BASE": e2e_fakes["x"].url,
         "SOCIALHUB_X_AUTHORIZE_URL": f"{e2e_fakes['x'].url}/i/oauth2/authorize",
+        "SOCIALHUB_BLUESKY_PDS": e2e_fakes["bluesky"].url,
     }
     yield {"env": env, "db_url": db_url, "data_dir": data_dir, "port": port, "fakes": e2e_fakes}
     drop_pg_database(db_url)

@@ -36,4 +36,6 @@ def select_chip(page: Page, platform: str) -> None:
 
 
 def type_text(page: Page, text: str) -> None:
-    page.get_by_test_id("compose-text").fill(text)
+    editor = page.get_by_test_id("compose-text")
+    editor.fill(text)
+    expect(editor).to_have_value(text)

@@ -52,3 +52,23 @@ def test_callback_with_forged_state_shows_message_and_stores_nothing(page: Page,
     expect(page.get_by_test_id("callback-title")).to_have_text("Connection failed")
     page.get_by_test_id("callback-back").click()
     expect(page.get_by_test_id("accounts-empty")).to_be_visible()
+
+
+def test_connect_bluesky_with_app_password_and_wrong_password_message(
+    page: Page, app_url: str, new_user: dict, app_env: dict
+) -> None:
+    fake = app_env["fakes"]["bluesky"]
+    page.get_by_test_id("nav-accounts").click()
+    page.get_by_test_id("bluesky-handle-input").fill(fake.handle)
+    page.get_by_test_id("bluesky-password-input").fill("wrong-pass-word-xxxx")
+    page.get_by_test_id("connect-bluesky").click()
+    expect(page.get_by_test_id("accounts-error")).to_contain_text("app password")
+    expect(page.locator("[data-testid=account-row][data-platform=bluesky]")).to_have_count(0)
+    page.get_by_test_id("bluesky-handle-input").fill(fake.handle)
+    page.get_by_test_id("bluesky-password-input").fill(fake.app_password)
+    page.get_by_test_id("connect-bluesky").click()
+    row = page.locator("[data-testid=account-row][data-platform=bluesky]")
+    expect(row).to_have_count(1, timeout=15000)
+    expect(row.get_by_test_id("account-status")).to_have_text("active")
+    # the app password never comes back to the page
+    assert fake.app_password not in page.content()

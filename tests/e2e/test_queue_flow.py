@@ -79,6 +79,8 @@ def test_slots_bad_input_then_two_posts_take_the_next_two_slots(
     open_composer(page)
     _queue_post(page, "Queued one")
     page.get_by_test_id("new-post").click()
+    expect(page.get_by_test_id("compose-text")).to_have_value("")
+    expect(page.get_by_test_id("compose-notice")).to_have_count(0)
     _queue_post(page, "Queued two")
     with app_database(app_env):
         from services.posts_list import list_posts
