@@ -42,6 +42,8 @@ class MediaRef:
     size_bytes: int
     width: int | None = None
     height: int | None = None
+    asset_id: int | None = None
+    sha256: str = ""
 
 
 @dataclass
@@ -67,8 +69,11 @@ class ClaimedTarget:
     post_version: int
     text: str
     media: list[MediaRef] = field(default_factory=list)
-    #: Decrypted right before sending (in a DB thread); never logged.
+    #: Decrypted in a DB thread when claimed (and again on a recheck); never logged.
     credentials: Credentials | None = field(default=None, repr=False)
+    #: When this worker claimed it: within the lease nobody else can take it, and user edits,
+    #: reschedules, cancels and deletes all refuse `publishing` targets, so a fresh claim is current.
+    claimed_at: datetime | None = None
 
 
 def _now_plus(now: datetime, seconds: float) -> datetime:
@@ -153,7 +158,10 @@ def claim_due_targets(
         if not claimed:
             return []
         _ensure_idempotency_keys(session, claimed)
-        return load_claims(session, claimed)
+        loaded = load_claims(session, claimed)
+        for claim in loaded:
+            claim.claimed_at = now
+        return loaded
 
 
 def _ensure_idempotency_keys(session: Session, target_ids: list[int]) -> None:
@@ -186,17 +194,35 @@ def load_claims(session: Session, target_ids: list[int]) -> list[ClaimedTarget]:
             T.c.next_attempt_at,
             P.c.version,
             func.coalesce(T.c.body_override, P.c.body),
+            A.c.token_blob,
         )
         .join(A, A.c.id == T.c.social_account_id)
         .join(P, P.c.id == T.c.post_id)
         .where(T.c.id.in_(target_ids))
     )
-    claims = [ClaimedTarget(*row) for row in session.execute(query).all()]
+    claims = []
+    for *fields, token_blob in session.execute(query).all():
+        claim = ClaimedTarget(*fields)
+        if claim.account_status != "needs_reconnect":
+            claim.credentials = _credentials(
+                SocialAccount(token_blob=token_blob, display_name=claim.account_display_name)
+            )
+        claims.append(claim)
     post_ids = {c.post_id for c in claims}
     media_by_post: dict[int, list[MediaRef]] = {}
     if post_ids:
         media_rows = session.execute(
-            select(PM.c.post_id, MA.c.storage_path, MA.c.mime_type, MA.c.kind, MA.c.size_bytes, MA.c.width, MA.c.height)
+            select(
+                PM.c.post_id,
+                MA.c.storage_path,
+                MA.c.mime_type,
+                MA.c.kind,
+                MA.c.size_bytes,
+                MA.c.width,
+                MA.c.height,
+                MA.c.id,
+                MA.c.sha256,
+            )
             .join(MA, MA.c.id == PM.c.media_asset_id)
             .where(PM.c.post_id.in_(post_ids))
             .order_by(PM.c.post_id, PM.c.position, PM.c.id)

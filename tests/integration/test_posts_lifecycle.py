@@ -111,7 +111,10 @@ async def test_edit_before_due_sends_the_new_text(org: dict, engine: PublishingE
 async def test_edit_between_claim_and_send_is_caught_by_the_recheck(org: dict, engine: PublishingEngine, fake) -> None:
     post_id = save_post(org["id"], None, PostInput(body="v1", account_ids=[org["a"]], action="publish_now"))
     [claim] = claim_due_targets("w", datetime.now(UTC), 5, 60, per_account=4)
-    assert claim.text == "v1"
+    assert claim.text == "v1" and claim.credentials is not None
+    # Users cannot edit a `publishing` target (save_post refuses), so only a claim that waited is
+    # re-read before sending; make this one look like it waited.
+    claim.claimed_at = datetime.now(UTC) - timedelta(seconds=60)
     with session_scope() as s:  # an edit that raced the claim
         s.execute(update(Post.__table__).where(Post.__table__.c.id == post_id).values(body="v2", version=2))
     outcome = await attempt_publish(engine, claim)
