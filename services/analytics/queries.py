@@ -337,10 +337,21 @@ def _followers_at(session: Session, org_id: int, f: AnalyticsFilters, moment: da
 def _period_numbers(org_id: int, f: AnalyticsFilters, now: datetime) -> dict[str, int | None]:
     with session_scope() as session:
         latest = _latest_per_target(org_id, f)
-        posts, engagement, impressions = session.execute(
+        _posts_with_metrics, engagement, impressions = session.execute(
             select(func.count(), func.sum(latest.c.engagement), func.sum(latest.c.impressions))
         ).one()
-        _, upper = f.utc_bounds()
+        lower, upper = f.utc_bounds()
+        # Posts count what went out, whether or not its metrics were collected yet (the Dashboard's
+        # "published this week" and this card must never disagree).
+        published = select(func.count()).select_from(PostTarget).where(
+            PostTarget.organization_id == org_id,
+            PostTarget.status == "published",
+            PostTarget.published_at >= lower,
+            PostTarget.published_at < upper,
+        )
+        if f.account_ids:
+            published = published.where(PostTarget.social_account_id.in_(f.account_ids))
+        posts = session.execute(published).scalar()
         followers = _followers_at(session, org_id, f, min(upper, now))
     return {
         "posts": int(posts or 0),
