@@ -110,25 +110,37 @@ def app_url(app_env: dict) -> Iterator[str]:
     env = app_env["env"]
     port = app_env["port"]
     # The app starts exactly as a user starts it: ./run.sh (migrations, frontend build, one port).
-    log_path = app_env["data_dir"] / "app.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            ["bash", str(ROOT / "run.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    # One retry: a frontend build that dies on a busy machine must not fail the whole session.
     url = f"http://localhost:{port}"
+    for attempt in (1, 2):
+        log_path = app_env["data_dir"] / f"app-{attempt}.log"
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen(
+                ["bash", str(ROOT / "run.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            _wait_ready(url, proc, log_path)
+            break
+        except RuntimeError:
+            _stop(proc)
+            if attempt == 2:
+                raise
     try:
-        _wait_ready(url, proc, log_path)
         yield url
     finally:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
         try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 @pytest.fixture(scope="session")
