@@ -146,7 +146,9 @@ def _needs_recheck(claim: claims_mod.ClaimedTarget, lease_seconds: float) -> boo
 async def attempt_publish(engine: PublishingEngine, claim: claims_mod.ClaimedTarget) -> outcomes.Outcome | None:
     """Returns the outcome to record, or None when the target is no longer ours to touch."""
     try:
-        adapter = registry.get_adapter(claim.platform, instance_url=claim.instance_url, client=engine.client)
+        adapter = registry.get_adapter(
+            claim.platform, instance_url=claim.instance_url, client=engine.client_for(claim.social_account_id)
+        )
     except KeyError:
         return outcomes.failed(f"The platform '{claim.platform}' is not available on this server.", "permanent")
     # A claim that waited (e.g. behind a busy account) is re-read: send what the post is *now*, or

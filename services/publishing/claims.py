@@ -17,8 +17,10 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
 from services.db import get_engine, is_sqlite, session_scope
@@ -104,12 +106,17 @@ def _pick_fairly(
 
 
 def _candidates(session: Session, now: datetime, pool: int, post_id: int | None) -> list:
-    """The oldest due targets (an index range scan on ix_targets_due); fairness is applied in Python."""
+    """The oldest due targets; fairness is applied in Python.
+
+    Ordered by `next_attempt_at` alone so the plan is an ordered range scan on ix_targets_due that
+    stops at the limit (ties in arbitrary order): a tie-break on id would sort every due target on
+    every claim, which for a backlog of thousands due at the same minute dominated the claim.
+    """
     query = (
         select(T.c.id, T.c.social_account_id, A.c.platform)
         .join(A, A.c.id == T.c.social_account_id)
         .where(T.c.status == states.SCHEDULED, T.c.next_attempt_at <= now)
-        .order_by(T.c.next_attempt_at, T.c.id)
+        .order_by(T.c.next_attempt_at)
         .limit(pool)
     )
     if post_id is not None:
@@ -148,29 +155,46 @@ def claim_due_targets(
         }
         due = (T.c.status == states.SCHEDULED, T.c.next_attempt_at <= now)
         if is_sqlite(str(get_engine().url)):
-            stmt = update(T).where(T.c.id.in_(chosen), *due).values(**values).returning(T.c.id)
-            claimed = [r[0] for r in session.execute(stmt).all()]
+            stmt = update(T).where(T.c.id.in_(chosen), *due).values(**values).returning(T.c.id, T.c.idempotency_key)
+            rows = [tuple(r) for r in session.execute(stmt).all()]
         else:
-            lock = select(T.c.id).where(T.c.id.in_(chosen), *due).order_by(T.c.id).with_for_update(skip_locked=True)
-            claimed = [r[0] for r in session.execute(lock).all()]
-            if claimed:
-                session.execute(update(T).where(T.c.id.in_(claimed)).values(**values))
-        if not claimed:
+            # Lock by primary key alone (skipping rows another worker is claiming right now), then keep
+            # the locked rows that are still due: a locked row cannot change under us, and a plan on the
+            # primary key never turns into a scan when the table's statistics are stale (a fresh backlog).
+            locked = session.execute(_LOCK_CANDIDATES, {"ids": sorted(chosen)}).all()
+            rows = [
+                (r.id, r.idempotency_key)
+                for r in locked
+                if r.status == states.SCHEDULED and r.next_attempt_at is not None and r.next_attempt_at <= now
+            ]
+            if rows:
+                session.execute(update(T).where(T.c.id.in_([r[0] for r in rows])).values(**values))
+        if not rows:
             return []
-        _ensure_idempotency_keys(session, claimed)
-        loaded = load_claims(session, claimed)
+        _ensure_idempotency_keys(session, [target_id for target_id, key in rows if not key])
+        loaded = load_claims(session, sorted(target_id for target_id, _key in rows))
         for claim in loaded:
             claim.claimed_at = now
         return loaded
 
 
-def _ensure_idempotency_keys(session: Session, target_ids: list[int]) -> None:
+_LOCK_CANDIDATES = (
+    select(T.c.id, T.c.status, T.c.next_attempt_at, T.c.idempotency_key)
+    .where(T.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(T.c.id)
+    .with_for_update(skip_locked=True)
+)
+_SET_KEY = (
+    update(T)
+    .where(T.c.id == bindparam("target_id"), T.c.idempotency_key == "")
+    .values(idempotency_key=bindparam("key"))
+)
+
+
+def _ensure_idempotency_keys(session: Session, missing: list[int]) -> None:
     """The key is generated once per target and never changes, so every retry sends the same one."""
-    missing = session.execute(select(T.c.id).where(T.c.id.in_(target_ids), T.c.idempotency_key == "")).all()
-    for (target_id,) in missing:
-        session.execute(
-            update(T).where(T.c.id == target_id, T.c.idempotency_key == "").values(idempotency_key=uuid.uuid4().hex)
-        )
+    if missing:
+        session.execute(_SET_KEY, [{"target_id": target_id, "key": uuid.uuid4().hex} for target_id in missing])
 
 
 def load_claims(session: Session, target_ids: list[int]) -> list[ClaimedTarget]:
@@ -204,9 +228,7 @@ def load_claims(session: Session, target_ids: list[int]) -> list[ClaimedTarget]:
     for *fields, token_blob in session.execute(query).all():
         claim = ClaimedTarget(*fields)
         if claim.account_status != "needs_reconnect":
-            claim.credentials = _credentials(
-                SocialAccount(token_blob=token_blob, display_name=claim.account_display_name)
-            )
+            claim.credentials = _credentials(token_blob, claim.account_display_name)
         claims.append(claim)
     post_ids = {c.post_id for c in claims}
     media_by_post: dict[int, list[MediaRef]] = {}
@@ -266,15 +288,18 @@ def recheck_claim(worker_id: str, claim: ClaimedTarget) -> ClaimedTarget | None:
     claim.account_status = row.account_status
     claim.account_status_reason = row.status_reason
     if row.account_status != "needs_reconnect":
-        claim.credentials = _credentials(SocialAccount(token_blob=row.token_blob, display_name=row.display_name))
+        claim.credentials = _credentials(row.token_blob, row.display_name)
     return claim
 
 
-def _credentials(account: SocialAccount) -> Credentials | None:
+def _credentials(token_blob: str, display_name: str) -> Credentials | None:
+    """Decrypt the stored tokens. `load_credentials` reads only these two fields: building a full
+    SocialAccount model per claimed target (pydantic validation) cost more than the decryption."""
     from services.accounts.tokens import load_credentials  # the accounts package owns stored tokens
 
+    stored = cast(SocialAccount, SimpleNamespace(token_blob=token_blob, display_name=display_name))
     try:
-        return load_credentials(account)
+        return load_credentials(stored)
     except AuthError:
         return None
 

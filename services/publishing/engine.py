@@ -1,15 +1,16 @@
 """The publishing engine: claim due targets, publish them concurrently, write back each outcome.
 
-One engine per process. It shares one httpx.AsyncClient and bounds concurrency three ways
-(global, per platform, per account) — claims only take what the free slots allow, and the
-semaphores enforce it. Database work runs in a small thread pool so the event loop never waits
-on a commit while HTTP calls are in flight.
+One engine per process. It shares a few httpx.AsyncClients (see `client_for`) and bounds concurrency
+three ways (global, per platform, per account) — claims take at most CLAIM_AHEAD times the free slots,
+and the semaphores enforce the limits. Database work runs in a small thread pool so the event loop
+never waits on a commit while HTTP calls are in flight.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +27,16 @@ from services.publishing.heartbeat import beat, new_worker_id
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
+#: Publish slots per HTTP connection pool (see `client_for`); 50 slots → 7 pools.
+SLOTS_PER_HTTP_POOL = 8
+#: Claim up to this many times the free publish slots. The extra targets wait (seconds at most) for a
+#: slot inside this process, so a slot freed by a finished post starts the next one at once instead of
+#: waiting for a claim round trip; the HTTP connection it just released is reused while still warm.
+CLAIM_AHEAD = 2
+#: While there is a backlog, how long the pump lets freed slots accumulate before claiming them in one query.
+REFILL_EVERY_SECONDS = 0.02
+#: How long finished outcomes accumulate before they are written in one transaction.
+RECORD_EVERY_SECONDS = 0.02
 
 
 def utcnow() -> datetime:
@@ -40,15 +51,20 @@ class PublishingEngine:
         self.worker_id = worker_id or new_worker_id()
         self.started_at = utcnow()
         self._own_client = client is None
-        self.client = client or httpx.AsyncClient(
-            timeout=httpx.Timeout(30.0, connect=10.0),
-            limits=httpx.Limits(max_connections=self.settings.publish_concurrency * 2, max_keepalive_connections=100),
-        )
+        if client is not None:
+            self._clients = [client]
+        else:
+            shards = max(1, math.ceil(self.settings.publish_concurrency / SLOTS_PER_HTTP_POOL))
+            self._clients = [self._new_client() for _ in range(shards)]
+        self.client = self._clients[0]
         s = self.settings
         self._global = asyncio.Semaphore(s.publish_concurrency)
         self._per_platform: dict[str, asyncio.Semaphore] = {}
         self._per_account: dict[int, asyncio.Semaphore] = {}
+        #: Claimed targets waiting for a publish slot or talking to the platform.
         self._inflight: dict[int, claims_mod.ClaimedTarget] = {}
+        #: Sent; the outcome is being written. Still ours (leases renewed) but no longer holding a slot.
+        self._recording: dict[int, claims_mod.ClaimedTarget] = {}
         self._tasks: set[asyncio.Task] = set()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="publish-db")
         self._fill_lock = asyncio.Lock()
@@ -61,6 +77,22 @@ class PublishingEngine:
         self.last_error = ""
 
     # --- plumbing ------------------------------------------------------------------------
+    def _new_client(self) -> httpx.AsyncClient:
+        limit = self.settings.publish_concurrency  # never the reason a publish waits, whatever the spread
+        return httpx.AsyncClient(
+            timeout=httpx.Timeout(30.0, connect=10.0),
+            limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+        )
+
+    def client_for(self, account_id: int) -> httpx.AsyncClient:
+        """The HTTP client for one account's publishes (always the same one, so its connections are reused).
+
+        Several small connection pools instead of one big one: httpcore checks the socket of every idle
+        connection in a pool on each request and each response, so with one pool of fifty connections
+        that bookkeeping alone saturated the event loop and doubled every request's latency.
+        """
+        return self._clients[account_id % len(self._clients)]
+
     async def db(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
@@ -73,7 +105,11 @@ class PublishingEngine:
 
     @property
     def inflight_count(self) -> int:
-        return len(self._inflight)
+        """Targets this engine still owns: being published or having their outcome written."""
+        return len(self._inflight) + len(self._recording)
+
+    def _owned(self) -> list[claims_mod.ClaimedTarget]:
+        return [*self._inflight.values(), *self._recording.values()]
 
     # --- the tick ------------------------------------------------------------------------
     async def tick(self) -> None:
@@ -86,10 +122,9 @@ class PublishingEngine:
             await self.db(beat, self.worker_id, now, self.started_at, self.last_error)
             await self.db(maintenance.fail_missed_targets, now, s.publish_grace_hours)
             await self.db(maintenance.reconcile_expired_leases, now)
-            if self._inflight:
-                await self.db(
-                    claims_mod.renew_leases, self.worker_id, list(self._inflight), now, s.publish_lease_seconds
-                )
+            owned = [c.target_id for c in self._owned()]
+            if owned:
+                await self.db(claims_mod.renew_leases, self.worker_id, owned, now, s.publish_lease_seconds)
             await self.fill()
             self.last_error = ""
         except Exception as exc:  # noqa: BLE001 - a bad tick must not kill the scheduler
@@ -103,7 +138,8 @@ class PublishingEngine:
         while not self._closed:
             await self._wake.wait()
             self._wake.clear()
-            await asyncio.sleep(0.01)  # let a few slots free up, then claim them in one query
+            # Claimed-ahead targets keep the slots busy meanwhile; waiting a little claims more per query.
+            await asyncio.sleep(REFILL_EVERY_SECONDS)
             if self._backlog:
                 try:
                     await self.fill()
@@ -114,21 +150,21 @@ class PublishingEngine:
         """Claim as many due targets as there are free slots and start publishing them."""
         s = self.settings
         async with self._fill_lock:
-            free = s.publish_concurrency - len(self._inflight)
+            free = CLAIM_AHEAD * s.publish_concurrency - len(self._inflight)
             if free <= 0 or self._closed:
                 return []
             by_account = Counter(c.social_account_id for c in self._inflight.values())
             by_platform = Counter(c.platform for c in self._inflight.values())
-            account_free = {a: s.publish_per_account - n for a, n in by_account.items()}
-            platform_free = {p: s.publish_per_platform - n for p, n in by_platform.items()}
+            account_free = {a: CLAIM_AHEAD * s.publish_per_account - n for a, n in by_account.items()}
+            platform_free = {p: CLAIM_AHEAD * s.publish_per_platform - n for p, n in by_platform.items()}
             claimed = await self.db(
                 claims_mod.claim_due_targets,
                 self.worker_id,
                 utcnow(),
                 free,
                 s.publish_lease_seconds,
-                per_account=s.publish_per_account,
-                per_platform=s.publish_per_platform,
+                per_account=CLAIM_AHEAD * s.publish_per_account,
+                per_platform=CLAIM_AHEAD * s.publish_per_platform,
                 account_free=account_free,
                 platform_free=platform_free,
                 post_id=post_id,
@@ -147,8 +183,13 @@ class PublishingEngine:
     # --- one target ----------------------------------------------------------------------
     async def _publish(self, claim: claims_mod.ClaimedTarget) -> None:
         try:
-            async with self._global, self._platform_sem(claim.platform), self._account_sem(claim.social_account_id):
+            # Narrowest limit first: a target waiting for its busy account must not hold a platform or global slot.
+            async with self._account_sem(claim.social_account_id), self._platform_sem(claim.platform), self._global:
                 outcome = await attempt_publish(self, claim)
+            # The platform call is over: its slot goes to the next target while the outcome is written.
+            self._recording[claim.target_id] = claim
+            self._inflight.pop(claim.target_id, None)
+            self._wake.set()
             if outcome is not None:
                 await self._record(claim, outcome)
                 log.info("target %s → %s", claim.target_id, outcome.status)
@@ -159,6 +200,7 @@ class PublishingEngine:
             log.exception("publishing target %s failed unexpectedly", claim.target_id)
         finally:
             self._inflight.pop(claim.target_id, None)
+            self._recording.pop(claim.target_id, None)
             self._wake.set()
 
     async def _record(self, claim: claims_mod.ClaimedTarget, outcome: outcomes.Outcome) -> None:
@@ -170,7 +212,7 @@ class PublishingEngine:
         await future
 
     async def _flush_outcomes(self) -> None:
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(RECORD_EVERY_SECONDS)
         while self._pending:
             batch, self._pending = self._pending, []
             rows = [(t, p, o) for t, p, o, _f in batch]
@@ -203,10 +245,10 @@ class PublishingEngine:
             while True:
                 tasks = await self.fill(post_id=post_id)
                 if not tasks:
-                    if not self._inflight:
+                    if not self.inflight_count:
                         return
                     await asyncio.sleep(0.02)
-                    if post_id is not None and not any(c.post_id == post_id for c in self._inflight.values()):
+                    if post_id is not None and not any(c.post_id == post_id for c in self._owned()):
                         return
                     continue
                 done += len(tasks)
@@ -228,7 +270,8 @@ class PublishingEngine:
             if still:
                 await asyncio.gather(*still, return_exceptions=True)
         if self._own_client:
-            await self.client.aclose()
+            for client in self._clients:
+                await client.aclose()
         self._pool.shutdown(wait=False)
 
 

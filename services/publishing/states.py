@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
-from services.models import Post
+from services.models import Post, PostTarget
 
 P = Post.__table__
+T = PostTarget.__table__
 
 DRAFT = "draft"
 SCHEDULED = "scheduled"
@@ -69,25 +70,34 @@ def lock_posts(session: Session, post_ids: Iterable[int]) -> None:
     """
     ids = sorted(set(post_ids))
     if ids:
-        session.execute(select(P.c.id).where(P.c.id.in_(ids)).order_by(P.c.id).with_for_update())
+        session.execute(_LOCK_POSTS, {"ids": ids})
 
 
-def refresh_post_statuses(session: Session, post_ids: Iterable[int]) -> None:
-    """Recompute `Post.status` from the targets inside the caller's transaction."""
+_LOCK_POSTS = select(P.c.id).where(P.c.id.in_(bindparam("ids", expanding=True))).order_by(P.c.id).with_for_update()
+_TARGET_STATUSES = select(T.c.post_id, T.c.status).where(T.c.post_id.in_(bindparam("ids", expanding=True)))
+_SET_STATUS = (
+    update(P)
+    .where(P.c.id.in_(bindparam("ids", expanding=True)), P.c.status != bindparam("status"))
+    .values(status=bindparam("status"))
+)
+
+
+def refresh_post_statuses(session: Session, post_ids: Iterable[int], *, locked: bool = False) -> None:
+    """Recompute `Post.status` from the targets inside the caller's transaction.
+
+    `locked=True` when the caller already holds the post locks. Set-based (one read, then one
+    UPDATE per resulting status) because the engine refreshes a whole batch of posts at a time.
+    """
     ids = sorted(set(post_ids))
     if not ids:
         return
-    lock_posts(session, ids)
-    params = {f"p{i}": pid for i, pid in enumerate(ids)}
-    placeholders = ", ".join(f":p{i}" for i in range(len(ids)))
-    rows = session.execute(
-        text(f"SELECT post_id, status FROM post_targets WHERE post_id IN ({placeholders})"), params
-    ).all()
+    if not locked:
+        lock_posts(session, ids)
     by_post: dict[int, list[str]] = {pid: [] for pid in ids}
-    for post_id, status in rows:
+    for post_id, status in session.execute(_TARGET_STATUSES, {"ids": ids}).all():
         by_post[post_id].append(status)
+    by_status: dict[str, list[int]] = {}
     for post_id, statuses in by_post.items():
-        session.execute(
-            text("UPDATE posts SET status = :s WHERE id = :id AND status <> :s"),
-            {"s": derive_post_status(statuses), "id": post_id},
-        )
+        by_status.setdefault(derive_post_status(statuses), []).append(post_id)
+    for status, posts in sorted(by_status.items()):
+        session.execute(_SET_STATUS, {"ids": posts, "status": status})
