@@ -48,7 +48,17 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(process)d %(name)s %(message)s")
     for module in args.imports:
         importlib.import_module(module)
+    _use_fast_event_loop()
     asyncio.run(_run(args.run_for))
+
+
+def _use_fast_event_loop() -> None:
+    """uvloop (when installed, as requirements.txt does) roughly halves the event loop's cost per publish."""
+    try:
+        import uvloop
+    except ImportError:
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
 if __name__ == "__main__":
