@@ -59,11 +59,10 @@ def timezone_section() -> rx.Component:
         "Calendar, composer and queue show times in this zone; everything is stored in UTC.",
         rx.form(
             rx.hstack(
-                # Uncontrolled (re-mounted when the server changes the value): typing never races a state echo.
+                # Uncontrolled and never re-mounted by the server: what the user types is never overwritten
+                # by a late state update (the saved zone is shown next to it as "Current").
                 rx.input(
                     name="timezone",
-                    default_value=TZ.tz_input,
-                    key=TZ.tz_input,
                     placeholder="e.g. Europe/Berlin",
                     width="280px",
                     max_length=64,

@@ -40,8 +40,13 @@ class TimezoneSettingsState(rx.State):
     @rx.event
     def use_browser_timezone(self):
         return rx.call_script(
-            "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=TimezoneSettingsState.set_tz_input
+            "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=TimezoneSettingsState.save_browser_timezone
         )
+
+    @rx.event
+    async def save_browser_timezone(self, value: str):
+        self.tz_input = str(value or "")[:64]
+        return await self._store_timezone()
 
     @rx.event
     async def save_timezone_form(self, form: dict):
