@@ -341,14 +341,11 @@ def _period_numbers(org_id: int, f: AnalyticsFilters, now: datetime) -> dict[str
             select(func.count(), func.sum(latest.c.engagement), func.sum(latest.c.impressions))
         ).one()
         lower, upper = f.utc_bounds()
-        # Posts count what went out, whether or not its metrics were collected yet (the Dashboard's
-        # "published this week" and this card must never disagree).
+        # Posts = what went out, metrics collected or not (must agree with "published this week").
         published = select(func.count()).select_from(PostTarget).where(
-            PostTarget.organization_id == org_id,
-            PostTarget.status == "published",
-            PostTarget.published_at >= lower,
-            PostTarget.published_at < upper,
-        )
+            PostTarget.organization_id == org_id, PostTarget.status == "published",
+            PostTarget.published_at >= lower, PostTarget.published_at < upper,
+        )  # fmt: skip
         if f.account_ids:
             published = published.where(PostTarget.social_account_id.in_(f.account_ids))
         posts = session.execute(published).scalar()
