@@ -1,5 +1,7 @@
 """Alembic environment: the target metadata is SQLModel's, with every SocialHub model registered."""
 
+import os
+
 from sqlalchemy import pool
 from sqlmodel import SQLModel
 
@@ -14,6 +16,18 @@ target_metadata = SQLModel.metadata
 
 def _url() -> str:
     return config.get_main_option("sqlalchemy.url") or get_settings().database_url
+
+
+def _include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+    """scripts/regen_migration.sh writes one revision per domain by limiting autogenerate to its tables."""
+    allowed = os.environ.get("SOCIALHUB_MIGRATION_TABLES")
+    if not allowed or reflected:
+        return True
+    tables = set(allowed.split(","))
+    if type_ == "table":
+        return name in tables
+    table = getattr(obj, "table", None)
+    return table is None or table.name in tables
 
 
 def run_migrations_offline() -> None:
@@ -31,6 +45,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=url.startswith("sqlite"),
             compare_type=True,
+            include_object=_include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
