@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, func, select
 
 from services.db import session_scope
 from services.models import Post, PostTarget, SocialAccount
+from services.publishing.states import LOCKED_TARGET_STATES, PostStatus, TargetStatus
 from services.timezones import TimezoneError, local_midnight_utc, to_local, to_utc, validate_timezone
 
 P = Post.__table__
@@ -23,9 +24,7 @@ T = PostTarget.__table__
 A = SocialAccount.__table__
 
 PREVIEW_CHARS = 140
-#: Target states that make a post impossible to move (in flight, or already on the platform).
-LOCKED_TARGET_STATES = ("publishing", "published")
-CALENDAR_STATUSES = ("draft", "scheduled", "publishing", "published", "failed", "needs_review", "partially_failed")
+CALENDAR_STATUSES = tuple(PostStatus)
 
 
 def month_range(year: int, month: int, tz: str) -> tuple[datetime, datetime]:
@@ -159,7 +158,7 @@ def calendar_items(
                 "weekday": local.weekday(),
                 "platforms": sorted({t["platform"] for t in targets}),
                 "targets": targets,
-                "links": [t["url"] for t in targets if t["status"] == "published" and t["url"]],
+                "links": [t["url"] for t in targets if t["status"] == TargetStatus.PUBLISHED and t["url"]],
                 "series_id": row.series_id,
                 "recurring": row.series_id is not None,
                 "can_reschedule": not any(t["status"] in LOCKED_TARGET_STATES for t in targets),

@@ -15,8 +15,9 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from services.calendar import LOCKED_TARGET_STATES, PREVIEW_CHARS, A, P, T, _post_filter
+from services.calendar import PREVIEW_CHARS, A, P, T, _post_filter
 from services.db import session_scope
+from services.publishing.states import LOCKED_TARGET_STATES, TargetStatus
 from services.timezones import to_local, validate_timezone
 
 BucketKey = tuple[str, int]  # (local date "YYYY-MM-DD", local hour or -1 when bucketing by day)
@@ -92,7 +93,7 @@ def visible_items(
                 "weekday": local.weekday(),
                 "platforms": sorted({t["platform"] for t in post_targets}),
                 "targets": post_targets,
-                "links": [t["url"] for t in post_targets if t["status"] == "published" and t["url"]],
+                "links": [t["url"] for t in post_targets if t["status"] == TargetStatus.PUBLISHED and t["url"]],
                 "series_id": row.series_id,
                 "recurring": row.series_id is not None,
                 "can_reschedule": not any(t["status"] in LOCKED_TARGET_STATES for t in post_targets),
