@@ -12,7 +12,6 @@ from services import posts, timezones
 from services.errors import UserError
 from services.media import get_asset, store_upload
 from services.posts import preview
-from services.publishing.engine import run_once
 from services.publishing.states import PostStatus, TargetStatus
 from state.session import current_user
 
@@ -265,9 +264,8 @@ class ComposeState(rx.State):
                 self.working = False
                 yield rx.toast.error(self.error)
                 return
-            org_id, post_id = user.organization_id, self.post_id
-        # One immediate engine pass for this post (claims keep it safe next to the scheduler's tick).
-        runner = asyncio.create_task(run_once(post_id=post_id, wait_seconds=60))
+            org_id = user.organization_id
+        # Saving with "publish_now" woke the running engine; watch the results come in.
         for _ in range(240):
             await asyncio.sleep(0.5)
             async with self:
@@ -277,8 +275,6 @@ class ComposeState(rx.State):
         async with self:
             self.working = False
             failed = [r for r in self.results if r["status"] != TargetStatus.PUBLISHED]
-        if not runner.done():
-            runner.cancel()
         if failed:
             yield rx.toast.warning(f"Published with problems on {len(failed)} account(s).")
         else:

@@ -24,7 +24,7 @@ from services.platforms import registry
 from services.platforms.base import MediaFile
 from services.posts.common import account_label, audit, lock_post, locked_reason, post_targets, utcnow
 from services.posts.errors import PostError
-from services.publishing import states
+from services.publishing import states, wakeup
 from services.publishing.states import TargetStatus
 
 PM = PostMedia.__table__
@@ -217,7 +217,10 @@ def save_post(
                 "scheduled_at": data.scheduled_at.isoformat() if data.scheduled_at else None,
             },
         )
-        return int(post.id)
+        saved_id = int(post.id)
+    if data.action == "publish_now":
+        wakeup.wake(saved_id)  # committed: the running engine claims it now, not at its next tick
+    return saved_id
 
 
 def target_account(session: Session, target: PostTarget) -> SocialAccount:

@@ -7,8 +7,9 @@ all could change, the action is refused with a PostError.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any
 
@@ -22,7 +23,7 @@ from services.posts.common import account_label, audit, lock_post, locked_reason
 from services.posts.compose import check_schedule_time, media_files, validate_targets
 from services.posts.errors import PostError
 from services.posts.queries import get_post
-from services.publishing import states
+from services.publishing import states, wakeup
 from services.publishing.states import TargetStatus
 
 PM = PostMedia.__table__
@@ -98,7 +99,7 @@ def reschedule_post(
 def publish_now(
     org_id: int, post_id: int, *, user_id: int | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
-    """Make the post's remaining targets due immediately; the engine picks them up on its next tick."""
+    """Make the post's remaining targets due immediately and wake the running engine to claim them now."""
     now = now or utcnow()
     with session_scope() as session:
         post = lock_post(session, org_id, post_id)
@@ -110,18 +111,41 @@ def publish_now(
         session.flush()
         states.refresh_post_statuses(session, [post_id])
         audit(session, org_id, user_id, "post.publish_now", {"post_id": post_id})
+    wakeup.wake(post_id)
     return {**get_post(org_id, post_id), "refused": refused}
 
 
 async def publish_now_and_wait(
     org_id: int, post_id: int, *, user_id: int | None = None, wait_seconds: float = 60.0
 ) -> dict[str, Any]:
-    """Publish now and run one engine pass for this post, so the composer can show each result."""
-    from services.publishing.engine import run_once
-
+    """Publish now, then wait (bounded) until the engine is done with every target, for the results."""
     result = publish_now(org_id, post_id, user_id=user_id)
-    await run_once(post_id=post_id, wait_seconds=wait_seconds)
-    return {**get_post(org_id, post_id), "refused": result["refused"]}
+    post = await wait_until_settled(org_id, post_id, wait_seconds=wait_seconds)
+    return {**post, "refused": result["refused"]}
+
+
+async def wait_until_settled(
+    org_id: int, post_id: int, *, wait_seconds: float = 60.0, poll_seconds: float = 0.2
+) -> dict[str, Any]:
+    """The post once none of its targets is scheduled-and-due or publishing (or as it is at the deadline)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_seconds
+    while True:
+        post = await asyncio.to_thread(get_post, org_id, post_id)
+        if not any(_in_progress(t) for t in post["targets"]) or loop.time() >= deadline:
+            return post
+        await asyncio.sleep(poll_seconds)
+
+
+def _in_progress(target: dict[str, Any]) -> bool:
+    """Publishing, or scheduled for a moment that has come (a retry later on is not waited for)."""
+    status = TargetStatus(target["status"])
+    if status is TargetStatus.PUBLISHING:
+        return True
+    if status is not TargetStatus.SCHEDULED:
+        return False
+    due = datetime.fromisoformat(target["next_attempt_at"]) if target.get("next_attempt_at") else None
+    return due is None or (due if due.tzinfo else due.replace(tzinfo=UTC)) <= utcnow()
 
 
 def cancel_schedule(org_id: int, post_id: int, *, user_id: int | None = None) -> dict[str, Any]:
