@@ -23,7 +23,8 @@ from typing import Any
 
 from services.ai.chat_client import CallResult, ProviderFailure, chat
 from services.ai.errors import AIInputError, AINotFoundError
-from services.ai.offline import OFFLINE_LABEL, fit_to_limit
+from services.ai.fitting import fit_for_insert, shortened_note
+from services.ai.offline import OFFLINE_LABEL
 from services.ai.prompts import AssistRequest, PreparedPrompt, prepare
 from services.ai.providers import providers_to_try
 from services.ai.usage import budget_block_message, estimate_cost, record_usage
@@ -139,8 +140,13 @@ def _done(
     offline: bool = False,
 ) -> dict[str, Any]:
     counts = {r.label: r.count(text) for r in prompt.rules}
-    within = all(r.count(text) <= r.limit for r in prompt.rules)
-    fitted = text if within or prompt.action == "hashtags" else fit_to_limit(text, prompt.rules)
+    # The same fitting Insert uses, so the panel shows what will be inserted and notes only real cuts.
+    result = fit_for_insert(prompt.action, prompt.source_text, text, prompt.rules)
+    if prompt.action == "hashtags":
+        fitted = " ".join(result.added_tags)
+        within = not result.shortened
+    else:
+        fitted, within = result.text, not result.shortened
     return {
         "type": "done",
         "target": prompt.target.get("key", "all"),
@@ -149,6 +155,8 @@ def _done(
         "text": text,
         "fitted_text": fitted,
         "within_limit": within,
+        "shortened": result.shortened,
+        "note": shortened_note(result, prompt.rules),
         "counts": counts,
         "limit": prompt.target.get("limit"),
         "provider": provider,
