@@ -34,8 +34,9 @@ def record_usage(
     tokens_out: int = 0,
     latency_ms: int = 0,
     cost_usd: float = 0.0,
-    outcome: str = "ok",
+    outcome: str = "answered",
     detail: str = "",
+    provider_id: int | None = None,
 ) -> None:
     with session_scope() as session:
         session.add(
@@ -51,6 +52,7 @@ def record_usage(
                 cost_usd=cost_usd,
                 outcome=outcome,
                 detail=detail[:300],
+                provider_id=provider_id,
             )
         )
 
@@ -110,9 +112,22 @@ def budget_block_message(org_id: int) -> str | None:
     )
 
 
+OUTCOMES = ("answered", "rate_limited", "error", "offline", "budget")
+OUTCOME_LABELS = {
+    "answered": "answered",
+    "rate_limited": "rate limited",
+    "error": "error",
+    "offline": "offline",
+    "budget": "budget reached",
+}
+
+
 def _totals(rows: list[Any]) -> dict[str, Any]:
     return {
         "calls": len(rows),
+        "answered": sum(1 for r in rows if r.outcome == "answered"),
+        "failed": sum(1 for r in rows if r.outcome in ("rate_limited", "error")),
+        "offline": sum(1 for r in rows if r.outcome in ("offline", "budget")),
         "tokens_in": sum(r.tokens_in for r in rows),
         "tokens_out": sum(r.tokens_out for r in rows),
         "cost_usd": round(sum(r.cost_usd for r in rows), 6),
