@@ -42,8 +42,17 @@ from services.ai.templates import (
     save_template,
     validate_template,
 )
-from services.ai.usage import get_monthly_budget, month_spend, set_monthly_budget, usage_summary
-from services.ai.usage_figures import usage_figure
+from services.ai.usage import (
+    OUTCOME_LABELS,
+    OUTCOMES,
+    get_monthly_budget,
+    month_spend,
+    set_monthly_budget,
+    usage_calls,
+    usage_filter_choices,
+    usage_summary,
+)
+from services.ai.usage_figures import provider_figure, usage_figure
 
 TONES = tuple(TONE_TEMPLATES)
 
@@ -94,6 +103,11 @@ __all__ = [
     "update_persona",
     "update_provider",
     "usage_figure",
+    "usage_calls",
+    "usage_filter_choices",
+    "provider_figure",
+    "OUTCOMES",
+    "OUTCOME_LABELS",
     "usage_summary",
     "validate_base_url",
     "validate_template",

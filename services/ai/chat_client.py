@@ -117,6 +117,13 @@ def _client(provider: ProviderConfig) -> AsyncOpenAI:
     )
 
 
+def _text_of(content: Any) -> str:
+    """A message's text; image parts (vision requests) are not counted as text."""
+    if isinstance(content, str):
+        return content
+    return "".join(p.get("text", "") for p in content or [] if isinstance(p, dict) and p.get("type") == "text")
+
+
 def _usage(result: CallResult, usage: Any) -> None:
     if usage is None:
         return
@@ -127,7 +134,7 @@ def _usage(result: CallResult, usage: Any) -> None:
 
 async def chat(
     provider: ProviderConfig,
-    messages: list[dict[str, str]],
+    messages: list[dict[str, Any]],
     max_tokens: int,
     result: CallResult,
     *,
@@ -173,5 +180,5 @@ async def chat(
     if not result.text.strip():
         raise ProviderFailure("returned an empty reply", kind="empty")
     if not result.usage_reported:
-        result.tokens_in = estimate_tokens("".join(m["content"] for m in messages))
+        result.tokens_in = estimate_tokens("".join(_text_of(m["content"]) for m in messages))
         result.tokens_out = estimate_tokens(result.text)

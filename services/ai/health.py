@@ -71,6 +71,8 @@ def skip_reason(org_id: int, provider_id: int, now: datetime | None = None) -> s
         if row is None or row.organization_id != org_id:
             return None
         if row.skip_until is not None and _aware(row.skip_until) > now:
+            if row.circuit == "half_open":
+                return f"circuit half-open, another request is making the trial call ({row.skip_reason})"
             return f"skipped until {_clock(row.skip_until)}: {row.skip_reason}"
         if row.circuit != "open":
             return None
