@@ -108,9 +108,7 @@ class FakeOpenAIServer(FakeServer):
         if options.get("url_only"):
             return JSONResponse({"created": int(time.time()), "data": [{"url": "http://127.0.0.1:1/x.png"}]})
         payload = b"this is not an image at all" if options.get("not_an_image") else png_bytes()
-        return JSONResponse(
-            {"created": int(time.time()), "data": [{"b64_json": base64.b64encode(payload).decode()}]}
-        )
+        return JSONResponse({"created": int(time.time()), "data": [{"b64_json": base64.b64encode(payload).decode()}]})
 
     def _error(self, status: int, key: str, retry_after: str | None = None) -> JSONResponse:
         messages = {
