@@ -74,4 +74,7 @@ def extra_routes() -> list[Route]:
     from socialhub_app.analytics_routes import analytics_routes
 
     routes.extend(analytics_routes())
+    from services.mcp.http import mcp_route  # the MCP server for AI agents (streamable HTTP)
+
+    routes.append(mcp_route())
     return routes
