@@ -24,7 +24,7 @@ from typing import Any
 from services.ai import health
 from services.ai.chat_client import CallResult, ProviderFailure, chat
 from services.ai.errors import AIInputError, AINotFoundError
-from services.ai.fitting import fit_for_insert, shortened_note
+from services.ai.fitting import Fitted, fit_for_insert, shortened_note
 from services.ai.offline import OFFLINE_LABEL
 from services.ai.prompts import AssistRequest, PreparedPrompt, prepare
 from services.ai.providers import ProviderConfig, providers_to_try
@@ -147,6 +147,12 @@ def note_failure(req: AssistRequest, provider: ProviderConfig, failure: Provider
     health.record_failure(req.org_id, provider.id, failure.kind, failure.reason, failure.retry_after)
 
 
+def _note(action: str, result: Fitted, rules: list) -> str:  # noqa: ANN001
+    if action == "hashtags" and not result.added_tags:
+        return "Every suggested hashtag is already in the post."
+    return shortened_note(result, rules)
+
+
 def _done(
     prompt: PreparedPrompt,
     text: str,
@@ -174,7 +180,7 @@ def _done(
         "fitted_text": fitted,
         "within_limit": within,
         "shortened": result.shortened,
-        "note": shortened_note(result, prompt.rules),
+        "note": _note(prompt.action, result, prompt.rules),
         "counts": counts,
         "limit": prompt.target.get("limit"),
         "provider": provider,
