@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import select
 
 from services.db import session_scope
+from services.errors import UserError
 from services.models import Membership
 
 ROLES = ("owner", "admin", "editor", "contributor", "viewer")
@@ -106,11 +107,11 @@ _HINTS = {
 }
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(UserError):
     """The person's role does not allow the action. `str(exc)` is for humans; nothing was changed."""
 
     def __init__(self, message: str, *, role: str, action: str) -> None:
-        super().__init__(message)
+        super().__init__(message)  # UserError keeps the message
         self.role = role
         self.action = action
 

@@ -10,6 +10,7 @@ import reflex as rx
 
 from services import ai
 from services.ai import health
+from services.errors import UserError
 from services.permissions import PermissionDenied, require
 from state.session import current_user
 
@@ -111,7 +112,7 @@ class AIProvidersState(rx.State):
                 can_generate_images=form.get("can_generate_images") in ("on", True, "true"),
                 image_model=str(form.get("image_model", "")),
             )
-        except ai.AIInputError as exc:
+        except UserError as exc:
             self.error = str(exc)
             return None
         self._refresh(user.organization_id, user.user_id)
@@ -139,7 +140,7 @@ class AIProvidersState(rx.State):
             return None
         try:
             ai.delete_provider(user.organization_id, int(provider_id), acting_user_id=user.user_id)
-        except ai.AINotFoundError as exc:
+        except UserError as exc:
             self.error = str(exc)
         self._refresh(user.organization_id, user.user_id)
         return rx.toast.info("Provider deleted.")
@@ -162,7 +163,7 @@ class AIProvidersState(rx.State):
         try:
             for priority, p in enumerate(group):
                 ai.update_provider(user.organization_id, int(p["id"]), acting_user_id=user.user_id, priority=priority)
-        except ai.AINotFoundError as exc:
+        except UserError as exc:
             self.error = str(exc)
         self._refresh(user.organization_id, user.user_id)
 
@@ -185,7 +186,7 @@ class AIProvidersState(rx.State):
             return
         try:
             ai.update_provider(user.organization_id, int(provider_id), acting_user_id=user.user_id, **fields)
-        except (ai.AIInputError, ai.AINotFoundError) as exc:
+        except UserError as exc:
             self.error = str(exc)
         self._refresh(user.organization_id, user.user_id)
 
@@ -207,7 +208,7 @@ class AIProvidersState(rx.State):
         raw = self.budget_input.strip().lstrip("$").replace(",", "")
         try:
             budget = ai.set_monthly_budget(user.organization_id, raw if raw else None)
-        except ai.AIInputError as exc:
+        except UserError as exc:
             self.budget_error = str(exc)
             return None
         self._refresh(user.organization_id, user.user_id)

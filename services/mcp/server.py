@@ -17,10 +17,10 @@ import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
+from services.errors import UserError
 from services.mcp import tools
 from services.mcp.tokens import Actor, resolve_token
 from services.permissions import PermissionDenied
-from services.posts import PostError
 
 log = logging.getLogger("services.mcp")
 TOKEN_ENV = "SOCIALHUB_MCP_TOKEN"
@@ -59,7 +59,7 @@ async def _run(ctx: Context, fn: Callable[..., Any], *args: Any, **kwargs: Any) 
         raise ToolError(str(exc)) from None
     except ToolError:
         raise
-    except (PostError, ValueError, LookupError) as exc:  # QueueError, AnalyticsInputError, ToolInputError …
+    except (UserError, ValueError, LookupError) as exc:  # every user-facing refusal; bad argument values
         raise ToolError(str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - the agent gets a message, the log gets the trace
         log.exception("MCP tool %s failed", getattr(fn, "__name__", fn))

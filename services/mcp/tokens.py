@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import select
 
 from services.db import session_scope
+from services.errors import UserError
 from services.models import McpToken, User, utcnow
 from services.permissions import membership_role
 
@@ -23,7 +24,7 @@ MAX_TOKENS_PER_PERSON = 20
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-class TokenError(ValueError):
+class TokenError(UserError, ValueError):
     """Bad token input; `str(exc)` is for humans."""
 
 

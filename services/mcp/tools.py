@@ -11,20 +11,22 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from services import composer, posts, queue, timezones
+from services import posts, queue, timezones
 from services.accounts import list_accounts as _accounts
 from services.analytics.filters import AnalyticsFilters
 from services.analytics.overview import post_analytics as _post_analytics
 from services.analytics.overview import range_totals
 from services.calendar import calendar_items
+from services.errors import UserError
 from services.mcp.tokens import Actor
 from services.permissions import require
 from services.platforms.registry import adapter_class
+from services.posts.preview import evaluate_targets
 
 MAX_CALENDAR_DAYS = 92
 
 
-class ToolInputError(ValueError):
+class ToolInputError(UserError, ValueError):
     """Bad tool arguments; `str(exc)` goes back to the agent."""
 
 
@@ -66,7 +68,7 @@ def check_post(
     actor: Actor, text: str, account_ids: list[int], per_account_text: dict[str, str] | None = None
 ) -> dict[str, Any]:
     require(actor, "posts.read")
-    rows = composer.evaluate_targets(
+    rows = evaluate_targets(
         actor.organization_id, _account_rows(actor, account_ids), text or "", _overrides(per_account_text), []
     )
     checks = [
