@@ -35,7 +35,7 @@ def test_providers_refuse_a_bad_url_and_can_be_reordered_disabled_and_deleted(
     page.locator("[data-testid=ai-provider-row][data-name=Second]").get_by_test_id("ai-provider-up").click()
     expect(page.get_by_test_id("ai-provider-row-name").first).to_have_text("Second")
     page.reload()
-    expect(page.get_by_test_id("ai-provider-row-name").first).to_have_text("Second")
+    expect(page.get_by_test_id("ai-provider-row-name").first).to_have_text("Second", timeout=30000)
 
     switch = page.locator("[data-testid=ai-provider-row][data-name=Broken]").get_by_test_id("ai-provider-enabled")
     expect(switch).to_have_attribute("data-state", "checked")

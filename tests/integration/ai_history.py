@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from services.analytics.rollup import record_post_snapshot
 from services.db import session_scope
-from services.models import Post, PostMetricSnapshot, PostTarget
+from services.models import Post, PostTarget
+from services.platforms.base import PostMetrics
 
 
 def seed_history(org_id: int, account_id: int, platform: str, now: datetime, plan: list[tuple[int, int, int, int]]):
@@ -23,18 +25,12 @@ def seed_history(org_id: int, account_id: int, platform: str, now: datetime, pla
             )  # fmt: skip
             s.add(target)
             s.flush()
-            s.add(
-                PostMetricSnapshot(
-                    organization_id=org_id,
-                    social_account_id=account_id,
-                    post_target_id=target.id,
-                    platform=platform,
-                    captured_at=when + timedelta(hours=2),
-                    likes=likes,
-                    reposts=0,
-                    replies=0,
-                )  # fmt: skip
-            )
+            # Through the collector's own write path, so rollups of zones already in use stay current.
+            record_post_snapshot(
+                s, organization_id=org_id, social_account_id=account_id, post_target_id=target.id,
+                platform=platform, metrics=PostMetrics(likes=likes, reposts=0, replies=0),
+                captured_at=when + timedelta(hours=2),
+            )  # fmt: skip
 
 
 def tuesday_heavy_plan(weeks: int = 6) -> list[tuple[int, int, int, int]]:

@@ -45,3 +45,10 @@ def test_without_history_offers_the_next_queue_slot(ws: dict) -> None:
     result = suggest_times(ws["org"], [ws["mastodon"]], "UTC", now=NOW)
     assert not result["enough_history"] and "2 published posts" in result["message"]
     assert result["queue_slot"]["label"] == "Fri 27 Nov 08:30"
+
+
+def test_history_collected_after_a_first_look_is_used(ws: dict) -> None:
+    """The heatmap reads daily rollups: metrics collected after the first suggestion must still count."""
+    assert not suggest_times(ws["org"], [ws["mastodon"]], "UTC", now=NOW)["enough_history"]
+    seed_history(ws["org"], ws["mastodon"], "mastodon", NOW, tuesday_heavy_plan())
+    assert len(suggest_times(ws["org"], [ws["mastodon"]], "UTC", now=NOW)["slots"]) == 3
