@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from services.ai.images import SIZES
-from state.ai_media import AIMediaState
+from state.ai_media import IMAGE_SIZES, AIMediaState
 from state.compose import ComposeState
 
 
@@ -135,7 +134,7 @@ def image_generator() -> rx.Component:
         ),
         rx.hstack(
             rx.select(
-                list(SIZES),
+                list(IMAGE_SIZES),
                 value=AIMediaState.image_size,
                 on_change=AIMediaState.set_image_size,
                 size="1",

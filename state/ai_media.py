@@ -22,6 +22,9 @@ def _skips(result: dict) -> list[str]:
     return [f"Skipped {s['provider']} ({s['model']}): {s['reason']}" for s in result.get("skipped", [])]
 
 
+IMAGE_SIZES: tuple[str, ...] = tuple(images.SIZES)  # re-exported for components (layering)
+
+
 class AIMediaState(rx.State):
     # alt text
     alt_busy: str = ""
