@@ -72,6 +72,8 @@ def extra_routes() -> list[Route]:
     except ModuleNotFoundError:
         pass
     from socialhub_app.analytics_routes import analytics_routes
+    from socialhub_app.auth_routes import auth_routes
 
     routes.extend(analytics_routes())
+    routes.extend(auth_routes())
     return routes

@@ -11,8 +11,10 @@ from socialhub_app.pages import (
     calendar,
     compose,
     dashboard,
+    password_reset,
     posts,
     queue,
+    security,
     settings,
 )
 
@@ -27,7 +29,9 @@ __all__ = [
     "calendar",
     "compose",
     "dashboard",
+    "password_reset",
     "posts",
     "queue",
+    "security",
     "settings",
 ]
