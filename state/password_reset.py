@@ -44,7 +44,7 @@ class PasswordResetState(rx.State):
         self.checked = True
 
     @rx.event
-    async def reset(self, form: dict):
+    async def save_new_password(self, form: dict):
         self.error = ""
         new, again = str(form.get("password", "")), str(form.get("password_again", ""))
         if new != again:

@@ -66,7 +66,7 @@ def reset_password_page() -> rx.Component:
                               custom_attrs={"data-testid": "reset-submit"}),
                     spacing="3",
                 ),
-                on_submit=PasswordResetState.reset,
+                on_submit=PasswordResetState.save_new_password,
             ),
             rx.callout("This reset link is invalid, expired or already used.", icon="triangle-alert",
                        color_scheme="red", custom_attrs={"data-testid": "reset-link-invalid"}),
