@@ -86,6 +86,7 @@ class Settings:
     session_idle_hours: float = 72.0  # a session unused this long ends (0 = only the absolute lifetime)
     smtp_url: str = ""  # smtp://user:pass@host:port, smtp+starttls://…, smtps://…
     mail_from: str = ""
+    email_verification: bool = True  # new accounts confirm their address (only when SMTP is configured)
 
     def platform(self, name: str, default: str = "") -> str:
         """Platform credentials/base URLs: `SOCIALHUB_<PLATFORM>_<KEY>` (e.g. SOCIALHUB_X_CLIENT_ID)."""
@@ -141,6 +142,7 @@ def _build_settings() -> Settings:
         session_idle_hours=_env_float("SOCIALHUB_SESSION_IDLE_HOURS", 72.0),
         smtp_url=_env("SOCIALHUB_SMTP_URL"),
         mail_from=_env("SOCIALHUB_MAIL_FROM"),
+        email_verification=_env("SOCIALHUB_EMAIL_VERIFICATION", "on").lower() not in {"off", "0", "false"},
     )
 
 

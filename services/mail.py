@@ -52,6 +52,11 @@ def mail_configured() -> bool:
     return bool(get_settings().smtp_url)
 
 
+def verification_required() -> bool:
+    """New accounts must confirm their address: SMTP configured and SOCIALHUB_EMAIL_VERIFICATION not off."""
+    return mail_configured() and get_settings().email_verification
+
+
 def _sender() -> str:
     settings = get_settings()
     if settings.mail_from:

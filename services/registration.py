@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from services import auth
 from services.config import get_settings
 from services.db import session_scope
-from services.mail import MailError, mail_configured
+from services.mail import MailError, verification_required
 from services.models import User, utcnow
 from services.security import throttle
 from services.signin import grant_for
@@ -88,7 +88,7 @@ def sign_up(email: str, name: str, password: str, timezone: str = "UTC", client:
         if auth.email_taken(s, normalized):
             raise auth.AuthError("An account with this email already exists. Try logging in.")
         throttle.record(s, [rule], now)
-    with_mail = mail_configured()
+    with_mail = verification_required()
     user_id = auth.register_user(email, name, password, timezone, verified=not with_mail)
     if mode == "invite":
         with session_scope() as s:

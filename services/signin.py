@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from services import auth
 from services.db import session_scope
-from services.mail import MailError, mail_configured
+from services.mail import MailError, verification_required
 from services.models import User
 from services.security import tokens, totp
 from services.verification import send_verification
@@ -36,7 +36,7 @@ def start(email: str, password: str, client: str = "") -> SignInStep:
     user_id = auth.check_password(email, password, client)
     with session_scope() as s:
         user = s.get(User, user_id)
-        unverified = mail_configured() and user.email_verified_at is None
+        unverified = verification_required() and user.email_verified_at is None
         address = user.email
     if unverified:
         try:

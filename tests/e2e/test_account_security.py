@@ -1,0 +1,98 @@
+"""Sign-in security in Chromium: HttpOnly cookie, TOTP enrol → code at login → recovery code once, reset by mail."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pyotp
+from playwright.sync_api import Page, expect
+
+from tests.fakes.smtp import first_link
+
+
+def _login(page: Page, app_url: str, email: str, password: str) -> None:
+    page.goto(f"{app_url}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_test_id("login-submit").click()
+
+
+def _logout(page: Page) -> None:
+    page.get_by_test_id("logout-button").click()
+    expect(page).to_have_url(re.compile(r"/login/?$"), timeout=20000)
+
+
+def test_session_cookie_is_httponly_and_lax(page: Page, app_url: str, new_user: dict) -> None:
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    session = cookies["socialhub_session"]
+    assert session["httpOnly"] is True and session["sameSite"] == "Lax" and session["path"] == "/"
+    assert "socialhub_session" not in page.evaluate("document.cookie")
+    # logout clears it through the server's response
+    _logout(page)
+    assert "socialhub_session" not in {c["name"] for c in page.context.cookies()}
+    page.goto(f"{app_url}/settings")
+    expect(page).to_have_url(re.compile(r"/login/?$"), timeout=15000)
+
+
+def test_totp_enrol_then_login_needs_a_code_and_recovery_code_works_once(
+    page: Page, app_url: str, new_user: dict
+) -> None:
+    page.goto(f"{app_url}/settings/security")
+    expect(page.get_by_test_id("2fa-status")).to_have_attribute("data-on", "false", timeout=20000)
+    page.get_by_test_id("2fa-start").click()
+    expect(page.get_by_test_id("2fa-qr")).to_be_visible()
+    assert page.get_by_test_id("2fa-qr").get_attribute("src").startswith("data:image/svg+xml")
+    secret = page.get_by_test_id("2fa-manual-key").inner_text().replace(" ", "")
+    totp = pyotp.TOTP(secret)
+    page.get_by_label("Code from the app").fill(totp.now())
+    page.get_by_test_id("2fa-confirm").click()
+    expect(page.get_by_test_id("2fa-recovery-code")).to_have_count(10)
+    codes = [c.strip() for c in page.get_by_test_id("2fa-recovery-code").all_inner_texts()]
+    page.get_by_test_id("2fa-codes-done").click()
+    expect(page.get_by_test_id("2fa-status")).to_have_attribute("data-on", "true")
+    _logout(page)
+
+    # the password alone is not enough any more
+    _login(page, app_url, new_user["email"], new_user["password"])
+    code_input = page.get_by_label("Authentication code")
+    expect(code_input).to_be_visible(timeout=20000)
+    code_input.fill(totp.at(time.time() + 30))  # the next step: the confirmation code can't be replayed
+    page.get_by_test_id("totp-submit").click()
+    expect(page.get_by_test_id("whoami-name")).to_have_text(new_user["name"], timeout=20000)
+    _logout(page)
+
+    # a recovery code works once
+    _login(page, app_url, new_user["email"], new_user["password"])
+    page.get_by_label("Authentication code").fill(codes[0])
+    page.get_by_test_id("totp-submit").click()
+    expect(page.get_by_test_id("whoami-name")).to_have_text(new_user["name"], timeout=20000)
+    _logout(page)
+    _login(page, app_url, new_user["email"], new_user["password"])
+    page.get_by_label("Authentication code").fill(codes[0])
+    page.get_by_test_id("totp-submit").click()
+    expect(page.get_by_test_id("auth-error")).to_contain_text("already used")
+    expect(page).to_have_url(re.compile(r"/login/?$"))
+
+
+def test_password_reset_mail_link_works_once(page: Page, app_url: str, app_env: dict, new_user: dict) -> None:
+    smtp = app_env["fakes"]["smtp"]
+    _logout(page)
+    page.get_by_test_id("to-forgot-password").click()
+    page.get_by_label("Email").fill(new_user["email"])
+    page.get_by_test_id("forgot-submit").click()
+    expect(page.get_by_test_id("reset-notice")).to_contain_text("If an account exists")
+    link = first_link(smtp.wait_for(new_user["email"])[-1])
+    assert link.startswith(f"{app_url}/reset-password?token=")
+
+    page.goto(link)
+    page.get_by_label("New password (at least 10 characters)").fill("a fresh new password")
+    page.get_by_label("New password again").fill("a fresh new password")
+    page.get_by_test_id("reset-submit").click()
+    expect(page.get_by_test_id("auth-notice")).to_contain_text("Your password was changed", timeout=20000)
+
+    _login(page, app_url, new_user["email"], "a fresh new password")
+    expect(page.get_by_test_id("whoami-name")).to_have_text(new_user["name"], timeout=20000)
+    _logout(page)
+    page.goto(link)
+    expect(page.get_by_test_id("reset-link-invalid")).to_be_visible(timeout=20000)
