@@ -78,10 +78,14 @@ def test_totp_enrol_then_login_needs_a_code_and_recovery_code_works_once(
 def test_password_reset_mail_link_works_once(page: Page, app_url: str, app_env: dict, new_user: dict) -> None:
     smtp = app_env["fakes"]["smtp"]
     _logout(page)
-    page.get_by_test_id("to-forgot-password").click()
-    page.get_by_label("Email").fill(new_user["email"])
+    expect(page.get_by_test_id("to-forgot-password")).to_be_visible()
+    page.goto(f"{app_url}/forgot-password")
+    email = page.get_by_label("Email")
+    expect(email).to_be_visible()
+    email.fill(new_user["email"])
+    expect(email).to_have_value(new_user["email"])
     page.get_by_test_id("forgot-submit").click()
-    expect(page.get_by_test_id("reset-notice")).to_contain_text("If an account exists")
+    expect(page.get_by_test_id("reset-notice")).to_contain_text("If an account exists", timeout=20000)
     link = first_link(smtp.wait_for(new_user["email"])[-1])
     assert link.startswith(f"{app_url}/reset-password?token=")
 
