@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from services.config import get_settings
 from services.db import session_scope
+from services.errors import UserError
 from services.models import (
     AuditLog,
     Membership,
@@ -47,7 +48,7 @@ MAX_NAME = 120
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # don't write on every click
 
 
-class AuthError(Exception):
+class AuthError(UserError):
     """A user-facing refusal (bad input, wrong credentials, throttled)."""
 
 

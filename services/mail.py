@@ -18,12 +18,13 @@ from email.utils import formatdate, make_msgid
 from urllib.parse import unquote, urlsplit
 
 from services.config import get_settings
+from services.errors import UserError
 
 log = logging.getLogger("socialhub.mail")
 TIMEOUT_SECONDS = 20
 
 
-class MailError(Exception):
+class MailError(UserError):
     """The message could not be handed to the SMTP server (the text says why, without secrets)."""
 
 

@@ -11,6 +11,7 @@ import asyncio
 import reflex as rx
 
 from services import auth, passwords, sessions, two_factor
+from services.errors import UserError
 from services.timezones import format_local
 from state.session import current_user
 
@@ -66,7 +67,7 @@ class AccountSecurityState(rx.State):
             ended = await asyncio.to_thread(passwords.change_password, user.user_id,
                                             str(form.get("current_password", "")),
                                             str(form.get("new_password", "")), user.session_id)
-        except auth.AuthError as exc:
+        except UserError as exc:
             self._say(error=str(exc))
             return
         self._say(notice=f"Password changed. {ended} other session(s) were signed out.")
@@ -79,7 +80,7 @@ class AccountSecurityState(rx.State):
             return
         try:
             enrolment = await asyncio.to_thread(two_factor.start, user.user_id)
-        except auth.AuthError as exc:
+        except UserError as exc:
             self._say(error=str(exc))
             return
         self._say()
@@ -93,7 +94,7 @@ class AccountSecurityState(rx.State):
         try:
             codes = await asyncio.to_thread(two_factor.confirm, user.user_id, str(form.get("code", "")),
                                             user.organization_id)
-        except auth.AuthError as exc:
+        except UserError as exc:
             self._say(error=str(exc))
             return
         self.enrolling, self.qr_data_uri, self.manual_key = False, "", ""
@@ -113,7 +114,7 @@ class AccountSecurityState(rx.State):
         try:
             await asyncio.to_thread(two_factor.disable, user.user_id, str(form.get("password", "")),
                                     str(form.get("code", "")), user.organization_id)
-        except auth.AuthError as exc:
+        except UserError as exc:
             self._say(error=str(exc))
             return
         self._say(notice="Two-factor authentication is off.")
@@ -147,7 +148,7 @@ class AccountSecurityState(rx.State):
             return
         try:
             await asyncio.to_thread(two_factor.set_workspace_requirement, user, bool(required))
-        except auth.AuthError as exc:
+        except UserError as exc:
             self._say(error=str(exc))
             return
         self._say(notice="Every member now needs two-factor authentication." if required

@@ -15,6 +15,7 @@ import json
 import reflex as rx
 
 from services import auth, registration, signin
+from services.errors import UserError
 from services.security.client_ip import client_ip
 from services.sessions import BASE_COOKIE, token_from_cookie_header
 
@@ -123,7 +124,7 @@ class AuthState(rx.State):
             step = await asyncio.to_thread(
                 signin.start, str(form.get("email", "")), str(form.get("password", "")), self.client_address()
             )
-        except auth.AuthError as exc:
+        except UserError as exc:
             self.auth_error = str(exc)
             return None
         if step.challenge:
@@ -136,7 +137,7 @@ class AuthState(rx.State):
         self.auth_error = ""
         try:
             step = await asyncio.to_thread(signin.second_factor, self._challenge, str(form.get("code", "")))
-        except auth.AuthError as exc:
+        except UserError as exc:
             self.auth_error = str(exc)
             if "password again" in str(exc):
                 self.code_step, self._challenge = False, ""
@@ -161,7 +162,7 @@ class AuthState(rx.State):
                 self.client_address(),
                 self.router.url.query_parameters.get("invite", ""),
             )
-        except auth.AuthError as exc:
+        except UserError as exc:
             self.auth_error = str(exc)
             return None
         if result.verification_sent_to:

@@ -6,7 +6,8 @@ import asyncio
 
 import reflex as rx
 
-from services import auth, passwords
+from services import passwords
+from services.errors import UserError
 from services.mail import mail_configured
 from state.auth import AuthState
 
@@ -32,7 +33,7 @@ class PasswordResetState(rx.State):
             self.notice = await asyncio.to_thread(
                 passwords.request_reset, str(form.get("email", "")), auth_state.client_address()
             )
-        except auth.AuthError as exc:
+        except UserError as exc:
             self.error = str(exc)
 
     @rx.event
@@ -52,7 +53,7 @@ class PasswordResetState(rx.State):
             return None
         try:
             await asyncio.to_thread(passwords.reset_password, self._token, new)
-        except auth.AuthError as exc:
+        except UserError as exc:
             self.error = str(exc)
             self.token_valid = await asyncio.to_thread(passwords.reset_token_valid, self._token)
             return None

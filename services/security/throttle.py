@@ -18,10 +18,11 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from services.config import get_settings
+from services.errors import UserError
 from services.models import LoginFailure
 
 
-class ThrottledError(Exception):
+class ThrottledError(UserError):
     """Too many attempts; `wait_seconds` says how long until the next one is accepted."""
 
     def __init__(self, wait_seconds: int, what: str = "failed attempts") -> None:

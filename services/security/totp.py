@@ -19,6 +19,7 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
 from services.crypto import decrypt_text, encrypt_text
+from services.errors import UserError
 from services.models import RecoveryCode, TotpCredential, User, utcnow
 from services.security.tokens import sha256
 
@@ -28,7 +29,7 @@ RECOVERY_CODE_COUNT = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 
 
-class TotpError(Exception):
+class TotpError(UserError):
     """A wrong, reused or malformed code (user-facing)."""
 
 
