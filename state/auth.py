@@ -51,7 +51,6 @@ class AuthState(rx.State):
     code_step: bool = False  # the password was right; now the authenticator code
     signup_closed: bool = False
     verification_sent_to: str = ""
-    busy: bool = False
     _user_id: int = 0
     _org_id: int = 0
     _challenge: str = ""
@@ -99,7 +98,7 @@ class AuthState(rx.State):
 
     def _reset_form(self) -> None:
         self.auth_error = self.auth_notice = self.verification_sent_to = ""
-        self.code_step, self._challenge, self.busy = False, "", False
+        self.code_step, self._challenge = False, ""
 
     @rx.event
     def load_login(self):

@@ -158,7 +158,8 @@ def workspace_policy_section() -> rx.Component:
             "Workspace policy", "workspace-2fa-section",
             rx.hstack(
                 rx.switch(checked=S.workspace_requires_2fa, on_change=S.set_workspace_requirement,
-                          id="require-2fa", custom_attrs={"data-testid": "workspace-require-2fa"}),
+                          id="require-2fa", aria_label="Require two-factor authentication for every member",
+                          custom_attrs={"data-testid": "workspace-require-2fa"}),
                 rx.el.label("Require two-factor authentication for every member", html_for="require-2fa"),
                 align="center",
             ),
