@@ -114,6 +114,8 @@ class AuthState(rx.State):
         return AuthState.redirect_if_logged_in
 
     def _finish(self, grant: str):
+        # This tab's state outlives the navigation: the next /login must start at the password step.
+        self.code_step, self._challenge = False, ""
         return rx.call_script(post_form_script("/auth/session", {"grant": grant}))
 
     @rx.event
@@ -141,7 +143,6 @@ class AuthState(rx.State):
             if "password again" in str(exc):
                 self.code_step, self._challenge = False, ""
             return None
-        self._challenge = ""
         return self._finish(step.grant)
 
     @rx.event

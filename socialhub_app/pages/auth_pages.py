@@ -71,7 +71,8 @@ def _password_form() -> rx.Component:
                 spacing="3",
             ),
             on_submit=AuthState.login,
-            custom_attrs={"data-testid": "login-form"},
+            # data-hydrated: the page is live (tests wait for it before typing)
+            custom_attrs={"data-testid": "login-form", "data-hydrated": rx.State.is_hydrated},
         ),
         rx.hstack(
             rx.link("Forgot your password?", href="/forgot-password", size="2",

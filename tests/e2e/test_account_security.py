@@ -13,8 +13,10 @@ from tests.fakes.smtp import first_link
 
 def _login(page: Page, app_url: str, email: str, password: str) -> None:
     page.goto(f"{app_url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
+    expect(page.locator("[data-testid=login-form][data-hydrated=true]")).to_have_count(1, timeout=20000)
+    for label, value in (("Email", email), ("Password", password)):
+        page.get_by_label(label).fill(value)
+        expect(page.get_by_label(label)).to_have_value(value)
     page.get_by_test_id("login-submit").click()
 
 
@@ -100,3 +102,24 @@ def test_password_reset_mail_link_works_once(page: Page, app_url: str, app_env: 
     _logout(page)
     page.goto(link)
     expect(page.get_by_test_id("reset-link-invalid")).to_be_visible(timeout=20000)
+
+
+def test_sessions_page_signs_out_another_device(page: Page, app_url: str, new_user: dict, browser) -> None:  # noqa: ANN001
+    other = browser.new_context(user_agent="OtherDevice/1.0")
+    try:
+        phone = other.new_page()
+        _login(phone, app_url, new_user["email"], new_user["password"])
+        expect(phone.get_by_test_id("whoami-name")).to_have_text(new_user["name"], timeout=20000)
+
+        page.goto(f"{app_url}/settings/security")
+        rows = page.get_by_test_id("session-row")
+        expect(rows).to_have_count(2, timeout=20000)
+        expect(page.locator("[data-testid=session-row][data-current=yes]")).to_have_count(1)
+        expect(page.locator("[data-testid=session-row][data-current='']")).to_contain_text("OtherDevice/1.0")
+        page.get_by_role("button", name="Sign out this session").click()
+        expect(rows).to_have_count(1)
+
+        phone.goto(f"{app_url}/compose")
+        expect(phone).to_have_url(re.compile(r"/login/?$"), timeout=20000)
+    finally:
+        other.close()
