@@ -165,7 +165,7 @@ def check_password(email: str, password: str, client: str = "") -> int:
             raise AuthError(str(exc)) from exc
         user = s.exec(select(User).where(User.email == email)).first()
         if not password_matches(user.password_hash if user else None, password):
-            throttle.record(s, rules, now)
+            throttle.record(s, rules, utcnow())  # after hashing: the wait starts when the answer is given
             s.commit()
             raise AuthError("Wrong email or password.")
         throttle.clear(s, rules[0])

@@ -21,6 +21,8 @@ from services.config import get_settings
 from services.errors import UserError
 from services.models import LoginFailure
 
+BASE_DELAY_SECONDS = 2  # the first wait after the free attempts; each further failure doubles it
+
 
 class ThrottledError(UserError):
     """Too many attempts; `wait_seconds` says how long until the next one is accepted."""
@@ -70,7 +72,7 @@ def _wait_for(s: Session, rule: Rule, now: datetime) -> float:
         return 0.0
     if not rule.growing:
         return (oldest + timedelta(seconds=rule.window_seconds) - now).total_seconds()
-    delay = min(rule.window_seconds, 2 ** (count - rule.free + 1))
+    delay = min(rule.window_seconds, BASE_DELAY_SECONDS * 2 ** (count - rule.free))
     return (latest + timedelta(seconds=delay) - now).total_seconds()
 
 
