@@ -78,6 +78,15 @@ class Settings:
     max_image_mb: float = 8.0  # overall upload caps; each platform's own limits are checked at compose time
     max_video_mb: float = 512.0
     analytics_job_seconds: float = 300.0  # how often the app's scheduler runs a metrics collection pass
+    registration_mode: str = ""  # open | invite | closed; "" = first account becomes admin, then invite
+    trusted_proxy_hops: int = 0  # reverse proxies in front of the app that append to X-Forwarded-For
+    login_ip_max_failures: int = 30  # failed logins from one IP (any email) before delays start
+    register_max_per_ip: int = 10  # sign-up attempts per IP and register window
+    register_window_seconds: int = 3600
+    session_idle_hours: float = 72.0  # a session unused this long ends (0 = only the absolute lifetime)
+    smtp_url: str = ""  # smtp://user:pass@host:port, smtp+starttls://…, smtps://…
+    mail_from: str = ""
+    email_verification: bool = True  # new accounts confirm their address (only when SMTP is configured)
 
     def platform(self, name: str, default: str = "") -> str:
         """Platform credentials/base URLs: `SOCIALHUB_<PLATFORM>_<KEY>` (e.g. SOCIALHUB_X_CLIENT_ID)."""
@@ -125,6 +134,15 @@ def _build_settings() -> Settings:
         max_image_mb=_env_float("SOCIALHUB_MAX_IMAGE_MB", 8.0),
         max_video_mb=_env_float("SOCIALHUB_MAX_VIDEO_MB", 512.0),
         analytics_job_seconds=max(1.0, _env_float("SOCIALHUB_ANALYTICS_JOB_SECONDS", 300.0)),
+        registration_mode=_env("SOCIALHUB_REGISTRATION").lower(),
+        trusted_proxy_hops=max(0, _env_int("SOCIALHUB_TRUSTED_PROXY_HOPS", 0)),
+        login_ip_max_failures=_env_int("SOCIALHUB_LOGIN_IP_MAX_FAILURES", 30),
+        register_max_per_ip=_env_int("SOCIALHUB_REGISTER_MAX_PER_IP", 10),
+        register_window_seconds=_env_int("SOCIALHUB_REGISTER_WINDOW_SECONDS", 3600),
+        session_idle_hours=_env_float("SOCIALHUB_SESSION_IDLE_HOURS", 72.0),
+        smtp_url=_env("SOCIALHUB_SMTP_URL"),
+        mail_from=_env("SOCIALHUB_MAIL_FROM"),
+        email_verification=_env("SOCIALHUB_EMAIL_VERIFICATION", "on").lower() not in {"off", "0", "false"},
     )
 
 

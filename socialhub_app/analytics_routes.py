@@ -19,7 +19,7 @@ from services import auth
 from services.analytics.export import export_csv, export_filename
 from services.analytics.filters import AnalyticsFilters
 from services.analytics.sqltime import AnalyticsInputError
-from state.auth import SESSION_COOKIE
+from services.sessions import token_from_cookies
 
 
 def _day(params: Mapping[str, str], name: str) -> date:
@@ -48,7 +48,7 @@ def filters_from_query(params: Mapping[str, str], tz: str) -> AnalyticsFilters:
 
 
 async def analytics_export(request: Request) -> Response:
-    user = auth.resolve_session(request.cookies.get(SESSION_COOKIE))
+    user = auth.resolve_session(token_from_cookies(request.cookies))
     if user is None:
         return PlainTextResponse("Please log in to download analytics.", status_code=401)
     try:

@@ -12,11 +12,11 @@ from services import auth
 from services.demo_network import demo_post
 from services.media import MediaError
 from services.media.storage import absolute_path, get_asset, public_asset
-from state.auth import SESSION_COOKIE
+from services.sessions import token_from_cookies
 
 
 def _asset_for(request: Request) -> dict | None:
-    user = auth.resolve_session(request.cookies.get(SESSION_COOKIE))
+    user = auth.resolve_session(token_from_cookies(request.cookies))
     if user is None:
         return None
     try:

@@ -17,6 +17,7 @@ from services.config import get_settings
 from services.health import health_status
 from services.mcp.http import mcp_route
 from socialhub_app.analytics_routes import analytics_routes
+from socialhub_app.auth_routes import auth_routes
 from socialhub_app.media_routes import media_routes
 
 log = logging.getLogger("socialhub.routes")
@@ -64,4 +65,5 @@ def extra_routes() -> list[Route]:
         *media_routes(),
         *analytics_routes(),
         mcp_route(),  # the MCP server for AI agents (streamable HTTP at /mcp)
+        *auth_routes(),
     ]

@@ -1,30 +1,72 @@
-"""Who is logged in. The browser keeps a random session token in a cookie; the server resolves it."""
+"""Who is logged in, resolved on the server from the HttpOnly session cookie.
+
+The browser's cookie reaches us in the websocket handshake (`router.headers.cookie`; Reflex
+never sends that header to the frontend). Scripts cannot read or write the cookie: sign-in ends
+by POSTing a one-time grant to /auth/session and logout by POSTing to /auth/logout, both full
+navigations, so the socket reconnects with the new cookie and no tab keeps a stale session.
+Password hashing runs in a worker thread, never on the event loop the scheduler shares.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import reflex as rx
 
-from services import auth
+from services import auth, registration, signin
 from services.errors import UserError
+from services.security.client_ip import client_ip
+from services.sessions import BASE_COOKIE, token_from_cookie_header
 
-SESSION_COOKIE = "socialhub_session"
+SESSION_COOKIE = BASE_COOKIE  # the cookie's name on http; on https it is "__Host-" + this
+ENROL_ROUTE = "/settings/security"
+NOTICES = {
+    "expired": "Your sign-in expired. Please log in again.",
+    "verified": "Your email address is confirmed. You can log in now.",
+    "verify-failed": "That confirmation link is invalid, expired or already used. Log in to get a new one.",
+    "reset": "Your password was changed. Log in with the new one.",
+}
+
+
+def post_form_script(action: str, fields: dict[str, str]) -> str:
+    """JS that submits a hidden form (a real navigation: the response's Set-Cookie applies)."""
+    return (
+        "(function(){var f=document.createElement('form');f.method='post';"
+        f"f.action={json.dumps(action)};var d={json.dumps(fields)};"
+        "for(var k in d){var i=document.createElement('input');i.type='hidden';i.name=k;i.value=d[k];"
+        "f.appendChild(i);}document.body.appendChild(f);f.submit();})()"
+    )
 
 
 class AuthState(rx.State):
-    session_token: str = rx.Cookie("", name=SESSION_COOKIE, path="/", max_age=14 * 24 * 3600, same_site="lax")
     user_name: str = ""
     user_email: str = ""
     org_name: str = ""
     user_timezone: str = "UTC"
     authenticated: bool = False
+    is_instance_admin: bool = False
     auth_error: str = ""
+    auth_notice: str = ""
+    code_step: bool = False  # the password was right; now the authenticator code
+    signup_closed: bool = False
+    verification_sent_to: str = ""
     _user_id: int = 0
     _org_id: int = 0
+    _challenge: str = ""
+
+    def session_token(self) -> str | None:
+        return token_from_cookie_header(self.router.headers.cookie)
+
+    def client_address(self) -> str:
+        raw = self.router.headers.raw_headers
+        peer = raw.get("asgi-scope-client", "") or self.router.session.client_ip or ""
+        return client_ip(peer, raw.get("x-forwarded-for", ""))
 
     def _load(self) -> auth.CurrentUser | None:
-        user = auth.resolve_session(self.session_token)
+        user = auth.resolve_session(self.session_token())
         if user is None:
-            self.authenticated = False
+            self.authenticated = self.is_instance_admin = False
             self._user_id = self._org_id = 0
             self.user_name = self.user_email = self.org_name = ""
             return None
@@ -32,6 +74,7 @@ class AuthState(rx.State):
         self._user_id, self._org_id = user.user_id, user.organization_id
         self.user_name, self.user_email = user.name, user.email
         self.org_name, self.user_timezone = user.organization_name, user.timezone
+        self.is_instance_admin = user.is_instance_admin
         return user
 
     def current(self) -> auth.CurrentUser | None:
@@ -40,8 +83,11 @@ class AuthState(rx.State):
 
     @rx.event
     def check_login(self):
-        if self._load() is None:
+        user = self._load()
+        if user is None:
             return rx.redirect("/login")
+        if user.must_enrol_2fa and not self.router.url.path.rstrip("/").endswith(ENROL_ROUTE):
+            return rx.redirect(f"{ENROL_ROUTE}?required=1")
         return None
 
     @rx.event
@@ -50,47 +96,85 @@ class AuthState(rx.State):
             return rx.redirect("/")
         return None
 
-    def _client_key(self) -> str:
-        return self.router.session.client_ip or ""
+    def _reset_form(self) -> None:
+        self.auth_error = self.auth_notice = self.verification_sent_to = ""
+        self.code_step, self._challenge = False, ""
 
     @rx.event
-    def login(self, form: dict):
-        self.auth_error = ""
+    def load_login(self):
+        self._reset_form()
+        self.auth_notice = NOTICES.get(self.router.url.query_parameters.get("notice", ""), "")
+        return AuthState.redirect_if_logged_in
+
+    @rx.event
+    async def load_register(self):
+        self._reset_form()
+        invite = self.router.url.query_parameters.get("invite", "")
+        self.signup_closed = not await asyncio.to_thread(registration.signup_allowed, invite)
+        return AuthState.redirect_if_logged_in
+
+    def _finish(self, grant: str):
+        # This tab's state outlives the navigation: the next /login must start at the password step.
+        self.code_step, self._challenge = False, ""
+        return rx.call_script(post_form_script("/auth/session", {"grant": grant}))
+
+    @rx.event
+    async def login(self, form: dict):
+        self.auth_error = self.auth_notice = ""
         try:
-            token = auth.login(
-                form.get("email", ""),
-                form.get("password", ""),
-                client=self._client_key(),
-                user_agent=self.router.headers.user_agent,
+            step = await asyncio.to_thread(
+                signin.start, str(form.get("email", "")), str(form.get("password", "")), self.client_address()
             )
         except UserError as exc:
             self.auth_error = str(exc)
             return None
-        self.session_token = token
-        self._load()
-        return rx.redirect("/")
+        if step.challenge:
+            self._challenge, self.code_step = step.challenge, True
+            return rx.set_focus("totp-code")
+        return self._finish(step.grant)
 
     @rx.event
-    def register(self, form: dict):
+    async def submit_code(self, form: dict):
         self.auth_error = ""
         try:
-            auth.register_user(
-                form.get("email", ""), form.get("name", ""), form.get("password", ""), form.get("timezone", "UTC")
+            step = await asyncio.to_thread(signin.second_factor, self._challenge, str(form.get("code", "")))
+        except UserError as exc:
+            self.auth_error = str(exc)
+            if "password again" in str(exc):
+                self.code_step, self._challenge = False, ""
+            return None
+        return self._finish(step.grant)
+
+    @rx.event
+    def cancel_code(self):
+        self._reset_form()
+
+    @rx.event
+    async def register(self, form: dict):
+        self.auth_error = ""
+        try:
+            result = await asyncio.to_thread(
+                registration.sign_up,
+                str(form.get("email", "")),
+                str(form.get("name", "")),
+                str(form.get("password", "")),
+                str(form.get("timezone", "UTC")),
+                self.client_address(),
+                self.router.url.query_parameters.get("invite", ""),
             )
-            token = auth.login(form.get("email", ""), form.get("password", ""), client=self._client_key())
         except UserError as exc:
             self.auth_error = str(exc)
             return None
-        self.session_token = token
-        self._load()
-        return rx.redirect("/")
+        if result.verification_sent_to:
+            self.verification_sent_to = result.verification_sent_to
+            return None
+        return self._finish(result.grant)
 
     @rx.event
-    def logout(self):
-        auth.logout(self.session_token)
-        self.session_token = ""
+    async def logout(self):
+        await asyncio.to_thread(auth.logout, self.session_token())
         self._load()
-        return rx.redirect("/login")
+        return rx.call_script(post_form_script("/auth/logout", {}))
 
     @rx.event
     def clear_error(self):

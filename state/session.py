@@ -8,6 +8,11 @@ from services.auth import CurrentUser
 from state.auth import AuthState
 
 
-async def current_user(state: rx.State) -> CurrentUser | None:
+async def current_user(state: rx.State, *, allow_unenrolled: bool = False) -> CurrentUser | None:
+    """None when logged out, and also while the workspace requires 2FA the member hasn't set up:
+    only the security page (allow_unenrolled) works then."""
     auth_state = await state.get_state(AuthState)
-    return auth_state.current()
+    user = auth_state.current()
+    if user is not None and user.must_enrol_2fa and not allow_unenrolled:
+        return None
+    return user

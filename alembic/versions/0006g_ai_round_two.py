@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = '0006g'
-down_revision = '0005'
+down_revision = '0006b'
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,7 @@ class Organization(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)
     ai_monthly_budget_usd: float | None = Field(default=None)
+    require_2fa: bool = Field(default=False)  # Owners can make TOTP mandatory for every member
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -25,6 +26,8 @@ class User(SQLModel, table=True):
     name: str = Field(max_length=120)
     password_hash: str = Field(max_length=255)
     timezone: str = Field(default="UTC", max_length=64)
+    is_instance_admin: bool = Field(default=False)  # the first account; runs the instance
+    email_verified_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -50,6 +53,8 @@ class UserSession(SQLModel, table=True):
     expires_at: datetime
     revoked_at: datetime | None = None
     user_agent: str | None = Field(default=None, max_length=255)
+    ip: str | None = Field(default=None, max_length=64)
+    last_seen_at: datetime | None = None
 
 
 class LoginFailure(SQLModel, table=True):

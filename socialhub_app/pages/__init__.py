@@ -12,8 +12,10 @@ from socialhub_app.pages import (
     calendar,
     compose,
     dashboard,
+    password_reset,
     posts,
     queue,
+    security,
     settings,
 )
 
@@ -29,7 +31,9 @@ __all__ = [
     "calendar",
     "compose",
     "dashboard",
+    "password_reset",
     "posts",
     "queue",
+    "security",
     "settings",
 ]

@@ -1,4 +1,4 @@
-"""Login and registration."""
+"""Login (password, then the authenticator code when 2FA is on) and registration."""
 
 from __future__ import annotations
 
@@ -17,25 +17,34 @@ class BrowserTimezone(rx.State):
         self.tz = str(value or "UTC")[:64]
 
 
-def _field(label: str, name: str, type_: str = "text", **kwargs) -> rx.Component:
+def field(label: str, name: str, type_: str = "text", testid: str = "", **kwargs) -> rx.Component:
+    """A labelled input: the label is tied to the control (get_by_label works)."""
+    control_id = kwargs.pop("id", f"field-{name}")
     return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        rx.input(name=name, type=type_, width="100%", custom_attrs={"data-testid": f"{name}-input"}, **kwargs),
+        rx.el.label(label, html_for=control_id, style={"fontSize": "14px", "fontWeight": 500}),
+        rx.input(name=name, id=control_id, type=type_, width="100%",
+                 custom_attrs={"data-testid": testid or f"{name}-input"}, **kwargs),
         spacing="1",
         width="100%",
     )
 
 
-def _error() -> rx.Component:
-    return rx.cond(
-        AuthState.auth_error != "",
-        rx.callout(
-            AuthState.auth_error, icon="triangle-alert", color_scheme="red", custom_attrs={"data-testid": "auth-error"}
+def auth_messages() -> rx.Component:
+    return rx.fragment(
+        rx.cond(
+            AuthState.auth_notice != "",
+            rx.callout(AuthState.auth_notice, icon="info", color_scheme="green",
+                       custom_attrs={"data-testid": "auth-notice"}),
+        ),
+        rx.cond(
+            AuthState.auth_error != "",
+            rx.callout(AuthState.auth_error, icon="triangle-alert", color_scheme="red",
+                       custom_attrs={"data-testid": "auth-error", "role": "alert"}),
         ),
     )
 
 
-def _card(*children: rx.Component) -> rx.Component:
+def auth_card(*children: rx.Component) -> rx.Component:
     return rx.center(
         rx.card(
             rx.vstack(
@@ -52,26 +61,91 @@ def _card(*children: rx.Component) -> rx.Component:
     )
 
 
-@rx.page(route="/login", title="Log in · SocialHub", on_load=[AuthState.clear_error, AuthState.redirect_if_logged_in])
-def login_page() -> rx.Component:
-    return _card(
-        rx.heading("Log in", size="4"),
-        _error(),
+def _password_form() -> rx.Component:
+    return rx.fragment(
         rx.form(
             rx.vstack(
-                _field("Email", "email", "email", max_length=254, auto_complete="username"),
-                _field("Password", "password", "password", max_length=256, auto_complete="current-password"),
+                field("Email", "email", "email", max_length=254, auto_complete="username"),
+                field("Password", "password", "password", max_length=256, auto_complete="current-password"),
                 rx.button("Log in", type="submit", width="100%", custom_attrs={"data-testid": "login-submit"}),
                 spacing="3",
             ),
             on_submit=AuthState.login,
-            custom_attrs={"data-testid": "login-form"},
+            # data-hydrated: the page is live (tests wait for it before typing)
+            custom_attrs={"data-testid": "login-form", "data-hydrated": rx.State.is_hydrated},
         ),
-        rx.text(
-            "No account yet? ",
-            rx.link("Create one", href="/register", custom_attrs={"data-testid": "to-register"}),
-            size="2",
+        rx.hstack(
+            rx.link("Forgot your password?", href="/forgot-password", size="2",
+                    custom_attrs={"data-testid": "to-forgot-password"}),
+            rx.spacer(),
+            rx.link("Create an account", href="/register", size="2", custom_attrs={"data-testid": "to-register"}),
+            width="100%",
         ),
+    )
+
+
+def _code_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text("Open your authenticator app and enter the 6-digit code for SocialHub. "
+                    "Lost your phone? Enter one of your recovery codes instead.", size="2"),
+            field("Authentication code", "code", "text", testid="totp-code-input", id="totp-code",
+                  max_length=20, auto_complete="one-time-code", input_mode="text"),
+            rx.button("Verify", type="submit", width="100%", custom_attrs={"data-testid": "totp-submit"}),
+            rx.button("Cancel", type="button", variant="ghost", width="100%", on_click=AuthState.cancel_code,
+                      custom_attrs={"data-testid": "totp-cancel"}),
+            spacing="3",
+        ),
+        on_submit=AuthState.submit_code,
+        reset_on_submit=True,
+        custom_attrs={"data-testid": "totp-form"},
+    )
+
+
+@rx.page(route="/login", title="Log in · SocialHub", on_load=AuthState.load_login)
+def login_page() -> rx.Component:
+    return auth_card(
+        rx.heading(rx.cond(AuthState.code_step, "Two-factor authentication", "Log in"), size="4"),
+        auth_messages(),
+        rx.cond(AuthState.code_step, _code_form(), _password_form()),
+    )
+
+
+def _register_form() -> rx.Component:
+    return rx.fragment(
+        rx.form(
+            rx.vstack(
+                field("Email", "email", "email", max_length=254, auto_complete="username"),
+                field("Name", "name", max_length=120),
+                field("Password (at least 10 characters)", "password", "password", max_length=256,
+                      auto_complete="new-password"),
+                rx.input(type="hidden", name="timezone", value=BrowserTimezone.tz),
+                rx.button("Create account", type="submit", width="100%",
+                          custom_attrs={"data-testid": "register-submit"}),
+                spacing="3",
+            ),
+            on_submit=AuthState.register,
+            custom_attrs={"data-testid": "register-form"},
+        ),
+        rx.text("Already registered? ", rx.link("Log in", href="/login", custom_attrs={"data-testid": "to-login"}),
+                size="2"),
+    )
+
+
+def _registration_closed() -> rx.Component:
+    return rx.vstack(
+        rx.callout("This SocialHub instance does not accept new accounts. Ask its administrator for an invite.",
+                   icon="lock", color_scheme="amber", custom_attrs={"data-testid": "registration-closed"}),
+        rx.link("Log in", href="/login", custom_attrs={"data-testid": "to-login"}),
+        width="100%",
+    )
+
+
+def _check_inbox() -> rx.Component:
+    return rx.callout(
+        rx.text("We sent a confirmation link to ", rx.text.strong(AuthState.verification_sent_to),
+                ". Open it to finish creating your account, then log in."),
+        icon="mail", color_scheme="green", custom_attrs={"data-testid": "verification-sent"},
     )
 
 
@@ -79,36 +153,17 @@ def login_page() -> rx.Component:
     route="/register",
     title="Create account · SocialHub",
     on_load=[
-        AuthState.clear_error,
-        AuthState.redirect_if_logged_in,
+        AuthState.load_register,
         rx.call_script("Intl.DateTimeFormat().resolvedOptions().timeZone", callback=BrowserTimezone.set_tz),
     ],
 )
 def register_page() -> rx.Component:
-    return _card(
-        rx.heading("Create your account", size="4"),
-        _error(),
-        rx.form(
-            rx.vstack(
-                _field("Email", "email", "email", max_length=254, auto_complete="username"),
-                _field("Name", "name", max_length=120),
-                _field(
-                    "Password (at least 10 characters)",
-                    "password",
-                    "password",
-                    max_length=256,
-                    auto_complete="new-password",
-                ),
-                rx.input(type="hidden", name="timezone", value=BrowserTimezone.tz),
-                rx.button(
-                    "Create account", type="submit", width="100%", custom_attrs={"data-testid": "register-submit"}
-                ),
-                spacing="3",
-            ),
-            on_submit=AuthState.register,
-            custom_attrs={"data-testid": "register-form"},
-        ),
-        rx.text(
-            "Already registered? ", rx.link("Log in", href="/login", custom_attrs={"data-testid": "to-login"}), size="2"
+    return auth_card(
+        rx.heading(rx.cond(AuthState.signup_closed, "Registration is closed", "Create your account"), size="4"),
+        auth_messages(),
+        rx.cond(
+            AuthState.signup_closed,
+            _registration_closed(),
+            rx.cond(AuthState.verification_sent_to != "", _check_inbox(), _register_form()),
         ),
     )

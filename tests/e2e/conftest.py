@@ -58,6 +58,9 @@ def e2e_fakes() -> Iterator[dict]:
     from tests.fakes.openai_server import FakeOpenAIServer
 
     fakes["openai"] = FakeOpenAIServer().start()
+    from tests.fakes.smtp import FakeSmtpServer
+
+    fakes["smtp"] = FakeSmtpServer().start()
     yield fakes
     for fake in fakes.values():
         fake.stop()
@@ -94,6 +97,13 @@ def app_env(e2e_fakes: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "SOCIALHUB_BASE_URL": f"http://localhost:{port}",
         "SOCIALHUB_SCHEDULER": "on",
         "SOCIALHUB_LOGIN_MAX_FAILURES": "50",
+        # every e2e test signs up from 127.0.0.1: an open instance with a generous sign-up budget
+        "SOCIALHUB_REGISTRATION": "open",
+        "SOCIALHUB_REGISTER_MAX_PER_IP": "100000",
+        # mail goes to a real local SMTP server (app_env["fakes"]["smtp"]); sign-ups skip the mailed check
+        "SOCIALHUB_SMTP_URL": e2e_fakes["smtp"].url,
+        "SOCIALHUB_MAIL_FROM": "SocialHub <hub@example.org>",
+        "SOCIALHUB_EMAIL_VERIFICATION": "off",
         # X is configured against its fake; LinkedIn & co. stay unconfigured on purpose.
         "SOCIALHUB_X_CLIENT_ID": e2e_fakes["x"].client_id,
         "SOCIALHUB_X_CLIENT_SECRET": e2e_fakes["x"].client_secret,

@@ -9,18 +9,20 @@ from services.ai.errors import AIInputError, AINotFoundError
 from services.analytics.sqltime import AnalyticsInputError
 from services.auth import AuthError
 from services.errors import UserError
+from services.mail import MailError
 from services.media.sniff import MediaError
 from services.platforms.errors import NotConfiguredError, PlatformError, RateLimitedError, TransientError
 from services.posts.errors import PostError
 from services.posts.listing import ListError
 from services.queue import QueueError
 from services.recurrence.rules import RecurrenceError
+from services.security.totp import TotpError
 from services.timezones import TimezoneError
 
 REFUSALS = [
     AccountNotFoundError, AIInputError, AINotFoundError, AnalyticsInputError, AuthError, MediaError,
     PlatformError, TransientError, RateLimitedError, NotConfiguredError, PostError, ListError, QueueError,
-    RecurrenceError, TimezoneError,
+    RecurrenceError, TimezoneError, MailError, TotpError,
 ]  # fmt: skip
 
 

@@ -1,0 +1,1 @@
+"""Sign-in security: throttling, client addresses, one-time tokens, TOTP second factor."""
