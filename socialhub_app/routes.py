@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from services.config import get_settings
+from socialhub_app.request_session import session_token
 
 log = logging.getLogger("socialhub.routes")
 
@@ -50,7 +51,7 @@ async def oauth_callback(request: Request) -> Response:
     except ImportError:
         return _message_page("Connection failed", "Account connections are not available on this server.", 400)
     try:
-        outcome = await complete_oauth_callback(platform, params)
+        outcome = await complete_oauth_callback(platform, params, session_token=session_token(request))
     except Exception:
         log.exception("oauth callback failed for %s", platform)
         return _message_page("Connection failed", "Something went wrong while connecting. Nothing was saved.", 400)

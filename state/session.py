@@ -11,3 +11,9 @@ from state.auth import AuthState
 async def current_user(state: rx.State) -> CurrentUser | None:
     auth_state = await state.get_state(AuthState)
     return auth_state.current()
+
+
+async def current_session_token(state: rx.State) -> str:
+    """The raw login token of this browser (binds OAuth connects to the session that started them)."""
+    auth_state = await state.get_state(AuthState)
+    return auth_state.session_token or ""

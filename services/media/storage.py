@@ -61,7 +61,7 @@ def _check_overall_size(size: int, kind: str | None) -> None:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write beside the target then rename, so a crash never leaves a half file under a valid name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     try:
         with os.fdopen(fd, "wb") as fh:

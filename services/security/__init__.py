@@ -1,0 +1,2 @@
+"""Instance hardening that every layer shares: outgoing-request guard (SSRF), CSV cell safety,
+signed expiring links and the HTTP security policy (headers, CORS, body caps)."""
