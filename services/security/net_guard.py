@@ -69,7 +69,10 @@ def is_refused(exc: BaseException | None) -> bool:
 
 
 def refusal_message(exc: BaseException | None) -> str:
-    while exc is not None:
+    """The guard's sentence for the user ('' when the failure was not a refusal)."""
+    for _ in range(10):
+        if exc is None:
+            return ""
         if isinstance(exc, DestinationRefused):
             return str(exc)
         exc = exc.__cause__ or exc.__context__
