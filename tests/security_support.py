@@ -12,5 +12,6 @@ class AppRoutesServer(FakeServer):
 
     def build(self) -> Starlette:
         from socialhub_app.routes import extra_routes
+        from socialhub_app.security_middleware import SecurityMiddleware
 
-        return Starlette(routes=extra_routes())
+        return SecurityMiddleware(Starlette(routes=extra_routes()))  # type: ignore[return-value]

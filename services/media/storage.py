@@ -192,11 +192,11 @@ def media_for_post(org_id: int, post_id: int) -> list[dict[str, Any]]:
         return [asset_dict(a) for a in rows]
 
 
-def public_asset(asset_id: int, signature: str) -> dict[str, Any] | None:
-    """The asset behind a signed public link, or None (no workspace check: the signature is the key)."""
+def public_asset(asset_id: int, expires: int, signature: str) -> dict[str, Any] | None:
+    """The asset behind a signed public link, or None when tampered or expired (the signature is the key)."""
     with session_scope() as session:
         asset = session.get(MediaAsset, asset_id)
-        if asset is None or not signature_matches(asset.id, asset.sha256, signature):
+        if asset is None or not signature_matches(asset.id, asset.sha256, expires, signature):
             return None
         return asset_dict(asset)
 
