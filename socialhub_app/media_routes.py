@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import html
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
-
-from starlette.concurrency import run_in_threadpool
 
 from services.demo_network import demo_post
 from services.media import MediaError

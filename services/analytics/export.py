@@ -13,8 +13,8 @@ from services.analytics.filters import AnalyticsFilters
 from services.analytics.queries import Daily, engagement_of
 from services.analytics.rollup import ensure_rollup_zone
 from services.db import session_scope
-from services.security.csv_safety import safe_frame
 from services.models import PostTarget, SocialAccount
+from services.security.csv_safety import safe_frame
 
 CSV_COLUMNS = (
     "date", "post_id", "post_target_id", "platform", "account", "published_at", "url",
