@@ -9,7 +9,8 @@ import reflex as rx
 
 from services import accounts as accounts_service
 from services import composer, posts, timezones
-from services.media import MediaError, get_asset, store_upload
+from services.media import MediaError, get_asset
+from services.media.storage import store_upload_stream
 from services.publishing.engine import run_once
 from state.session import current_user
 
@@ -177,9 +178,10 @@ class ComposeState(rx.State):
             return
         self.error = ""
         for upload in files:
-            data = await upload.read()
-            try:
-                asset = store_upload(user.organization_id, user.user_id, upload.name or "upload", data)
+            try:  # streamed from Starlette's spooled file to disk in a worker thread, limit enforced while copying
+                asset = await asyncio.to_thread(
+                    store_upload_stream, user.organization_id, user.user_id, upload.name or "upload", upload.file
+                )
             except MediaError as exc:
                 self.error = f"{upload.name}: {exc}"
                 continue

@@ -7,11 +7,11 @@ row that points at it is deleted.
 
 from __future__ import annotations
 
-import hashlib
+import io
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from PIL import Image, ImageDraw, ImageOps
 from sqlalchemy import func
@@ -19,8 +19,9 @@ from sqlmodel import select
 
 from services.config import get_settings
 from services.db import session_scope
+from services.media import intake
 from services.media.public_links import public_media_url, signature_matches
-from services.media.sniff import EXTENSIONS, MediaError, SniffedMedia, sniff
+from services.media.sniff import EXTENSIONS, MediaError
 from services.models import MediaAsset, Post, PostMedia
 from services.platforms.base import MediaFile
 
@@ -39,24 +40,6 @@ def absolute_path(relative: str) -> Path:
     if root not in path.parents:
         raise MediaError("Media file not found.")
     return path
-
-
-def _cheap_kind(data: bytes) -> str | None:
-    """Header-only guess, so an oversized upload is refused with the right limit without decoding it."""
-    if data[4:8] == b"ftyp":
-        return "video"
-    if data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n" or data[:4] == b"GIF8" or data[8:12] == b"WEBP":
-        return "image"
-    return None
-
-
-def _check_overall_size(size: int, kind: str | None) -> None:
-    settings = get_settings()
-    limits = {"image": settings.max_image_mb, "video": settings.max_video_mb}
-    cap = limits[kind] if kind else max(limits.values())
-    if size > cap * MB:
-        what = {"image": "Images", "video": "Videos"}.get(kind or "", "Files")
-        raise MediaError(f"{what} can be at most {cap:g} MB; this file is {size / MB:.1f} MB.")
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -121,21 +104,30 @@ def _clean_name(filename: str) -> str:
 
 
 def store_upload(org_id: int, user_id: int | None, filename: str, data: bytes) -> dict[str, Any]:
-    """Validate by content, then store file + thumbnail + row. Any MediaError means nothing was written."""
-    _check_overall_size(len(data), _cheap_kind(data))
-    info: SniffedMedia = sniff(data)
-    _check_overall_size(len(data), info.kind)
-    digest = hashlib.sha256(data).hexdigest()
-    relative = f"{org_id}/{digest}{EXTENSIONS[info.mime_type]}"
-    thumb_relative = f"{org_id}/thumbs/{digest}.jpg"
-    thumb = _image_thumbnail(data) if info.kind == "image" else _video_placeholder()
-    path, thumb_path = absolute_path(relative), absolute_path(thumb_relative)
-    wrote = []
+    """Validate by content, then store file + thumbnail + row (bytes already in memory: tests, small files)."""
+    return store_upload_stream(org_id, user_id, filename, io.BytesIO(data))
+
+
+def store_upload_stream(org_id: int, user_id: int | None, filename: str, source: BinaryIO) -> dict[str, Any]:
+    """Stream an upload to disk (limit enforced while reading), validate it, store file + thumbnail + row.
+
+    Any MediaError means nothing was kept. Blocking: web handlers call it in a worker thread.
+    """
+    received = intake.receive(source, absolute_path(str(org_id)))
+    wrote: list[Path] = []
     try:
-        for target, payload in ((path, data), (thumb_path, thumb)):
-            if not target.exists():
-                _atomic_write(target, payload)
-                wrote.append(target)
+        info, image_bytes = intake.validate(received)
+        digest = received.sha256
+        relative = f"{org_id}/{digest}{EXTENSIONS[info.mime_type]}"
+        thumb_relative = f"{org_id}/thumbs/{digest}.jpg"
+        thumb = _image_thumbnail(image_bytes) if image_bytes is not None else _video_placeholder()
+        path, thumb_path = absolute_path(relative), absolute_path(thumb_relative)
+        if not path.exists():
+            os.replace(received.path, path)
+            wrote.append(path)
+        if not thumb_path.exists():
+            _atomic_write(thumb_path, thumb)
+            wrote.append(thumb_path)
         with session_scope() as session:
             asset = MediaAsset(
                 organization_id=org_id,
@@ -145,7 +137,7 @@ def store_upload(org_id: int, user_id: int | None, filename: str, data: bytes) -
                 original_name=_clean_name(filename),
                 storage_path=relative,
                 thumbnail_path=thumb_relative,
-                size_bytes=len(data),
+                size_bytes=received.size,
                 width=info.width,
                 height=info.height,
                 duration_seconds=info.duration_seconds,
@@ -158,6 +150,8 @@ def store_upload(org_id: int, user_id: int | None, filename: str, data: bytes) -
         for written in wrote:  # files only this failed upload created
             written.unlink(missing_ok=True)
         raise
+    finally:
+        received.path.unlink(missing_ok=True)  # moved into place, or not needed
 
 
 def get_asset(org_id: int, asset_id: int) -> dict[str, Any]:
