@@ -14,7 +14,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from services.accounts import complete_oauth_callback
 from services.config import get_settings
+from services.health import health_status
+from socialhub_app.analytics_routes import analytics_routes
+from socialhub_app.media_routes import media_routes
 from socialhub_app.request_session import request_user, session_token
 
 log = logging.getLogger("socialhub.routes")
@@ -48,10 +52,6 @@ async def _may_see_health_details(request: Request) -> bool:
 async def health(request: Request) -> Response:
     """Public: only `ok` and the scheduler's age. Workers, hosts, pids and errors: Owner/Admin or localhost."""
     try:
-        from services.health import health_status
-    except ModuleNotFoundError:
-        return JSONResponse({"ok": False, "scheduler_age_s": None}, status_code=503)
-    try:
         status = await run_in_threadpool(health_status)
     except Exception:  # a broken database must show as unhealthy, not as a 500 page
         log.exception("health check failed")
@@ -77,10 +77,6 @@ async def oauth_callback(request: Request) -> Response:
     platform = request.path_params.get("platform", "")
     params = {k: v for k, v in request.query_params.items()}
     try:
-        from services.accounts import complete_oauth_callback
-    except ImportError:
-        return _message_page("Connection failed", "Account connections are not available on this server.", 400)
-    try:
         outcome = await complete_oauth_callback(platform, params, session_token=session_token(request))
     except Exception:
         log.exception("oauth callback failed for %s", platform)
@@ -92,17 +88,9 @@ async def oauth_callback(request: Request) -> Response:
 
 
 def extra_routes() -> list[Route]:
-    routes = [
+    return [
         Route("/health", health),
         Route("/oauth/callback/{platform}", oauth_callback),
+        *media_routes(),
+        *analytics_routes(),
     ]
-    try:
-        from socialhub_app.media_routes import media_routes
-
-        routes.extend(media_routes())
-    except ModuleNotFoundError:
-        pass
-    from socialhub_app.analytics_routes import analytics_routes
-
-    routes.extend(analytics_routes())
-    return routes
