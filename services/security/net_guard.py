@@ -247,8 +247,11 @@ class GuardedBackend:
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None, **kwargs: Any) -> Any:  # noqa: ASYNC109 - httpcore API
         check = functools.partial(self._policy.check, host, port)
         try:
-            with anyio.fail_after(timeout) if timeout else _no_timeout():
-                addresses = await anyio.to_thread.run_sync(check)
+            if _is_ip_literal(host):  # nothing to resolve: no thread hop
+                addresses = check()
+            else:
+                with anyio.fail_after(timeout) if timeout else _no_timeout():
+                    addresses = await anyio.to_thread.run_sync(check)
         except DestinationRefused as exc:
             raise self._refused(str(exc)) from None
         except (OSError, TimeoutError) as exc:
@@ -267,6 +270,14 @@ class GuardedBackend:
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(_norm_host(host))
+    except ValueError:
+        return False
+    return True
 
 
 class _no_timeout:  # noqa: N801 - a tiny null context manager

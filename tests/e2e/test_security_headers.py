@@ -144,5 +144,6 @@ def test_two_gigabyte_upload_is_refused_without_growing_the_server(app_url: str,
     status = _post(f"{app_url}/_upload", _lazy(2 * GB), headers)  # no length: cut off while streaming
     assert status in (413, None)
     grown = _rss(procs) - before
+    print(f"2 GB uploads refused; app RSS {before / 1e6:.1f} MB -> {(before + grown) / 1e6:.1f} MB")
     assert grown < 16 * 1024 * 1024, f"the app grew by {grown / 1e6:.1f} MB"
     assert httpx.get(f"{app_url}/ping", timeout=10).status_code == 200  # and it is still serving
