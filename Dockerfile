@@ -20,4 +20,6 @@ ENV SOCIALHUB_DATA_DIR=/data \
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s CMD curl -fsS http://localhost:3000/health || exit 1
-CMD ["./run.sh"]
+# umask 077: the database, secret key and media on the volume are private to the app's user
+# (run.sh sets it too; repeated here so an overridden entrypoint keeps it).
+CMD ["bash", "-c", "umask 077 && exec ./run.sh"]

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fresh machine → SocialHub on http://localhost:3000 (SQLite in data/ unless DATABASE_URL is set).
 set -euo pipefail
+# Everything this process creates (data/, database, secret key, media) is readable by its user only.
+umask 077
 cd "$(dirname "$0")"
 source scripts/env.sh
 export SOCIALHUB_PORT="${SOCIALHUB_PORT:-3000}"

@@ -4,10 +4,13 @@ import os
 
 import reflex as rx
 
+from services.security.http_policy import allowed_origins
+
 PORT = int(os.environ.get("SOCIALHUB_PORT", "3000"))
 # The browser connects its websocket here; it is baked into the frontend build, so it must be the
 # public URL users open (run.sh rebuilds when it changes).
 API_URL = (os.environ.get("SOCIALHUB_API_URL") or os.environ.get("SOCIALHUB_BASE_URL") or f"http://localhost:{PORT}")
+BASE_URL = os.environ.get("SOCIALHUB_BASE_URL") or f"http://localhost:{PORT}"
 
 config = rx.Config(
     app_name="socialhub_app",
@@ -18,4 +21,6 @@ config = rx.Config(
     frontend_port=PORT,
     backend_port=PORT,
     api_url=API_URL.rstrip("/"),
+    # CORS and the websocket accept only the instance's own public origin(s), never any origin.
+    cors_allowed_origins=allowed_origins(BASE_URL, API_URL),
 )

@@ -42,7 +42,6 @@ def _load_or_create_secret(data_dir: Path) -> str:
     key_file = data_dir / "secret.key"
     if key_file.exists():
         return key_file.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
     with os.fdopen(fd, "w") as fh:
@@ -87,6 +86,19 @@ class Settings:
     smtp_url: str = ""  # smtp://user:pass@host:port, smtp+starttls://…, smtps://…
     mail_from: str = ""
     email_verification: bool = True  # new accounts confirm their address (only when SMTP is configured)
+    #: operator allow-list for the outgoing-request guard (services.security.net_guard)
+    allow_private_hosts: tuple = ()
+    public_media_hours: float = 24.0  # lifetime of signed public media links (Instagram/TikTok pull)
+    max_request_kb: int = 1024  # body cap of every HTTP request except uploads
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.lower().startswith("https://")
+
+    @property
+    def max_upload_request_mb(self) -> float:
+        """Body cap of the upload endpoint: the largest file plus a few images sent with it."""
+        return max(self.max_video_mb, self.max_image_mb) + 4 * self.max_image_mb + 1
 
     def platform(self, name: str, default: str = "") -> str:
         """Platform credentials/base URLs: `SOCIALHUB_<PLATFORM>_<KEY>` (e.g. SOCIALHUB_X_CLIENT_ID)."""
@@ -94,8 +106,9 @@ class Settings:
 
 
 def _build_settings() -> Settings:
-    data_dir = Path(_env("SOCIALHUB_DATA_DIR") or ROOT_DIR / "data").resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    from services.security.file_modes import private_dir
+
+    data_dir = private_dir(Path(_env("SOCIALHUB_DATA_DIR") or ROOT_DIR / "data").resolve())
     database_url = _env("DATABASE_URL") or f"sqlite:///{data_dir / 'socialhub.db'}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
@@ -143,7 +156,16 @@ def _build_settings() -> Settings:
         smtp_url=_env("SOCIALHUB_SMTP_URL"),
         mail_from=_env("SOCIALHUB_MAIL_FROM"),
         email_verification=_env("SOCIALHUB_EMAIL_VERIFICATION", "on").lower() not in {"off", "0", "false"},
+        allow_private_hosts=_allow_list(),
+        public_media_hours=max(0.05, _env_float("SOCIALHUB_PUBLIC_MEDIA_HOURS", 24.0)),
+        max_request_kb=max(16, _env_int("SOCIALHUB_MAX_REQUEST_KB", 1024)),
     )
+
+
+def _allow_list() -> tuple:
+    from services.security.net_guard import parse_allow_list
+
+    return parse_allow_list(_env("SOCIALHUB_ALLOW_PRIVATE_HOSTS"))
 
 
 @lru_cache(maxsize=1)

@@ -27,11 +27,25 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
     cur.close()
 
 
+def _sqlite_private(url: str):  # noqa: ANN202 - a SQLAlchemy connect listener
+    """The database and its WAL/SHM files are owner-only, whatever the process umask was."""
+    from services.security.file_modes import private_files, sqlite_file
+
+    path = sqlite_file(url)
+
+    def listener(_dbapi_conn, _record) -> None:  # noqa: ANN001
+        if path:
+            private_files(path, f"{path}-wal", f"{path}-shm")
+
+    return listener
+
+
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     if is_sqlite(url):
         eng = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(eng, "connect", _sqlite_pragmas)
+        event.listen(eng, "connect", _sqlite_private(url))
         return eng
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 

@@ -3,6 +3,9 @@
 The Demo adapter (services/platforms/demo.py) talks to this module through the DemoServer interface,
 the way the other adapters talk HTTP to their platforms, so platform code never touches the
 database. Importing this module plugs it in; services.accounts and services.publishing import it.
+
+Demo post ids are sequential, so a post page is shown only to a member of the workspace whose
+Demo account posted it (the page route passes the viewer's workspace); anyone else gets "not found".
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from services.db import session_scope
+from services.models.accounts import SocialAccount
 from services.models.demo import DemoPost
 from services.platforms import demo
 
@@ -82,15 +86,24 @@ class DatabaseDemoServer:
 demo.use_server(DatabaseDemoServer())
 
 
-def demo_post(post_id: int) -> dict[str, Any] | None:
-    """What the Demo network's post page shows (socialhub_app/media_routes.py)."""
-    post = DatabaseDemoServer().get_post(post_id)
-    if post is None:
-        return None
-    return {
-        "id": post.id,
-        "text": post.text,
-        "media_count": post.media_count,
-        "created_at": post.created_at.isoformat(),
-        "deleted": post.deleted_at is not None,
-    }
+def demo_post(post_id: int, viewer_org_id: int) -> dict[str, Any] | None:
+    with session_scope() as session:
+        post = session.get(DemoPost, post_id)
+        if post is None:
+            return None
+        owner = session.exec(
+            select(SocialAccount.id).where(
+                SocialAccount.organization_id == viewer_org_id,
+                SocialAccount.platform == "demo",
+                SocialAccount.external_id == post.account_external_id,
+            )
+        ).first()
+        if owner is None:
+            return None
+        return {
+            "id": post.id,
+            "text": post.text,
+            "media_count": post.media_count,
+            "created_at": post.created_at.isoformat(),
+            "deleted": post.deleted_at is not None,
+        }

@@ -15,11 +15,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from services import auth
 from services.analytics.export import export_csv, export_filename
 from services.analytics.filters import AnalyticsFilters
 from services.analytics.sqltime import AnalyticsInputError
-from services.sessions import token_from_cookies
+from socialhub_app.request_session import request_user
 
 
 def _day(params: Mapping[str, str], name: str) -> date:
@@ -48,7 +47,7 @@ def filters_from_query(params: Mapping[str, str], tz: str) -> AnalyticsFilters:
 
 
 async def analytics_export(request: Request) -> Response:
-    user = auth.resolve_session(token_from_cookies(request.cookies))
+    user = await request_user(request)
     if user is None:
         return PlainTextResponse("Please log in to download analytics.", status_code=401)
     try:

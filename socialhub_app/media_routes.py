@@ -1,55 +1,68 @@
-"""Serving uploaded media (only to members of the owning workspace) and Demo network post pages."""
+"""Serving uploaded media (only to members of the owning workspace) and Demo network post pages.
+
+Public media links (for platforms that fetch files themselves) carry an expiry signed with the
+file; Demo post pages are shown only to members of the workspace that posted them.
+"""
 
 from __future__ import annotations
 
 import html
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
-from services import auth
 from services.demo_network import demo_post
 from services.media import MediaError
 from services.media.storage import absolute_path, get_asset, public_asset
-from services.sessions import token_from_cookies
+from socialhub_app.request_session import request_user
 
 
-def _asset_for(request: Request) -> dict | None:
-    user = auth.resolve_session(token_from_cookies(request.cookies))
+async def _asset_for(request: Request) -> dict | None:
+    user = await request_user(request)
     if user is None:
         return None
     try:
-        return get_asset(user.organization_id, int(request.path_params["asset_id"]))
+        return await run_in_threadpool(get_asset, user.organization_id, int(request.path_params["asset_id"]))
     except (MediaError, ValueError):
         return None
 
 
 async def media_original(request: Request) -> Response:
-    asset = _asset_for(request)
+    asset = await _asset_for(request)
     if asset is None:
         return Response("Not found", status_code=404)
     return FileResponse(absolute_path(asset["storage_path"]), media_type=asset["mime_type"])
 
 
 async def media_thumbnail(request: Request) -> Response:
-    asset = _asset_for(request)
+    asset = await _asset_for(request)
     if asset is None or not asset["thumbnail_path"]:
         return Response("Not found", status_code=404)
     return FileResponse(absolute_path(asset["thumbnail_path"]), media_type="image/jpeg")
 
 
 async def media_public(request: Request) -> Response:
-    """Signed link for platforms that fetch media themselves (Instagram, TikTok pull)."""
-    asset = public_asset(int(request.path_params["asset_id"]), request.path_params["signature"])
+    """Signed, expiring link for platforms that fetch media themselves (Instagram, TikTok pull)."""
+    p = request.path_params
+    asset = await run_in_threadpool(public_asset, int(p["asset_id"]), int(p["expires"]), p["signature"])
     if asset is None:
-        return Response("Not found", status_code=404)
+        return Response("Not found or expired", status_code=404)
     return FileResponse(absolute_path(asset["storage_path"]), media_type=asset["mime_type"])
 
 
 async def demo_post_page(request: Request) -> Response:
+    user = await request_user(request)
+    if user is None:
+        return HTMLResponse(
+            "<!doctype html><title>Demo network post</title><h1>Log in to see this Demo network post</h1>"
+            "<p>Demo posts are visible only to members of the workspace that posted them. "
+            "<a href='/login'>Log in</a></p>",
+            status_code=401,
+        )
     try:
-        post = demo_post(int(request.path_params["post_id"]))
+        post = await run_in_threadpool(demo_post, int(request.path_params["post_id"]), user.organization_id)
     except ValueError:
         post = None
     if post is None or post["deleted"]:
@@ -68,6 +81,6 @@ def media_routes() -> list[Route]:
     return [
         Route("/media/{asset_id:int}", media_original),
         Route("/media/{asset_id:int}/thumb", media_thumbnail),
-        Route("/media/public/{asset_id:int}/{signature}", media_public),
+        Route("/media/public/{asset_id:int}/{expires:int}/{signature}", media_public),
         Route("/demo/post/{post_id}", demo_post_page),
     ]

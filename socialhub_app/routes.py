@@ -6,8 +6,10 @@ They are mounted in front of Reflex (api_transformer), so they work on the singl
 from __future__ import annotations
 
 import html
+import ipaddress
 import logging
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -19,17 +21,46 @@ from services.mcp.http import mcp_route
 from socialhub_app.analytics_routes import analytics_routes
 from socialhub_app.auth_routes import auth_routes
 from socialhub_app.media_routes import media_routes
+from socialhub_app.request_session import request_user, session_token
 
 log = logging.getLogger("socialhub.routes")
 
 
-async def health(_request: Request) -> Response:
+FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host")
+
+
+def is_local_request(request: Request) -> bool:
+    """Opened on this machine itself: the socket peer is loopback and no proxy forwarded it.
+
+    The peer address comes from the server socket, not from a header a client can write; a request
+    that came through a reverse proxy on this host carries forwarding headers and is not local.
+    """
+    peer = request.client.host if request.client else ""
     try:
-        status = health_status()
+        loopback = ipaddress.ip_address(peer).is_loopback
+    except ValueError:
+        return False
+    return loopback and not any(h in request.headers for h in FORWARDING_HEADERS)
+
+
+async def _may_see_health_details(request: Request) -> bool:
+    if is_local_request(request):
+        return True
+    user = await request_user(request)
+    # the instance admin, not any workspace owner: on an open instance everyone owns a workspace
+    return user is not None and user.is_instance_admin
+
+
+async def health(request: Request) -> Response:
+    """Public: only `ok` and the scheduler's age. Workers, hosts, pids and errors: the instance admin or localhost."""
+    try:
+        status = await run_in_threadpool(health_status)
     except Exception:  # a broken database must show as unhealthy, not as a 500 page
         log.exception("health check failed")
-        return JSONResponse({"ok": False, "reason": "database unavailable"}, status_code=503)
-    return JSONResponse(status, status_code=200 if status.get("ok") else 503)
+        status = {"ok": False, "age_seconds": None, "error": "database unavailable"}
+    public = {"ok": bool(status.get("ok")), "scheduler_age_s": status.get("age_seconds")}
+    body = {**public, "details": status} if await _may_see_health_details(request) else public
+    return JSONResponse(body, status_code=200 if public["ok"] else 503, headers={"Cache-Control": "no-store"})
 
 
 def _message_page(title: str, message: str, status: int) -> HTMLResponse:
@@ -48,7 +79,7 @@ async def oauth_callback(request: Request) -> Response:
     platform = request.path_params.get("platform", "")
     params = {k: v for k, v in request.query_params.items()}
     try:
-        outcome = await complete_oauth_callback(platform, params)
+        outcome = await complete_oauth_callback(platform, params, session_token=session_token(request))
     except Exception:
         log.exception("oauth callback failed for %s", platform)
         return _message_page("Connection failed", "Something went wrong while connecting. Nothing was saved.", 400)

@@ -12,6 +12,7 @@ from services.config import get_settings
 from services.scheduler import app_jobs, start_scheduler, stop_scheduler
 from socialhub_app import pages  # noqa: F401  (registers every page)
 from socialhub_app.routes import extra_routes
+from socialhub_app.security_middleware import SecurityMiddleware
 
 log = logging.getLogger("socialhub")
 
@@ -35,7 +36,8 @@ def _friendly_backend_error(exception: Exception):  # noqa: ANN201 - Reflex insp
 
 
 app = rx.App(
-    api_transformer=Starlette(routes=extra_routes()),
+    # Our routes first (in front of Reflex), then headers + body caps around everything.
+    api_transformer=[Starlette(routes=extra_routes()), SecurityMiddleware],
     backend_exception_handler=_friendly_backend_error,
 )
 app.register_lifespan_task(scheduler_lifespan)

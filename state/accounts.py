@@ -6,7 +6,7 @@ import reflex as rx
 
 from services import accounts
 from services.errors import UserError
-from state.session import current_user
+from state.session import current_session_token, current_user
 
 
 class AccountsState(rx.State):
@@ -64,7 +64,9 @@ class AccountsState(rx.State):
             self.error = "Enter your Mastodon instance, e.g. mastodon.social."
             return None
         try:
-            url = await accounts.start_oauth_connect(user.organization_id, user.user_id, platform, instance)
+            url = await accounts.start_oauth_connect(
+                user.organization_id, user.user_id, platform, instance, session_token=await current_session_token(self)
+            )
         except UserError as exc:
             self.error = exc.message
             return None

@@ -10,7 +10,8 @@ import reflex as rx
 from services import accounts as accounts_service
 from services import posts, timezones
 from services.errors import UserError
-from services.media import get_asset, store_upload
+from services.media import get_asset
+from services.media.storage import store_upload_stream
 from services.posts import preview
 from services.publishing.states import PostStatus, TargetStatus
 from state.session import current_user
@@ -182,9 +183,10 @@ class ComposeState(rx.State):
             return
         self.error = ""
         for upload in files:
-            data = await upload.read()
-            try:
-                asset = store_upload(user.organization_id, user.user_id, upload.name or "upload", data)
+            try:  # streamed from Starlette's spooled file to disk in a worker thread, limit enforced while copying
+                asset = await asyncio.to_thread(
+                    store_upload_stream, user.organization_id, user.user_id, upload.name or "upload", upload.file
+                )
             except UserError as exc:
                 self.error = f"{upload.name}: {exc}"
                 continue

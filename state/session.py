@@ -16,3 +16,9 @@ async def current_user(state: rx.State, *, allow_unenrolled: bool = False) -> Cu
     if user is not None and user.must_enrol_2fa and not allow_unenrolled:
         return None
     return user
+
+
+async def current_session_token(state: rx.State) -> str:
+    """The raw login token of this browser (binds OAuth connects to the session that started them)."""
+    auth_state = await state.get_state(AuthState)
+    return auth_state.session_token() or ""

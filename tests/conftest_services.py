@@ -79,3 +79,5 @@ def sqlite_db(request: pytest.FixtureRequest, data_dir: Path, monkeypatch: pytes
 
 
 os.environ.setdefault("SOCIALHUB_SCHEDULER", "off")
+# The fake platform servers run on 127.0.0.1: the SSRF guard refuses loopback unless allow-listed.
+os.environ.setdefault("SOCIALHUB_ALLOW_PRIVATE_HOSTS", "127.0.0.1,localhost,::1")

@@ -4,10 +4,17 @@ The callback arrives from the platform with nothing but `state` to tie it to a w
 the state is single-use: it is consumed with a conditional UPDATE before the code is exchanged.
 A replayed callback, a forged state, an `error` from the platform or a failed exchange store
 nothing and come back as a message a user can act on.
+
+The flow is also bound to the login session that started it (the session token's hash, stored
+encrypted with the PKCE verifier): otherwise an attacker could start Connect in their workspace,
+send the authorize link to a victim, and the victim's account — tokens included — would land in
+the attacker's workspace. A callback opened from any other session, or from none, is refused
+before the code is exchanged, and the flow is burnt.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,6 +29,7 @@ from services.accounts.connections import save_discovered_accounts
 from services.crypto import decrypt_json, decrypt_text, encrypt_json, encrypt_text
 from services.db import session_scope
 from services.models.accounts import OAuthFlow, PlatformApp
+from services.models.identity import UserSession
 from services.platforms.base import PlatformAdapter
 from services.platforms.errors import PermanentError, PlatformError
 from services.platforms.mastodon import MastodonAdapter, normalize_instance_url
@@ -29,6 +37,11 @@ from services.platforms.mastodon import MastodonAdapter, normalize_instance_url
 log = logging.getLogger(__name__)
 FLOW_LIFETIME = timedelta(minutes=15)
 RESTART_HINT = "Start connecting again from the Accounts page."
+OTHER_SESSION = (
+    "This sign-in was started from another browser or login session, so nothing was connected. "
+    "If you want to connect this account, log in to SocialHub in this browser and start connecting "
+    "from the Accounts page."
+)
 
 
 @dataclass
@@ -77,8 +90,38 @@ def _mastodon_instance(adapter: MastodonAdapter, instance_url: str) -> str:
     return normalize_instance_url(instance_url, allow_http=adapter.allow_http())
 
 
-async def start_oauth_connect(org_id: int, user_id: int, platform: str, instance_url: str = "") -> str:
-    """The URL to send the browser to. Raises PlatformError with a user-facing message."""
+def _session_hash(token: str | None) -> str:
+    from services.auth import hash_token
+
+    return hash_token(token) if token and len(token) <= 200 else ""
+
+
+def _session_is_flow_owner(flow: OAuthFlow, bound_hash: str, token: str | None) -> bool:
+    """The callback's session is the one that started the flow, and it is still a live login."""
+    presented = _session_hash(token)
+    if not bound_hash or not presented or not hmac.compare_digest(bound_hash, presented):
+        return False
+    now = datetime.now(UTC)
+    with session_scope() as session:
+        row = session.exec(select(UserSession).where(UserSession.token_hash == presented)).first()
+        return (
+            row is not None
+            and row.revoked_at is None
+            and _aware(row.expires_at) > now
+            and row.user_id == flow.user_id
+            and row.organization_id == flow.organization_id
+        )
+
+
+async def start_oauth_connect(
+    org_id: int, user_id: int, platform: str, instance_url: str = "", *, session_token: str
+) -> str:
+    """The URL to send the browser to. Raises PlatformError with a user-facing message.
+
+    `session_token` is the starting browser's login session: only that session may finish the flow.
+    """
+    if not _session_hash(session_token):
+        raise PermanentError("Please log in again before connecting an account.")
     cls = known_adapter_class(platform)
     if cls.auth_kind != "oauth2":
         raise PermanentError(f"{cls.label} does not connect through a redirect")
@@ -105,7 +148,7 @@ async def start_oauth_connect(org_id: int, user_id: int, platform: str, instance
                 user_id=user_id,
                 platform=platform,
                 instance_url=instance,
-                secret_blob=encrypt_json({"code_verifier": verifier}),
+                secret_blob=encrypt_json({"code_verifier": verifier, "session": _session_hash(session_token)}),
                 expires_at=now + FLOW_LIFETIME,
             )
         )
@@ -158,7 +201,10 @@ async def _adapter_for_flow(flow: OAuthFlow) -> PlatformAdapter:
     return cls(instance_url=flow.instance_url)
 
 
-async def complete_oauth_callback(platform: str, params: dict[str, str]) -> CallbackOutcome:
+async def complete_oauth_callback(
+    platform: str, params: dict[str, str], *, session_token: str | None
+) -> CallbackOutcome:
+    """Finish a flow; `session_token` is the login session of the browser that opened the callback."""
     label = platform_label(platform)
     state = (params.get("state") or "").strip()
     if not state:
@@ -166,11 +212,16 @@ async def complete_oauth_callback(platform: str, params: dict[str, str]) -> Call
     # Decrypt before consuming so a broken blob cannot burn the flow without a clear message.
     with session_scope() as session:
         pending = session.exec(select(OAuthFlow).where(OAuthFlow.state == state)).first()
-        verifier = decrypt_json(pending.secret_blob).get("code_verifier", "") if pending and pending.secret_blob else ""
+        secrets_ = decrypt_json(pending.secret_blob) if pending and pending.secret_blob else {}
+    verifier, bound_session = secrets_.get("code_verifier", ""), secrets_.get("session", "")
     flow, problem = _consume_flow(platform, state)
     org_id = flow.organization_id if flow else None
     if problem:
         return CallbackOutcome(False, problem, organization_id=org_id)
+    if not _session_is_flow_owner(flow, bound_session, session_token):
+        log.warning("refused an OAuth callback for %s from a session that did not start the flow", platform)
+        _record_result(flow.id, "refused: the callback came from another session")
+        return CallbackOutcome(False, OTHER_SESSION, organization_id=None)
     if params.get("error"):
         why = params.get("error_description") or params["error"]
         message = f"{label} did not grant access: {why}"

@@ -104,16 +104,22 @@ def failure_from(exc: BaseException, provider: ProviderConfig) -> ProviderFailur
     if isinstance(exc, openai.APIStatusError):
         return ProviderFailure(f"request refused ({exc.status_code})", kind="refused")
     if isinstance(exc, openai.APIConnectionError):
-        return ProviderFailure("could not connect to the provider", kind="connection")
+        from services.security.net_guard import refusal_message
+
+        refused = refusal_message(exc)
+        return ProviderFailure(refused or "could not connect to the provider", kind="refused" if refused else "connection")
     return ProviderFailure(f"unexpected error ({type(exc).__name__})", kind="unexpected")
 
 
 def _client(provider: ProviderConfig) -> AsyncOpenAI:
+    from services.security.net_guard import guarded_httpx2_client  # the base URL is user-chosen (SSRF)
+
     return AsyncOpenAI(
         base_url=provider.base_url,
         api_key=provider.api_key or NO_KEY_PLACEHOLDER,
         timeout=provider.timeout_seconds,
         max_retries=0,
+        http_client=guarded_httpx2_client(timeout=provider.timeout_seconds, follow_redirects=True),
     )
 
 

@@ -14,6 +14,7 @@ from services.analytics.queries import Daily, engagement_of
 from services.analytics.rollup import ensure_rollup_zone
 from services.db import session_scope
 from services.models import PostTarget, SocialAccount
+from services.security.csv_safety import safe_frame
 
 CSV_COLUMNS = (
     "date", "post_id", "post_target_id", "platform", "account", "published_at", "url",
@@ -64,8 +65,8 @@ def export_frame(org_id: int, f: AnalyticsFilters) -> pd.DataFrame:
 
 
 def export_csv(org_id: int, f: AnalyticsFilters) -> bytes:
-    """UTF-8 CSV with a header row, even when the range holds no data."""
-    return export_frame(org_id, f).to_csv(index=False).encode("utf-8")
+    """UTF-8 CSV with a header row, even when the range holds no data; formula-like cells neutralised."""
+    return safe_frame(export_frame(org_id, f)).to_csv(index=False).encode("utf-8")
 
 
 def export_filename(f: AnalyticsFilters) -> str:

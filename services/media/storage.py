@@ -7,11 +7,11 @@ row that points at it is deleted.
 
 from __future__ import annotations
 
-import hashlib
+import io
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from PIL import Image, ImageDraw, ImageOps
 from sqlalchemy import func
@@ -19,8 +19,9 @@ from sqlmodel import select
 
 from services.config import get_settings
 from services.db import session_scope
+from services.media import intake
 from services.media.public_links import public_media_url, signature_matches
-from services.media.sniff import EXTENSIONS, MediaError, SniffedMedia, sniff
+from services.media.sniff import EXTENSIONS, MediaError
 from services.models import MediaAsset, Post, PostMedia
 from services.platforms.base import MediaFile
 from services.publishing.states import PostStatus
@@ -42,27 +43,9 @@ def absolute_path(relative: str) -> Path:
     return path
 
 
-def _cheap_kind(data: bytes) -> str | None:
-    """Header-only guess, so an oversized upload is refused with the right limit without decoding it."""
-    if data[4:8] == b"ftyp":
-        return "video"
-    if data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n" or data[:4] == b"GIF8" or data[8:12] == b"WEBP":
-        return "image"
-    return None
-
-
-def _check_overall_size(size: int, kind: str | None) -> None:
-    settings = get_settings()
-    limits = {"image": settings.max_image_mb, "video": settings.max_video_mb}
-    cap = limits[kind] if kind else max(limits.values())
-    if size > cap * MB:
-        what = {"image": "Images", "video": "Videos"}.get(kind or "", "Files")
-        raise MediaError(f"{what} can be at most {cap:g} MB; this file is {size / MB:.1f} MB.")
-
-
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write beside the target then rename, so a crash never leaves a half file under a valid name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -124,21 +107,30 @@ def _clean_name(filename: str) -> str:
 
 
 def store_upload(org_id: int, user_id: int | None, filename: str, data: bytes) -> dict[str, Any]:
-    """Validate by content, then store file + thumbnail + row. Any MediaError means nothing was written."""
-    _check_overall_size(len(data), _cheap_kind(data))
-    info: SniffedMedia = sniff(data)
-    _check_overall_size(len(data), info.kind)
-    digest = hashlib.sha256(data).hexdigest()
-    relative = f"{org_id}/{digest}{EXTENSIONS[info.mime_type]}"
-    thumb_relative = f"{org_id}/thumbs/{digest}.jpg"
-    thumb = _image_thumbnail(data) if info.kind == "image" else _video_placeholder()
-    path, thumb_path = absolute_path(relative), absolute_path(thumb_relative)
-    wrote = []
+    """Validate by content, then store file + thumbnail + row (bytes already in memory: tests, small files)."""
+    return store_upload_stream(org_id, user_id, filename, io.BytesIO(data))
+
+
+def store_upload_stream(org_id: int, user_id: int | None, filename: str, source: BinaryIO) -> dict[str, Any]:
+    """Stream an upload to disk (limit enforced while reading), validate it, store file + thumbnail + row.
+
+    Any MediaError means nothing was kept. Blocking: web handlers call it in a worker thread.
+    """
+    received = intake.receive(source, absolute_path(str(org_id)))
+    wrote: list[Path] = []
     try:
-        for target, payload in ((path, data), (thumb_path, thumb)):
-            if not target.exists():
-                _atomic_write(target, payload)
-                wrote.append(target)
+        info, image_bytes = intake.validate(received)
+        digest = received.sha256
+        relative = f"{org_id}/{digest}{EXTENSIONS[info.mime_type]}"
+        thumb_relative = f"{org_id}/thumbs/{digest}.jpg"
+        thumb = _image_thumbnail(image_bytes) if image_bytes is not None else _video_placeholder()
+        path, thumb_path = absolute_path(relative), absolute_path(thumb_relative)
+        if not path.exists():
+            os.replace(received.path, path)
+            wrote.append(path)
+        if not thumb_path.exists():
+            _atomic_write(thumb_path, thumb)
+            wrote.append(thumb_path)
         with session_scope() as session:
             asset = MediaAsset(
                 organization_id=org_id,
@@ -148,7 +140,7 @@ def store_upload(org_id: int, user_id: int | None, filename: str, data: bytes) -
                 original_name=_clean_name(filename),
                 storage_path=relative,
                 thumbnail_path=thumb_relative,
-                size_bytes=len(data),
+                size_bytes=received.size,
                 width=info.width,
                 height=info.height,
                 duration_seconds=info.duration_seconds,
@@ -161,6 +153,8 @@ def store_upload(org_id: int, user_id: int | None, filename: str, data: bytes) -
         for written in wrote:  # files only this failed upload created
             written.unlink(missing_ok=True)
         raise
+    finally:
+        received.path.unlink(missing_ok=True)  # moved into place, or not needed
 
 
 def get_asset(org_id: int, asset_id: int) -> dict[str, Any]:
@@ -195,11 +189,11 @@ def media_for_post(org_id: int, post_id: int) -> list[dict[str, Any]]:
         return [asset_dict(a) for a in rows]
 
 
-def public_asset(asset_id: int, signature: str) -> dict[str, Any] | None:
-    """The asset behind a signed public link, or None (no workspace check: the signature is the key)."""
+def public_asset(asset_id: int, expires: int, signature: str) -> dict[str, Any] | None:
+    """The asset behind a signed public link, or None when tampered or expired (the signature is the key)."""
     with session_scope() as session:
         asset = session.get(MediaAsset, asset_id)
-        if asset is None or not signature_matches(asset.id, asset.sha256, signature):
+        if asset is None or not signature_matches(asset.id, asset.sha256, expires, signature):
             return None
         return asset_dict(asset)
 

@@ -183,9 +183,14 @@ class PlatformAdapter(ABC):
             raise NotConfiguredError(self.config_help())
 
     def http(self) -> httpx.AsyncClient:
-        """A shared client per adapter; the publishing engine passes its own pooled client."""
+        """A shared client per adapter; the publishing engine passes its own pooled client.
+
+        Guarded against SSRF (services.security.net_guard): instance and PDS hosts are user-chosen.
+        """
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0))
+            from services.security.net_guard import guarded_async_client
+
+            self._client = guarded_async_client(timeout=httpx.Timeout(30.0, connect=10.0))
         return self._client
 
     async def aclose(self) -> None:

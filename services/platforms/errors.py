@@ -122,6 +122,11 @@ def error_from_transport(exc: httpx.HTTPError, *, request_sent_matters: bool) ->
     `request_sent_matters` is True for calls that create something (publish): a read timeout or
     a dropped connection there means the platform may have posted.
     """
+    from services.security.net_guard import refusal_message
+
+    refused = refusal_message(exc)
+    if refused:  # the SSRF guard said no: retrying cannot help
+        return PermanentError(refused)
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
         return TransientError(f"could not reach the platform: {type(exc).__name__}")
     if request_sent_matters and isinstance(

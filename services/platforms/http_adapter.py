@@ -35,9 +35,15 @@ def platform_message(resp: httpx.Response) -> str:
     try:
         data = resp.json()
     except (ValueError, json.JSONDecodeError):
-        text = resp.text.strip()
-        return (text[:MAX_MESSAGE] if text and "<html" not in text.lower() else "") or f"HTTP {resp.status_code}"
-    return _message_from_body(data) or f"HTTP {resp.status_code}"
+        # Never echo a non-JSON body: the host may be anything a user typed (an internal admin page,
+        # a proxy's error page), so its text is not shown, only the status and a sentence.
+        return status_sentence(resp.status_code)
+    return _message_from_body(data) or status_sentence(resp.status_code)
+
+
+def status_sentence(status: int) -> str:
+    reason = httpx.codes.get_reason_phrase(status)
+    return f"the server answered HTTP {status}{f' ({reason})' if reason else ''} without an error message we can show"
 
 
 def _message_from_body(data: Any) -> str:

@@ -79,8 +79,10 @@ class PublishingEngine:
 
     # --- plumbing ------------------------------------------------------------------------
     def _new_client(self) -> httpx.AsyncClient:
+        from services.security.net_guard import guarded_async_client  # Mastodon/PDS hosts are user-chosen
+
         limit = self.settings.publish_concurrency  # never the reason a publish waits, whatever the spread
-        return httpx.AsyncClient(
+        return guarded_async_client(
             timeout=httpx.Timeout(30.0, connect=10.0),
             limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
         )

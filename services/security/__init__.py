@@ -1,1 +1,2 @@
-"""Sign-in security: throttling, client addresses, one-time tokens, TOTP second factor."""
+"""Security shared by every layer: sign-in (throttling, client addresses, one-time tokens, TOTP),
+outgoing-request guard (SSRF), CSV cell safety, signed expiring links and the HTTP security policy."""

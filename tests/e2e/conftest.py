@@ -104,6 +104,8 @@ def app_env(e2e_fakes: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "SOCIALHUB_SMTP_URL": e2e_fakes["smtp"].url,
         "SOCIALHUB_MAIL_FROM": "SocialHub <hub@example.org>",
         "SOCIALHUB_EMAIL_VERIFICATION": "off",
+        # The fakes listen on 127.0.0.1: an operator allow-list entry, exactly as for a local Ollama.
+        "SOCIALHUB_ALLOW_PRIVATE_HOSTS": "127.0.0.1,localhost",
         # X is configured against its fake; LinkedIn & co. stay unconfigured on purpose.
         "SOCIALHUB_X_CLIENT_ID": e2e_fakes["x"].client_id,
         "SOCIALHUB_X_CLIENT_SECRET": e2e_fakes["x"].client_secret,

@@ -17,7 +17,13 @@ from services.platforms.errors import NotConfiguredError, PermanentError
 from tests.fakes.mastodon import MastodonFake
 from tests.fakes.oauth_support import configure_env
 from tests.fakes.x import XFake
-from tests.integration.accounts_helpers import all_accounts, browser_follow, make_workspace
+from tests.integration.accounts_helpers import (
+    all_accounts,
+    browser_follow,
+    finish_connect,
+    make_workspace,
+    start_connect,
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +55,7 @@ def env(db, x_fake: XFake, monkeypatch):
 
 async def test_x_connect_success_stores_encrypted_tokens(env, x_fake: XFake):
     org_id, user_id = make_workspace()
-    url = await accounts.start_oauth_connect(org_id, user_id, "x")
+    url = await start_connect(org_id, user_id, "x")
     query = parse_qs(urlsplit(url).query)
     assert query["redirect_uri"] == ["http://127.0.0.1:8000/oauth/callback/x"] == [accounts.redirect_uri_for("x")]
     with session_scope() as s:
@@ -58,7 +64,7 @@ async def test_x_connect_success_stores_encrypted_tokens(env, x_fake: XFake):
         assert verifier not in flow.secret_blob
         assert timedelta(minutes=14) < flow.expires_at.replace(tzinfo=UTC) - datetime.now(UTC) <= timedelta(minutes=15)
 
-    outcome = await accounts.complete_oauth_callback("x", await browser_follow(url))
+    outcome = await finish_connect("x", await browser_follow(url))
     assert outcome.ok, outcome.message
     assert outcome.organization_id == org_id and len(outcome.account_ids) == 1
     assert x_fake.requests_to("POST", "/2/oauth2/token")[-1].form["code_verifier"] == verifier
@@ -75,12 +81,12 @@ async def test_x_connect_success_stores_encrypted_tokens(env, x_fake: XFake):
 
 async def test_reconnect_reactivates_same_row_with_new_tokens(env, x_fake: XFake):
     org_id, user_id = make_workspace()
-    url = await accounts.start_oauth_connect(org_id, user_id, "x")
-    first = await accounts.complete_oauth_callback("x", await browser_follow(url))
+    url = await start_connect(org_id, user_id, "x")
+    first = await finish_connect("x", await browser_follow(url))
     accounts.mark_needs_reconnect(first.account_ids[0], "revoked")
     old_blob = all_accounts()[0].token_blob
-    url = await accounts.start_oauth_connect(org_id, user_id, "x")
-    second = await accounts.complete_oauth_callback("x", await browser_follow(url))
+    url = await start_connect(org_id, user_id, "x")
+    second = await finish_connect("x", await browser_follow(url))
     assert second.account_ids == first.account_ids
     [account] = all_accounts()
     assert account.status == "active" and account.token_blob != old_blob
@@ -88,42 +94,42 @@ async def test_reconnect_reactivates_same_row_with_new_tokens(env, x_fake: XFake
 
 async def test_wrong_missing_state_error_param_and_replay_store_nothing(env, x_fake: XFake):
     org_id, user_id = make_workspace()
-    url = await accounts.start_oauth_connect(org_id, user_id, "x")
+    url = await start_connect(org_id, user_id, "x")
     params = await browser_follow(url)
 
-    missing = await accounts.complete_oauth_callback("x", {"code": params["code"]})
+    missing = await finish_connect("x", {"code": params["code"]})
     assert not missing.ok and "no state" in missing.message
-    forged = await accounts.complete_oauth_callback("x", {**params, "state": "forged-state"})
+    forged = await finish_connect("x", {**params, "state": "forged-state"})
     assert not forged.ok and "does not match" in forged.message
-    other_platform = await accounts.complete_oauth_callback("mastodon", params)
+    other_platform = await finish_connect("mastodon", params)
     assert not other_platform.ok
     assert all_accounts() == []
 
-    denied_url = await accounts.start_oauth_connect(org_id, user_id, "x")
-    denied = await accounts.complete_oauth_callback("x", await browser_follow(denied_url + "&deny=1"))
+    denied_url = await start_connect(org_id, user_id, "x")
+    denied = await finish_connect("x", await browser_follow(denied_url + "&deny=1"))
     assert not denied.ok and "The user denied access" in denied.message
     assert all_accounts() == []
 
-    ok = await accounts.complete_oauth_callback("x", params)
+    ok = await finish_connect("x", params)
     assert ok.ok
-    replay = await accounts.complete_oauth_callback("x", params)
+    replay = await finish_connect("x", params)
     assert not replay.ok and "already used" in replay.message
     assert len(all_accounts()) == 1
 
 
 async def test_expired_flow_and_failed_exchange_store_nothing(env, x_fake: XFake):
     org_id, user_id = make_workspace()
-    url = await accounts.start_oauth_connect(org_id, user_id, "x")
+    url = await start_connect(org_id, user_id, "x")
     params = await browser_follow(url)
     with session_scope() as s:
         s.execute(update(OAuthFlow).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
-    expired = await accounts.complete_oauth_callback("x", params)
+    expired = await finish_connect("x", params)
     assert not expired.ok and "expired" in expired.message
 
-    url = await accounts.start_oauth_connect(org_id, user_id, "x")
+    url = await start_connect(org_id, user_id, "x")
     params = await browser_follow(url)
     x_fake.behaviors["POST /2/oauth2/token"] = [503]
-    failed = await accounts.complete_oauth_callback("x", params)
+    failed = await finish_connect("x", params)
     assert not failed.ok and failed.message.startswith("Could not connect X")
     assert all_accounts() == []
 
@@ -132,9 +138,9 @@ async def test_unconfigured_platform_refuses_to_start(env, monkeypatch):
     configure_env(monkeypatch, {"SOCIALHUB_LINKEDIN_CLIENT_ID": "", "SOCIALHUB_LINKEDIN_CLIENT_SECRET": ""})
     org_id, user_id = make_workspace()
     with pytest.raises(NotConfiguredError, match="SOCIALHUB_LINKEDIN_CLIENT_ID"):
-        await accounts.start_oauth_connect(org_id, user_id, "linkedin")
+        await start_connect(org_id, user_id, "linkedin")
     with pytest.raises(PermanentError, match="Unknown platform"):
-        await accounts.start_oauth_connect(org_id, user_id, "myspace")
+        await start_connect(org_id, user_id, "myspace")
     catalog = {row["name"]: row for row in accounts.platform_catalog()}
     assert catalog["x"]["configured"] and not catalog["linkedin"]["configured"]
     assert "SOCIALHUB_LINKEDIN_CLIENT_SECRET" in catalog["linkedin"]["config_help"]
@@ -145,12 +151,12 @@ async def test_mastodon_registers_app_once_and_connects(env, masto: MastodonFake
     org_id, user_id = make_workspace()
     apps_before = len(masto.requests_to("POST", "/api/v1/apps"))
     with pytest.raises(PermanentError, match="https"):
-        await accounts.start_oauth_connect(org_id, user_id, "mastodon", "http://mastodon.example")
-    url = await accounts.start_oauth_connect(org_id, user_id, "mastodon", masto.url)
-    outcome = await accounts.complete_oauth_callback("mastodon", await browser_follow(url))
+        await start_connect(org_id, user_id, "mastodon", "http://mastodon.example")
+    url = await start_connect(org_id, user_id, "mastodon", masto.url)
+    outcome = await finish_connect("mastodon", await browser_follow(url))
     assert outcome.ok, outcome.message
-    url = await accounts.start_oauth_connect(org_id, user_id, "mastodon", masto.url + "/")
-    assert (await accounts.complete_oauth_callback("mastodon", await browser_follow(url))).ok
+    url = await start_connect(org_id, user_id, "mastodon", masto.url + "/")
+    assert (await finish_connect("mastodon", await browser_follow(url))).ok
     assert len(masto.requests_to("POST", "/api/v1/apps")) == apps_before + 1  # registered once, reused
     with session_scope() as s:
         app = s.exec(select(PlatformApp)).one()

@@ -18,7 +18,13 @@ from tests.fakes.bluesky import BlueskyFake
 from tests.fakes.mastodon import MastodonFake
 from tests.fakes.oauth_support import configure_env
 from tests.fakes.x import XFake
-from tests.integration.accounts_helpers import all_accounts, browser_follow, make_workspace
+from tests.integration.accounts_helpers import (
+    all_accounts,
+    browser_follow,
+    finish_connect,
+    make_workspace,
+    start_connect,
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +66,8 @@ async def test_no_secret_in_raw_database(db, fakes, monkeypatch):
     )
     org_id, user_id = make_workspace()
     for platform, instance in (("x", ""), ("mastodon", masto.url)):
-        url = await accounts.start_oauth_connect(org_id, user_id, platform, instance)
-        outcome = await accounts.complete_oauth_callback(platform, await browser_follow(url))
+        url = await start_connect(org_id, user_id, platform, instance)
+        outcome = await finish_connect(platform, await browser_follow(url))
         assert outcome.ok, outcome.message
     await accounts.connect_bluesky(org_id, user_id, "alice.test", bsky.app_password)
     accounts.connect_demo(org_id, user_id)
