@@ -6,8 +6,19 @@ import reflex as rx
 
 PORT = int(os.environ.get("SOCIALHUB_PORT", "3000"))
 # The browser connects its websocket here; it is baked into the frontend build, so it must be the
-# public URL users open (run.sh rebuilds when it changes).
-API_URL = (os.environ.get("SOCIALHUB_API_URL") or os.environ.get("SOCIALHUB_BASE_URL") or f"http://localhost:{PORT}")
+# public URL users open (run.sh rebuilds when it changes). SOCIALHUB_FRONTEND_API_URL overrides it
+# for prebuilt bundles: the Docker image bakes http://localhost:3000, which Reflex's frontend
+# rewrites to the page's own host (and to wss:// on the default port when the page is https), so
+# the image works behind any hostname without a rebuild at start.
+API_URL = (
+    os.environ.get("SOCIALHUB_FRONTEND_API_URL")
+    or os.environ.get("SOCIALHUB_API_URL")
+    or os.environ.get("SOCIALHUB_BASE_URL")
+    or f"http://localhost:{PORT}"
+)
+# Several web processes share every browser session through Redis (Reflex's redis state manager);
+# without it each process keeps its sessions to itself.
+REDIS_URL = os.environ.get("REDIS_URL") or os.environ.get("REFLEX_REDIS_URL") or ""
 
 config = rx.Config(
     app_name="socialhub_app",
@@ -18,4 +29,5 @@ config = rx.Config(
     frontend_port=PORT,
     backend_port=PORT,
     api_url=API_URL.rstrip("/"),
+    **({"redis_url": REDIS_URL, "state_manager_mode": "redis"} if REDIS_URL else {}),
 )

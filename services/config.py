@@ -78,6 +78,8 @@ class Settings:
     max_image_mb: float = 8.0  # overall upload caps; each platform's own limits are checked at compose time
     max_video_mb: float = 512.0
     analytics_job_seconds: float = 300.0  # how often the app's scheduler runs a metrics collection pass
+    role: str = "all"  # web | worker | all: which halves of the app this process runs (services/roles.py)
+    redis_url: str = ""  # shared Reflex state for several web processes (rxconfig.py)
 
     def platform(self, name: str, default: str = "") -> str:
         """Platform credentials/base URLs: `SOCIALHUB_<PLATFORM>_<KEY>` (e.g. SOCIALHUB_X_CLIENT_ID)."""
@@ -125,7 +127,23 @@ def _build_settings() -> Settings:
         max_image_mb=_env_float("SOCIALHUB_MAX_IMAGE_MB", 8.0),
         max_video_mb=_env_float("SOCIALHUB_MAX_VIDEO_MB", 512.0),
         analytics_job_seconds=max(1.0, _env_float("SOCIALHUB_ANALYTICS_JOB_SECONDS", 300.0)),
+        role=_role(),
+        redis_url=_env("REDIS_URL") or _env("REFLEX_REDIS_URL"),
     )
+
+
+ROLES = ("web", "worker", "all")
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names the variable and the accepted values."""
+
+
+def _role() -> str:
+    role = (_env("SOCIALHUB_ROLE") or "all").lower()
+    if role not in ROLES:
+        raise ConfigError(f"SOCIALHUB_ROLE must be one of {', '.join(ROLES)} (got {role!r})")
+    return role
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ import logging
 import reflex as rx
 from starlette.applications import Starlette
 
-from services.config import get_settings
+from services.roles import runs_scheduler
 from socialhub_app import pages  # noqa: F401  (registers every page)
 from socialhub_app.routes import extra_routes
 
@@ -17,9 +17,12 @@ log = logging.getLogger("socialhub")
 
 @contextlib.asynccontextmanager
 async def scheduler_lifespan():
-    """One scheduler per backend worker; claims in the database keep several of them safe."""
+    """One scheduler per backend worker; claims in the database keep several of them safe.
+
+    SOCIALHUB_ROLE=web processes start none: separate worker processes run the jobs.
+    """
     handle = None
-    if get_settings().scheduler_enabled:
+    if runs_scheduler():
         try:
             from services.scheduler import app_jobs, start_scheduler
 
