@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 import reflex as rx
 from starlette.applications import Starlette
 
-from services.roles import runs_scheduler
 from socialhub_app import pages  # noqa: F401  (registers every page)
+from socialhub_app.lifespan import scheduler_lifespan
 from socialhub_app.routes import extra_routes
 
 log = logging.getLogger("socialhub")
-
-
-@contextlib.asynccontextmanager
-async def scheduler_lifespan():
-    """One scheduler per backend worker; claims in the database keep several of them safe.
-
-    SOCIALHUB_ROLE=web processes start none: separate worker processes run the jobs.
-    """
-    handle = None
-    if runs_scheduler():
-        try:
-            from services.scheduler import app_jobs, start_scheduler
-
-            handle = start_scheduler(extra_jobs=app_jobs())
-        except ModuleNotFoundError:
-            log.warning("publishing scheduler not available")
-    try:
-        yield
-    finally:
-        if handle is not None:
-            from services.scheduler import stop_scheduler
-
-            await stop_scheduler(handle)
 
 
 def _friendly_backend_error(exception: Exception):  # noqa: ANN201 - Reflex inspects this signature
