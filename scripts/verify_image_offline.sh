@@ -34,8 +34,12 @@ tar --exclude-from="$excludes" -cf - -C "$REPO" . | tar -xf - -C "$APP"
 rm -f "$excludes"
 
 say "RUN scripts/image_build.sh (build time: registries reachable)"
+# This machine's download caches only save bandwidth (a Docker build would fetch the same files).
+BUILD_CACHES=()
+[ -d "${HOME:-/root}/.cache/pip" ] && BUILD_CACHES+=(PIP_CACHE_DIR="${HOME:-/root}/.cache/pip")
+[ -d "${HOME:-/root}/.bun/install/cache" ] && BUILD_CACHES+=(BUN_INSTALL_CACHE_DIR="${HOME:-/root}/.bun/install/cache")
 build_started=$(date +%s)
-(cd "$APP" && env -i "${IMAGE_ENV[@]}" bash scripts/image_build.sh)
+(cd "$APP" && env -i "${IMAGE_ENV[@]}" "${BUILD_CACHES[@]}" bash scripts/image_build.sh)
 say "image build took $(( $(date +%s) - build_started ))s"
 
 start_log="$SCRATCH/start.log"
