@@ -6,11 +6,9 @@ Kept out of the app module so tests can run it without importing every page.
 from __future__ import annotations
 
 import contextlib
-import logging
 
 from services.roles import runs_scheduler
-
-log = logging.getLogger("socialhub")
+from services.scheduler import app_jobs, start_scheduler, stop_scheduler
 
 
 @contextlib.asynccontextmanager
@@ -21,16 +19,9 @@ async def scheduler_lifespan():
     """
     handle = None
     if runs_scheduler():
-        try:
-            from services.scheduler import app_jobs, start_scheduler
-
-            handle = start_scheduler(extra_jobs=app_jobs())
-        except ModuleNotFoundError:
-            log.warning("publishing scheduler not available")
+        handle = start_scheduler(extra_jobs=app_jobs())
     try:
         yield
     finally:
         if handle is not None:
-            from services.scheduler import stop_scheduler
-
             await stop_scheduler(handle)

@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from services.accounts import connect_demo
 from services.config import ROOT_DIR, ConfigError, get_settings, reset_settings
 from services.db import session_scope
 from services.models import PostMetricSnapshot, SchedulerHeartbeat
 from services.posts import PostInput, get_post, save_post
 from services.roles import runs_scheduler, serves_web
-from tests.integration.test_analytics_collection import make_org
+from tests.seeding import seed_workspace
 
 
 def heartbeats() -> int:
@@ -72,8 +71,7 @@ async def test_web_role_lifespan_starts_no_scheduler(db: str, monkeypatch: pytes
 
 
 def test_worker_role_process_publishes_and_collects_metrics(db: str, data_dir: Path) -> None:
-    org_id, user_id = make_org()
-    account = connect_demo(org_id, user_id)
+    org_id, user_id, [account] = seed_workspace("worker", accounts=1)
     due = datetime.now(UTC) + timedelta(seconds=1)
     post_id = save_post(org_id, user_id, PostInput(body="from the worker", account_ids=[account], action="schedule",
                                                    scheduled_at=due))  # fmt: skip
