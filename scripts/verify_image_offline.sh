@@ -38,6 +38,11 @@ say "RUN scripts/image_build.sh (build time: registries reachable)"
 BUILD_CACHES=()
 [ -d "${HOME:-/root}/.cache/pip" ] && BUILD_CACHES+=(PIP_CACHE_DIR="${HOME:-/root}/.cache/pip")
 [ -d "${HOME:-/root}/.bun/install/cache" ] && BUILD_CACHES+=(BUN_INSTALL_CACHE_DIR="${HOME:-/root}/.bun/install/cache")
+# A machine that reaches the registries through a TLS-inspecting proxy needs its CA bundle too.
+for var in SSL_CERT_FILE SSL_CERT_DIR NODE_EXTRA_CA_CERTS PIP_CERT REQUESTS_CA_BUNDLE CURL_CA_BUNDLE \
+           http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY; do
+  [ -n "${!var:-}" ] && BUILD_CACHES+=("$var=${!var}")
+done
 build_started=$(date +%s)
 (cd "$APP" && env -i "${IMAGE_ENV[@]}" "${BUILD_CACHES[@]}" bash scripts/image_build.sh)
 say "image build took $(( $(date +%s) - build_started ))s"

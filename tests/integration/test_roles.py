@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from services.accounts import connect_demo
 from services.config import ROOT_DIR, ConfigError, get_settings, reset_settings
 from services.db import session_scope
 from services.models import PostMetricSnapshot, SchedulerHeartbeat
@@ -71,7 +72,8 @@ async def test_web_role_lifespan_starts_no_scheduler(db: str, monkeypatch: pytes
 
 
 def test_worker_role_process_publishes_and_collects_metrics(db: str, data_dir: Path) -> None:
-    org_id, user_id, [account] = seed_workspace("worker", accounts=1)
+    org_id, user_id, _ = seed_workspace("worker", accounts=0)
+    account = connect_demo(org_id, user_id)
     due = datetime.now(UTC) + timedelta(seconds=1)
     post_id = save_post(org_id, user_id, PostInput(body="from the worker", account_ids=[account], action="schedule",
                                                    scheduled_at=due))  # fmt: skip
