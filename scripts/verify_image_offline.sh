@@ -27,11 +27,15 @@ IMAGE_ENV=(
 say() { printf '\n\033[1;34m[verify-image] %s\033[0m\n' "$*"; }
 
 say "COPY . . into $APP (honouring .dockerignore)"
-rm -rf "$APP" && mkdir -p "$APP" "$SCRATCH/home"
+# A rerun keeps .venv and .tools from the last one, as Docker keeps the cached packages layer.
+mkdir -p "$SCRATCH/keep" "$SCRATCH/home"
+for kept in .venv .tools; do [ -d "$APP/$kept" ] && rm -rf "$SCRATCH/keep/$kept" && mv "$APP/$kept" "$SCRATCH/keep/"; done
+rm -rf "$APP" && mkdir -p "$APP"
 excludes=$(mktemp)
 sed -e 's#^\*\*/##' -e '/^$/d' .dockerignore > "$excludes"
 tar --exclude-from="$excludes" -cf - -C "$REPO" . | tar -xf - -C "$APP"
 rm -f "$excludes"
+for kept in .venv .tools; do [ -d "$SCRATCH/keep/$kept" ] && mv "$SCRATCH/keep/$kept" "$APP/"; done
 
 say "RUN scripts/image_build.sh (build time: registries reachable)"
 # This machine's download caches only save bandwidth (a Docker build would fetch the same files).

@@ -124,8 +124,9 @@ def cluster(app_env: dict, app_url: str, redis_url: str, tmp_path_factory: pytes
     try:
         for port in (web_a, web_b):
             log_path = tmp / f"web-{port}.log"
-            proc = _start([sys.executable, "scripts/serve_prebuilt.py"], {**web_env, "SOCIALHUB_PORT": str(port)},
-                          log_path)  # fmt: skip
+            # its own states dir, as on its own host: only Redis may carry a session from one to the other
+            env = {**web_env, "SOCIALHUB_PORT": str(port), "REFLEX_STATES_WORKDIR": str(tmp / f"states-{port}")}
+            proc = _start([sys.executable, "scripts/serve_prebuilt.py"], env, log_path)
             procs.append(proc)
             _wait_http(f"http://127.0.0.1:{port}/ping", proc, log_path)
             _wait_http(f"http://127.0.0.1:{port}/", proc, log_path)
