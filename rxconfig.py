@@ -29,7 +29,5 @@ config = rx.Config(
     frontend_port=PORT,
     backend_port=PORT,
     api_url=API_URL.rstrip("/"),
-    # Prerendering each page during the production build times out after 60 s on a busy 2-core box.
-    static_page_generation_timeout=300,
     **({"redis_url": REDIS_URL, "state_manager_mode": "redis"} if REDIS_URL else {}),
 )
