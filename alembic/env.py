@@ -11,6 +11,7 @@ from services.config import get_settings
 from services.db import engine_for
 
 config = context.config
+MIGRATION_LOCK_KEY = 0x50C1A1  # an arbitrary constant shared by every process of one installation
 target_metadata = SQLModel.metadata
 
 
@@ -48,6 +49,10 @@ def run_migrations_online() -> None:
             include_object=_include_object,
         )
         with context.begin_transaction():
+            if not url.startswith("sqlite"):
+                # Several containers (web ×2, worker ×2) start at once and each runs the migrations:
+                # the first one migrates, the others wait here and then find nothing left to do.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
             context.run_migrations()
     _ = pool  # keep import for alembic templates
 

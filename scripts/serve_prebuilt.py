@@ -21,6 +21,9 @@ def main() -> None:
     host = os.environ.get("SOCIALHUB_HOST", "0.0.0.0")
     environment.REFLEX_ENV_MODE.set(constants.Env.PROD)
     environment.REFLEX_SKIP_COMPILE.set(True)
+    # With REDIS_URL set Reflex starts 2×CPU+1 worker processes by default; SOCIALHUB_WEB_WORKERS picks.
+    if os.environ.get("SOCIALHUB_WEB_WORKERS"):
+        os.environ["GRANIAN_WORKERS"] = os.environ["SOCIALHUB_WEB_WORKERS"]
     print(f"App running at: http://{host}:{port}/", flush=True)
     rx_exec.run_backend_prod(host, port, LogLevel.WARNING, True)
 

@@ -99,6 +99,8 @@ class Settings:
     def max_upload_request_mb(self) -> float:
         """Body cap of the upload endpoint: the largest file plus a few images sent with it."""
         return max(self.max_video_mb, self.max_image_mb) + 4 * self.max_image_mb + 1
+    role: str = "all"  # web | worker | all: which halves of the app this process runs (services/roles.py)
+    redis_url: str = ""  # shared Reflex state for several web processes (rxconfig.py)
 
     def platform(self, name: str, default: str = "") -> str:
         """Platform credentials/base URLs: `SOCIALHUB_<PLATFORM>_<KEY>` (e.g. SOCIALHUB_X_CLIENT_ID)."""
@@ -166,6 +168,23 @@ def _allow_list() -> tuple:
     from services.security.net_guard import parse_allow_list
 
     return parse_allow_list(_env("SOCIALHUB_ALLOW_PRIVATE_HOSTS"))
+        role=_role(),
+        redis_url=_env("REDIS_URL") or _env("REFLEX_REDIS_URL"),
+    )
+
+
+ROLES = ("web", "worker", "all")
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names the variable and the accepted values."""
+
+
+def _role() -> str:
+    role = (_env("SOCIALHUB_ROLE") or "all").lower()
+    if role not in ROLES:
+        raise ConfigError(f"SOCIALHUB_ROLE must be one of {', '.join(ROLES)} (got {role!r})")
+    return role
 
 
 @lru_cache(maxsize=1)

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 import reflex as rx
 from starlette.applications import Starlette
 
-from services.config import get_settings
-from services.scheduler import app_jobs, start_scheduler, stop_scheduler
 from socialhub_app import pages  # noqa: F401  (registers every page)
+from socialhub_app.lifespan import scheduler_lifespan
 from socialhub_app.routes import extra_routes
 from socialhub_app.security_middleware import SecurityMiddleware
 
 log = logging.getLogger("socialhub")
-
-
-@contextlib.asynccontextmanager
-async def scheduler_lifespan():
-    """One scheduler per backend worker; claims in the database keep several of them safe."""
-    handle = None
-    if get_settings().scheduler_enabled:
-        handle = start_scheduler(extra_jobs=app_jobs())
-    try:
-        yield
-    finally:
-        if handle is not None:
-            await stop_scheduler(handle)
 
 
 def _friendly_backend_error(exception: Exception):  # noqa: ANN201 - Reflex inspects this signature

@@ -1,1 +1,5 @@
-"""Operator commands: `python -m services.admin <command>` (see __main__.py)."""
+"""Operator commands: `python -m services.admin <command>` (backup, restore, …).
+
+Each command is one module here exposing `register(subparsers)`; `__main__` finds them all, so a
+new command is one new file.
+"""

@@ -1,7 +1,8 @@
 """Run the publishing scheduler standalone: `python -m services.publishing.worker`.
 
-The app runs the same scheduler inside its backend; this entry point exists for deployments that
-prefer a separate process, and for the multi-process tests and the benchmark. Stops cleanly on
+The app runs the same scheduler inside its backend (SOCIALHUB_ROLE=all); this entry point is the
+worker role of a scaled deployment (web processes with SOCIALHUB_ROLE=web run no scheduler), and it
+serves the multi-process tests and the benchmarks. Stops cleanly on
 SIGTERM/SIGINT (in-flight publishes finish; anything cut off is reconciled by its lease).
 """
 
@@ -13,11 +14,12 @@ import importlib
 import logging
 import signal
 
-from services.scheduler import start_scheduler, stop_scheduler
+from services.scheduler import app_jobs, start_scheduler, stop_scheduler
 
 
 async def _run(run_for: float | None) -> None:
-    handle = start_scheduler()
+    # Every background job a web process of role "all" would run: publishing, metrics, recurrence.
+    handle = start_scheduler(extra_jobs=app_jobs())
     if not handle.running:
         logging.getLogger(__name__).error("scheduler is disabled (SOCIALHUB_SCHEDULER=off); nothing to do")
         return
