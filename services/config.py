@@ -161,6 +161,8 @@ def _build_settings() -> Settings:
         allow_private_hosts=_allow_list(),
         public_media_hours=max(0.05, _env_float("SOCIALHUB_PUBLIC_MEDIA_HOURS", 24.0)),
         max_request_kb=max(16, _env_int("SOCIALHUB_MAX_REQUEST_KB", 1024)),
+        role=_role(),
+        redis_url=_env("REDIS_URL") or _env("REFLEX_REDIS_URL"),
     )
 
 
@@ -168,9 +170,6 @@ def _allow_list() -> tuple:
     from services.security.net_guard import parse_allow_list
 
     return parse_allow_list(_env("SOCIALHUB_ALLOW_PRIVATE_HOSTS"))
-        role=_role(),
-        redis_url=_env("REDIS_URL") or _env("REFLEX_REDIS_URL"),
-    )
 
 
 ROLES = ("web", "worker", "all")
