@@ -20,12 +20,12 @@ from sqlmodel import select
 from services.config import get_settings
 from services.db import session_scope
 from services.media.public_links import public_media_url, signature_matches
+from services.media.sizes import MB, size_pair
 from services.media.sniff import EXTENSIONS, MediaError, SniffedMedia, sniff
 from services.models import MediaAsset, Post, PostMedia
 from services.platforms.base import MediaFile
 
 THUMB_SIZE = (320, 320)
-MB = 1024 * 1024
 
 
 def _media_root() -> Path:
@@ -54,9 +54,10 @@ def _check_overall_size(size: int, kind: str | None) -> None:
     settings = get_settings()
     limits = {"image": settings.max_image_mb, "video": settings.max_video_mb}
     cap = limits[kind] if kind else max(limits.values())
-    if size > cap * MB:
+    if size > cap * MB:  # decimal MB, like every platform limit
         what = {"image": "Images", "video": "Videos"}.get(kind or "", "Files")
-        raise MediaError(f"{what} can be at most {cap:g} MB; this file is {size / MB:.1f} MB.")
+        shown_size, shown_cap = size_pair(size, int(cap * MB))
+        raise MediaError(f"{what} can be at most {shown_cap}; this file is {shown_size}.")
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -13,6 +13,7 @@ import unicodedata
 
 import grapheme
 
+from services.media.sizes import size_pair
 from services.platforms.base import Constraints, MediaFile
 
 URL_WEIGHT_DEFAULT = 23
@@ -97,10 +98,6 @@ def count_hashtags(text: str) -> int:
     return len(HASHTAG.findall(text))
 
 
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
 def _media_problems(media: list[MediaFile], constraints: Constraints, label: str) -> list[str]:
     rules = constraints.media
     problems: list[str] = []
@@ -127,7 +124,8 @@ def _media_problems(media: list[MediaFile], constraints: Constraints, label: str
         if item.mime_type not in allowed:
             problems.append(f"{label} does not accept {item.mime_type} files ({name})")
         elif item.size_bytes > limit:
-            problems.append(f"{label}: {name} is {_mb(item.size_bytes)}; the limit for {item.kind}s is {_mb(limit)}")
+            shown_size, shown_limit = size_pair(item.size_bytes, limit)
+            problems.append(f"{label}: {name} is {shown_size}; the limit for {item.kind}s is {shown_limit}")
     return problems
 
 

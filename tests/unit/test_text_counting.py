@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.media.sizes import size_pair
 from services.platforms.base import MediaFile
 from services.platforms.bluesky import BlueskyAdapter
 from services.platforms.instagram import InstagramAdapter
@@ -73,7 +74,7 @@ def test_tiktok_needs_video_and_media_rules() -> None:
     too_many = [image(f"{i}.jpg") for i in range(5)]
     assert "X allows at most 4 images" in validate_post("hi", too_many, X, "X")
     big = image(size=6 * 1024 * 1024)
-    assert validate_post("hi", [big], X, "X") == ["X: a.jpg is 6.0 MB; the limit for images is 5.0 MB"]
+    assert validate_post("hi", [big], X, "X") == ["X: a.jpg is 6.29 MB; the limit for images is 5.24 MB"]
     assert validate_post("  ", [], X, "X") == ["X: the post is empty"]
 
 
@@ -82,3 +83,23 @@ def test_reconciliation_text_matching_and_linkedin_escaping() -> None:
     assert not same_post_text("<p>other</p>", "Fish & chips")
     assert not same_post_text("", "")
     assert escape_little_text("Hi (you) #tag @me") == "Hi \\(you\\) \\#tag \\@me"
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "expected"),
+    [
+        (1_030_000, 1_000_000, ("1.03 MB", "1.00 MB")),  # Bluesky's byte limit: once "1.0 MB" twice
+        (1_000_001, 1_000_000, ("1,000,001 bytes", "1,000,000 bytes")),
+        (6 * 1024 * 1024, 5 * 1024 * 1024, ("6.29 MB", "5.24 MB")),
+        (5_000, 4_096, ("5.00 KB", "4.10 KB")),
+    ],
+)
+def test_sizes_differ_whenever_one_exceeds_the_other(size: int, limit: int, expected: tuple[str, str]) -> None:
+    assert size_pair(size, limit) == expected
+
+
+def test_bluesky_image_size_message_for_every_platform_rule() -> None:
+    big = image("big.png", "image/png", 1_030_000)
+    assert validate_post("hi", [big], BLUESKY, "Bluesky") == [
+        "Bluesky: big.png is 1.03 MB; the limit for images is 1.00 MB"
+    ]
