@@ -1,4 +1,4 @@
-"""Root fixtures: database fixtures for service tests (see tests/conftest_services.py)."""
+"""Root fixtures: database fixtures for service tests (see tests/conftest_services.py), real servers."""
 
 from tests.conftest_services import (  # noqa: F401
     _activate,
@@ -9,3 +9,4 @@ from tests.conftest_services import (  # noqa: F401
     pg_db,
     sqlite_db,
 )
+from tests.realservers.atproto_network import atproto_network  # noqa: F401

@@ -112,6 +112,7 @@ class DemoAdapter(PlatformAdapter):
         from services.db import session_scope
         from services.models.demo import DemoPost
 
+        self.refuse_reply(request)
         key = request.idempotency_key or None
         if key:
             existing = self._by_key(account.external_id, key)

@@ -94,6 +94,24 @@ def count_text(text: str, constraints: Constraints) -> int:
     return len(text)
 
 
+def count_bytes(text: str) -> int:
+    """UTF-8 size, what Bluesky's second limit counts: an emoji is 4 bytes or more, a ZWJ family 25."""
+    return len(text.encode("utf-8"))
+
+
+def byte_limit_problem(text: str, constraints: Constraints, label: str) -> str:
+    """Why a text within the character limit is still too big, or "" when it fits."""
+    if constraints.max_bytes is None:
+        return ""
+    size = count_bytes(text)
+    if size <= constraints.max_bytes:
+        return ""
+    return (
+        f"{label}: {size:,}/{constraints.max_bytes:,} bytes — too long for {label} in bytes "
+        "(many emoji or non-Latin letters take several bytes each)"
+    )
+
+
 def count_hashtags(text: str) -> int:
     return len(HASHTAG.findall(text))
 
@@ -144,6 +162,8 @@ def validate_post(text: str, media: list[MediaFile], constraints: Constraints, l
         elif constraints.counting == "x_weighted":
             note = " (emoji and CJK characters count as 2)"
         problems.append(f"{label}: {length}/{constraints.max_chars} characters{note}")
+    if too_big := byte_limit_problem(text, constraints, label):
+        problems.append(too_big)
     if constraints.max_hashtags is not None:
         tags = count_hashtags(text)
         if tags > constraints.max_hashtags:

@@ -103,3 +103,19 @@ def test_bluesky_image_size_message_for_every_platform_rule() -> None:
     assert validate_post("hi", [big], BLUESKY, "Bluesky") == [
         "Bluesky: big.png is 1.03 MB; the limit for images is 1.00 MB"
     ]
+
+
+FAMILY = "👨‍👩‍👧‍👦"  # one grapheme, 25 bytes in UTF-8
+
+
+def test_bluesky_refuses_more_than_3000_bytes_even_within_300_graphemes() -> None:
+    text = FAMILY * 130 + "a" * 170  # 300 graphemes, 3,420 bytes: the real PDS answers "string too big"
+    assert count_text(text, BLUESKY) == 300 and len(text.encode()) == 3420
+    assert validate_post(text, [], BLUESKY, "Bluesky") == [
+        "Bluesky: 3,420/3,000 bytes — too long for Bluesky in bytes "
+        "(many emoji or non-Latin letters take several bytes each)"
+    ]
+    fits = FAMILY * 110 + "a" * 190  # 300 graphemes, 2,940 bytes
+    assert validate_post(fits, [], BLUESKY, "Bluesky") == []
+    assert validate_post(text, [], X, "X")[0].startswith("X: ")  # no byte rule elsewhere: only X's own count
+    assert not any("bytes" in p for p in validate_post(text, [], X, "X"))
