@@ -15,7 +15,9 @@ import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ COMMAND_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
-class TestAccount:
+class NetworkAccount:
     handle: str
     did: str
     password: str  # the main password: only for "refuse main password" tests
@@ -45,17 +47,17 @@ class AtprotoNetwork:
     pds: str
     appview: str
     plc: str
-    accounts: list[TestAccount]
+    accounts: list[NetworkAccount]
     _process: subprocess.Popen = field(repr=False)
     _lines: queue.Queue[str] = field(repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
-    def alice(self) -> TestAccount:
+    def alice(self) -> NetworkAccount:
         return self.accounts[0]
 
     @property
-    def bob(self) -> TestAccount:
+    def bob(self) -> NetworkAccount:
         return self.accounts[1]
 
     def sync(self) -> None:
@@ -108,63 +110,110 @@ def _drop_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def start_network() -> Iterator[AtprotoNetwork]:
-    node = shutil.which("node")
-    if node is None:
-        _unavailable("node is not installed")
+def _missing() -> str:
+    """Why the network cannot run here, or "" when it can."""
+    if shutil.which("node") is None:
+        return "node is not installed"
     if not (TOOLS / "node_modules" / "@atproto" / "dev-env").is_dir():
-        _unavailable(f"@atproto/dev-env is not installed (run ./test.sh or `npm ci` in {TOOLS})")
-    require_or_skip_postgres()
-    db_url = create_pg_database("socialhub_atproto")
-    env = {
-        **os.environ,
-        "DB_POSTGRES_URL": db_url.replace("postgresql+psycopg://", "postgres://"),
-        "DB_POSTGRES_SCHEMA": "socialhub",
-        "REDIS_HOST": os.environ.get("SOCIALHUB_TEST_REDIS_HOST", "127.0.0.1:6379"),
-        "NODE_NO_WARNINGS": "1",
-        "LOG_ENABLED": "false",
-    }
-    stderr_log = TOOLS / ".network.log"
-    with stderr_log.open("w") as log:
-        process = subprocess.Popen(  # noqa: S603 - fixed script, our own node_modules
-            [node, "network.mjs"],
-            cwd=TOOLS,  # ESM ignores NODE_PATH: run from the folder that holds node_modules
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            text=True,
-            start_new_session=True,
-        )
-    lines = _json_lines(process)
-    try:
+        return f"@atproto/dev-env is not installed (run ./test.sh or `npm ci` in {TOOLS})"
+    return ""
+
+
+class NetworkLauncher:
+    """Starts the node process at once and waits for it only when a test first needs it.
+
+    Started from `pytest_collection_modifyitems` when a collected test uses the fixture, so its
+    ~10 s (more on a loaded machine) start overlaps the tests that run before it.
+    """
+
+    def __init__(self) -> None:
+        self.db_url = create_pg_database("socialhub_atproto")
+        # dev-env keeps the PDS's blobs and SQLite files under os.tmpdir(): give it a folder we remove
+        self.tmp = tempfile.mkdtemp(prefix="socialhub-atproto-")
+        env = {
+            **os.environ,
+            "DB_POSTGRES_URL": self.db_url.replace("postgresql+psycopg://", "postgres://"),
+            "DB_POSTGRES_SCHEMA": "socialhub",
+            "REDIS_HOST": os.environ.get("SOCIALHUB_TEST_REDIS_HOST", "127.0.0.1:6379"),
+            "NODE_NO_WARNINGS": "1",
+            "LOG_ENABLED": "false",
+            "TMPDIR": self.tmp,
+        }
+        self.log_path = Path(self.tmp) / "network.log"
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed script, our own node_modules
+                [shutil.which("node") or "node", "network.mjs"],
+                cwd=TOOLS,  # ESM ignores NODE_PATH: run from the folder that holds node_modules
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                start_new_session=True,
+            )
+        self.lines = _json_lines(self.process)
+        self._network: AtprotoNetwork | None = None
+
+    def network(self) -> AtprotoNetwork:
+        if self._network is None:
+            try:
+                info = json.loads(_read_line(self.lines, START_TIMEOUT))
+            except (RuntimeError, json.JSONDecodeError) as exc:
+                raise RuntimeError(f"AT Protocol network did not start: {self.log_path.read_text()[-2000:]}") from exc
+            self._network = AtprotoNetwork(
+                pds=info["pds"],
+                appview=info["appview"],
+                plc=info["plc"],
+                accounts=[NetworkAccount(**a) for a in info["accounts"]],
+                _process=self.process,
+                _lines=self.lines,
+            )
+        return self._network
+
+    def stop(self) -> None:
+        """Everything it made is thrown away (database, temp folder): no need for a graceful close."""
         try:
-            info = json.loads(_read_line(lines, START_TIMEOUT))
-        except (RuntimeError, json.JSONDecodeError) as exc:
-            process.kill()
-            raise RuntimeError(f"AT Protocol network did not start: {stderr_log.read_text()[-2000:]}") from exc
-        yield AtprotoNetwork(
-            pds=info["pds"],
-            appview=info["appview"],
-            plc=info["plc"],
-            accounts=[TestAccount(**a) for a in info["accounts"]],
-            _process=process,
-            _lines=lines,
-        )
-    finally:
-        if process.stdin:
-            process.stdin.close()  # the script shuts the network down when stdin closes
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
-        _drop_database(db_url)
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        _drop_database(self.db_url)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+_launcher: NetworkLauncher | None = None
+
+
+def start_early(items: list[pytest.Item]) -> None:
+    """Collection hook helper: launch the network now if a collected test will want it."""
+    global _launcher
+    if _launcher is not None or not any("atproto_network" in getattr(i, "fixturenames", ()) for i in items):
+        return
+    from tests.dbutil import postgres_available
+
+    if not _missing() and postgres_available():
+        _launcher = NetworkLauncher()
+
+
+def stop_unused() -> None:
+    """Session-finish hook helper: a network started early that no test ended up using."""
+    global _launcher
+    if _launcher is not None:
+        _launcher.stop()
+        _launcher = None
 
 
 @pytest.fixture(scope="session")
 def atproto_network() -> Iterator[AtprotoNetwork]:
-    """Started once per test run (~10 s); every Bluesky real-server test shares it."""
+    """One network per test run; every Bluesky real-server test shares it."""
+    global _launcher
+    if reason := _missing():
+        _unavailable(reason)
+    require_or_skip_postgres()
+    launcher, _launcher = _launcher or NetworkLauncher(), None
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOCIALHUB_ALLOW_PRIVATE_HOSTS", ALLOW_PRIVATE_HOSTS)
-        yield from start_network()
+        try:
+            yield launcher.network()
+        finally:
+            launcher.stop()
