@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 import tests.countingnet_adapter as cn
-from services.composer import evaluate_targets
 from services.db import session_scope
 from services.models import Post
 from services.posts import PostError, PostInput, save_post
+from services.posts.preview import evaluate_targets
 
 FAMILY = "👨‍👩‍👧‍👦"  # one grapheme, 25 bytes
 TOO_BIG = FAMILY * 130 + "a" * 170  # 300 graphemes, 3,420 bytes
