@@ -15,7 +15,6 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-import tests.countingnet_adapter as cn
 from services.accounts.connections import connect_bluesky
 from services.db import session_scope
 from services.models import SocialAccount
@@ -25,6 +24,7 @@ from services.platforms.errors import AuthError, PermanentError
 from services.platforms.text_counting import validate_post
 from tests.fakes.oauth_support import configure_env
 from tests.realservers.atproto_network import AtprotoNetwork, NetworkAccount
+from tests.seeding import seed_workspace
 
 FAMILY = "👨‍👩‍👧‍👦"  # one grapheme, 25 bytes
 
@@ -82,12 +82,12 @@ async def test_connecting_with_the_main_password_stores_nothing(db: str, atproto
     from services.config import reset_settings
 
     reset_settings()
-    org_id = cn.seed_org()
+    org_id, user_id, _ = seed_workspace(accounts=0)
     with pytest.raises(PermanentError, match="Nothing was saved"):
-        await connect_bluesky(org_id, None, "alice.test", atproto_network.alice.password)
+        await connect_bluesky(org_id, user_id, "alice.test", atproto_network.alice.password)
     with session_scope() as s:
         assert s.execute(select(func.count()).select_from(SocialAccount)).scalar() == 0
-    assert await connect_bluesky(org_id, None, "alice.test", atproto_network.alice.app_password)
+    assert await connect_bluesky(org_id, user_id, "alice.test", atproto_network.alice.app_password)
 
 
 async def test_facets_with_emoji_before_links_mentions_and_hashtags(
