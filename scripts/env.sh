@@ -50,6 +50,8 @@ ensure_bun() {
 
 # Install a folder's npm packages (tests' real servers) only when its package-lock.json changed.
 # The stamp lives inside node_modules, so a removed or half-installed folder is installed again.
+# Install scripts must run: better-sqlite3 (the PDS's account stores) has no prebuilt binary
+# reachable offline, so node-gyp compiles it against the system Node headers (a few minutes).
 ensure_npm_tools() {
   local dir="$1"
   local stamp="$dir/node_modules/.installed-lock"
