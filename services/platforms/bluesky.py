@@ -29,6 +29,7 @@ from services.platforms.bluesky_wire import (
     LOOKUP_PAGES,
     LOOKUP_SKEW,
     MAIN_PASSWORD_REFUSED,
+    MAIN_PASSWORD_STORED,
     MENTION,
     POST_COLLECTION,
     byte_span,
@@ -96,9 +97,7 @@ class BlueskyAdapter(HttpPlatformAdapter):
             raise AuthError("Bluesky did not return a session")
         if not is_app_password_session(access):
             # A stored main password would be a full-access key (account deletion, settings...).
-            raise AuthError(
-                "Bluesky: this account was connected with its main password; reconnect it with an app password"
-            )
+            raise AuthError(MAIN_PASSWORD_STORED)
         return Credentials(
             access_token=access,
             refresh_token=str(data.get("refreshJwt") or ""),
@@ -112,15 +111,13 @@ class BlueskyAdapter(HttpPlatformAdapter):
             },
         )
 
-    async def login_with_app_password(
-        self, identifier: str, app_password: str, *, refusal: type[PlatformError] = PermanentError
-    ) -> Credentials:
+    async def login_with_app_password(self, identifier: str, app_password: str, *, stored: bool = False) -> Credentials:
         """A session from an app password; a main password is refused (and its session closed).
 
         The access JWT says which it was: `scope` is com.atproto.appPass (or appPassPrivileged)
-        for an app password and com.atproto.access for the main password. `refusal` is
-        PermanentError when a person connects (a message, nothing stored) and AuthError when a
-        stored password turns out to be a main one (the account then needs reconnecting).
+        for an app password and com.atproto.access for the main password. A person connecting gets
+        a message and nothing is stored; a `stored` password that turns out to be a main one
+        (accounts connected before this check) is an AuthError: the account needs reconnecting.
         """
         identifier = identifier.strip().lstrip("@")
         if not identifier or not app_password.strip():
@@ -132,7 +129,9 @@ class BlueskyAdapter(HttpPlatformAdapter):
         )
         if not is_app_password_session(str(data.get("accessJwt") or "")):
             await self._end_session(data)
-            raise refusal(MAIN_PASSWORD_REFUSED)
+            if stored:
+                raise AuthError(MAIN_PASSWORD_STORED)
+            raise PermanentError(MAIN_PASSWORD_REFUSED)
         return self._session_credentials(data, app_password.strip(), identifier)
 
     async def _end_session(self, data: dict) -> None:
@@ -173,7 +172,7 @@ class BlueskyAdapter(HttpPlatformAdapter):
             return await self.login_with_app_password(
                 creds.extra.get("identifier") or creds.extra.get("did", ""),
                 creds.extra["app_password"],
-                refusal=AuthError,
+                stored=True,
             )
         raise AuthError("Bluesky session expired; reconnect with an app password")
 

@@ -24,6 +24,10 @@ MAIN_PASSWORD_REFUSED = (
     "at any time: in Bluesky open Settings → Privacy and security → App passwords → Add App Password, "
     "then paste the password it shows (xxxx-xxxx-xxxx-xxxx) here. Nothing was saved."
 )
+MAIN_PASSWORD_STORED = (
+    "This Bluesky account was connected with its main password, which SocialHub no longer uses: "
+    "reconnect it with an app password (Bluesky → Settings → Privacy and security → App passwords)."
+)
 #: how many pages (of 50) of the account's newest records the recent-post lookup reads
 LOOKUP_PAGES = 3
 #: createdAt is our own clock; allow this much beyond "now" for a slow answer

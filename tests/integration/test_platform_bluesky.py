@@ -155,7 +155,7 @@ async def test_a_stored_main_password_session_needs_reconnecting(adapter: Bluesk
     creds = await adapter.login_with_app_password("alice.test", fake.app_password)
     creds.extra["app_password"] = fake.main_password
     creds.refresh_token = "revoked"
-    with pytest.raises(AuthError, match="main Bluesky password"):
+    with pytest.raises(AuthError, match="connected with its main password.*reconnect it with an app password"):
         await adapter.refresh(creds)
 
 
