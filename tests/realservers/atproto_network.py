@@ -30,7 +30,7 @@ from tests.dbutil import create_pg_database, pg_server_url, require_or_skip_post
 TOOLS = Path(__file__).resolve().parent / "atproto"
 #: hosts the SSRF guard (services/security/net_guard.py) must let through for loopback test servers
 ALLOW_PRIVATE_HOSTS = "127.0.0.1,localhost,::1"
-START_TIMEOUT = 90.0
+START_TIMEOUT = 240.0  # ~10 s on an idle machine; minutes when the 2 cores are shared by many jobs
 COMMAND_TIMEOUT = 30.0
 
 

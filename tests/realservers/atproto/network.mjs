@@ -41,6 +41,20 @@ console.log(
   JSON.stringify({ pds: network.pds.url, appview: network.bsky.url, plc: network.plc.url, accounts }),
 )
 
+// The PDS's queue, then the AppView's subscription up to the PDS's latest event. Ozone (moderation)
+// is left out: nothing here needs it, and its daemon aborts when asked while idle.
+async function syncAppView() {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await network.pds.processAll()
+      await network.processFullSubscription(15000)
+      return
+    } catch (err) {
+      if (attempt >= 2) throw err
+    }
+  }
+}
+
 let closing = false
 async function shutdown(code) {
   if (closing) return
@@ -57,7 +71,7 @@ lines.on('line', async (line) => {
   const command = line.trim()
   try {
     if (command === 'sync') {
-      await network.processAll()
+      await syncAppView()
       console.log(JSON.stringify({ ok: true }))
     } else {
       console.log(JSON.stringify({ ok: false, error: `unknown command ${command}` }))
