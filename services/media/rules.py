@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.media.sizes import size_pair
 from services.platforms.base import Constraints, MediaFile, MediaRules
+from services.platforms.sizes import size_pair
 
 
 def _field(asset: Any, key: str) -> Any:

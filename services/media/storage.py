@@ -20,10 +20,10 @@ from sqlmodel import select
 from services.config import get_settings
 from services.db import session_scope
 from services.media.public_links import public_media_url, signature_matches
-from services.media.sizes import MB, size_pair
 from services.media.sniff import EXTENSIONS, MediaError, SniffedMedia, sniff
 from services.models import MediaAsset, Post, PostMedia
 from services.platforms.base import MediaFile
+from services.platforms.sizes import MB, size_pair
 from services.publishing.states import PostStatus
 
 THUMB_SIZE = (320, 320)

@@ -13,8 +13,8 @@ import unicodedata
 
 import grapheme
 
-from services.media.sizes import size_pair
 from services.platforms.base import Constraints, MediaFile
+from services.platforms.sizes import size_pair
 
 URL_WEIGHT_DEFAULT = 23
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from services.media.sizes import size_pair
 from services.platforms.base import MediaFile
 from services.platforms.bluesky import BlueskyAdapter
 from services.platforms.instagram import InstagramAdapter
 from services.platforms.linkedin import escape_little_text
 from services.platforms.mastodon import MastodonAdapter
+from services.platforms.sizes import size_pair
 from services.platforms.text_counting import count_text, same_post_text, validate_post
 from services.platforms.tiktok import TikTokAdapter
 from services.platforms.x import XAdapter
