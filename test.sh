@@ -6,6 +6,8 @@ source scripts/env.sh
 
 ensure_venv requirements-dev.txt
 ensure_bun
+# A real AT Protocol network (PLC + PDS + AppView) for the Bluesky adapter tests.
+ensure_npm_tools tests/realservers/atproto
 
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -47,3 +47,20 @@ ensure_bun() {
   npm install --silent --no-fund --no-audit --prefix .tools bun@1.4.4 >/dev/null 2>&1
   bun --version >/dev/null
 }
+
+# Install a folder's npm packages (tests' real servers) only when its package-lock.json changed.
+# The stamp lives inside node_modules, so a removed or half-installed folder is installed again.
+# Install scripts must run: better-sqlite3 (the PDS's account stores) has no prebuilt binary
+# reachable offline, so node-gyp compiles it against the system Node headers (a few minutes).
+ensure_npm_tools() {
+  local dir="$1"
+  local stamp="$dir/node_modules/.installed-lock"
+  local want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    step "Installing $dir from the npm registry (pinned by package-lock.json; first run takes a few minutes)"
+    command -v npm >/dev/null 2>&1 || { echo "npm (Node.js 20+) is required" >&2; exit 1; }
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" > "$stamp"
+  fi
+}

@@ -1,4 +1,6 @@
-"""Root fixtures: database fixtures for service tests (see tests/conftest_services.py)."""
+"""Root fixtures: database fixtures for service tests (see tests/conftest_services.py), real servers."""
+
+import pytest
 
 from tests.conftest_services import (  # noqa: F401
     _activate,
@@ -9,3 +11,13 @@ from tests.conftest_services import (  # noqa: F401
     pg_db,
     sqlite_db,
 )
+from tests.realservers.atproto_network import atproto_network, start_early, stop_unused  # noqa: F401
+
+
+@pytest.hookimpl(trylast=True)  # after -k / -m deselection
+def pytest_collection_modifyitems(session, config, items) -> None:  # noqa: ANN001
+    start_early(items)  # real servers start while the first tests run
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ANN001
+    stop_unused()

@@ -73,6 +73,7 @@ class CountingNetAdapter(PlatformAdapter):
         return headers
 
     async def publish(self, creds: Credentials, account: AccountRef, request: PublishRequest) -> PublishResult:
+        self.refuse_reply(request)
         try:
             resp = await self.http().post(
                 f"{self.instance_url}/api/posts",

@@ -20,9 +20,9 @@ from typing import BinaryIO
 
 from services.config import get_settings
 from services.media.sniff import MediaError, SniffedMedia, sniff, sniff_image, sniff_mp4
+from services.platforms.sizes import MB, size_pair
 
 CHUNK = 1024 * 1024
-MB = 1024 * 1024
 
 
 @dataclass
@@ -50,8 +50,9 @@ def size_cap(kind: str | None) -> float:
 
 def too_large(size: int, kind: str | None, *, at_least: bool = False) -> MediaError:
     what = {"image": "Images", "video": "Videos"}.get(kind or "", "Files")
-    amount = f"more than {size / MB:.1f} MB" if at_least else f"{size / MB:.1f} MB"
-    return MediaError(f"{what} can be at most {size_cap(kind):g} MB; this file is {amount}.")
+    shown_size, shown_cap = size_pair(size, int(size_cap(kind) * MB))  # decimal MB, like every platform limit
+    amount = f"more than {shown_size}" if at_least else shown_size
+    return MediaError(f"{what} can be at most {shown_cap}; this file is {amount}.")
 
 
 def receive(source: BinaryIO, into_dir: Path) -> Received:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.platforms.base import Constraints, MediaFile, MediaRules
-
-MB = 1024 * 1024
+from services.platforms.sizes import size_pair
 
 
 def _field(asset: Any, key: str) -> Any:
@@ -18,10 +17,6 @@ def _name(asset: Any) -> str:
     if not name and isinstance(asset, MediaFile):
         name = asset.path.rsplit("/", 1)[-1]
     return name or "this file"
-
-
-def _mb(size: int) -> str:
-    return f"{size / MB:.1f} MB" if size >= MB / 10 else f"{size / 1024:.0f} KB"
 
 
 def media_problems(
@@ -45,7 +40,8 @@ def media_problems(
             continue
         cap = rules.image_max_bytes if kind == "image" else rules.video_max_bytes
         if size > cap:
-            problems.append(f"{platform_label} takes {kind}s up to {_mb(cap)}; {_name(asset)} is {_mb(size)}.")
+            shown_size, shown_cap = size_pair(size, cap)
+            problems.append(f"{platform_label} takes {kind}s up to {shown_cap}; {_name(asset)} is {shown_size}.")
 
     if len(images) > rules.max_images:
         if rules.max_images == 0:

@@ -27,7 +27,6 @@ from services.platforms.base import MediaFile
 from services.publishing.states import PostStatus
 
 THUMB_SIZE = (320, 320)
-MB = 1024 * 1024
 
 
 def _media_root() -> Path:

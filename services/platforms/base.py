@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal
 import httpx
 
 from services.config import Settings, get_settings
-from services.platforms.errors import NotConfiguredError
+from services.platforms.errors import NotConfiguredError, PermanentError
 
 AuthKind = Literal["oauth2", "app_password", "none"]
 Counting = Literal["chars", "graphemes", "x_weighted", "mastodon"]
@@ -36,6 +36,8 @@ class MediaRules:
 class Constraints:
     max_chars: int
     counting: Counting = "chars"
+    #: a second cap on the UTF-8 size of the text (Bluesky: 3,000 bytes beside 300 graphemes)
+    max_bytes: int | None = None
     url_weight: int | None = None  # X and Mastodon count every URL as 23
     max_hashtags: int | None = None
     requires_media: Literal["image", "video", "any"] | None = None
@@ -155,6 +157,8 @@ class PlatformAdapter(ABC):
     constraints: ClassVar[Constraints]
     supports_idempotency_key: ClassVar[bool] = False
     can_lookup_recent_posts: ClassVar[bool] = False
+    #: whether `PublishRequest.reply_to_id` is honoured; an adapter that cannot reply refuses it
+    supports_replies: ClassVar[bool] = False
     #: env vars a self-hoster sets to enable this platform (shown when Connect is disabled)
     required_env: ClassVar[tuple[str, ...]] = ()
 
@@ -231,6 +235,15 @@ class PlatformAdapter(ABC):
         """Revoke the token at the platform where it has an endpoint; default: nothing to do."""
 
     # --- content -------------------------------------------------------------------------
+    def refuse_reply(self, request: PublishRequest) -> None:
+        """First line of `publish` in adapters that cannot reply.
+
+        Dropping `reply_to_id` would publish an answer as a top-level post, which the user cannot
+        take back quietly; refusing (permanently: retrying cannot help) keeps the post unsent.
+        """
+        if request.reply_to_id and not self.supports_replies:
+            raise PermanentError(f"{self.label} can't publish replies (yet); nothing was posted")
+
     @abstractmethod
     async def publish(self, creds: Credentials, account: AccountRef, request: PublishRequest) -> PublishResult: ...
 

@@ -8,10 +8,8 @@ instead of asking the user to reconnect.
 
 from __future__ import annotations
 
-import base64
-import json
-import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -27,36 +25,28 @@ from services.platforms.base import (
     PublishRequest,
     PublishResult,
 )
+from services.platforms.bluesky_wire import (
+    LOOKUP_PAGES,
+    LOOKUP_SKEW,
+    MAIN_PASSWORD_REFUSED,
+    MAIN_PASSWORD_STORED,
+    MENTION,
+    POST_COLLECTION,
+    byte_span,
+    created_at_now,
+    is_app_password_session,
+    jwt_expiry,
+    parse_at_uri,
+    pds_from_did_doc,
+    record_created_at,
+    same_post_record,
+)
 from services.platforms.errors import AuthError, PermanentError, PlatformError, error_from_response
 from services.platforms.http_adapter import HttpPlatformAdapter, read_media_bytes
 from services.platforms.registry import register
-from services.platforms.text_counting import HASHTAG, find_urls, same_post_text
+from services.platforms.text_counting import HASHTAG, find_urls
 
-POST_COLLECTION = "app.bsky.feed.post"
-_MENTION = re.compile(r"(?<![\w@])@([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)+)")
 _AUTH_ERRORS = {"ExpiredToken", "InvalidToken", "AuthenticationRequired", "AccountTakedown", "AuthMissing"}
-
-
-def _jwt_expiry(token: str) -> datetime | None:
-    try:
-        payload = token.split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        return datetime.fromtimestamp(int(claims["exp"]), UTC)
-    except (IndexError, KeyError, ValueError, TypeError):
-        return None
-
-
-def _byte_span(text: str, start: int, end: int) -> dict[str, int]:
-    return {"byteStart": len(text[:start].encode()), "byteEnd": len(text[:end].encode())}
-
-
-def _pds_from_did_doc(doc: object) -> str:
-    if not isinstance(doc, dict):
-        return ""
-    for service in doc.get("service") or []:
-        if isinstance(service, dict) and service.get("id", "").endswith("#atproto_pds"):
-            return str(service.get("serviceEndpoint") or "").rstrip("/")
-    return ""
 
 
 @register
@@ -67,6 +57,7 @@ class BlueskyAdapter(HttpPlatformAdapter):
     constraints = Constraints(
         max_chars=300,
         counting="graphemes",
+        max_bytes=3000,  # the lexicon's maxLength on `text`: 300 ZWJ emoji are 300 graphemes but ~7,500 bytes
         media=MediaRules(
             image_types=("image/jpeg", "image/png", "image/webp"),
             image_max_bytes=1_000_000,
@@ -74,6 +65,7 @@ class BlueskyAdapter(HttpPlatformAdapter):
         ),
     )
     can_lookup_recent_posts = True
+    supports_replies = True  # reply.root + reply.parent, resolved from the parent record
 
     @property
     def entryway(self) -> str:
@@ -103,20 +95,30 @@ class BlueskyAdapter(HttpPlatformAdapter):
         access = str(data.get("accessJwt") or "")
         if not access or not data.get("did"):
             raise AuthError("Bluesky did not return a session")
+        if not is_app_password_session(access):
+            # A stored main password would be a full-access key (account deletion, settings...).
+            raise AuthError(MAIN_PASSWORD_STORED)
         return Credentials(
             access_token=access,
             refresh_token=str(data.get("refreshJwt") or ""),
-            expires_at=_jwt_expiry(access) or datetime.now(UTC) + timedelta(hours=2),
+            expires_at=jwt_expiry(access) or datetime.now(UTC) + timedelta(hours=2),
             extra={
                 "did": data["did"],
                 "handle": data.get("handle", ""),
-                "pds": _pds_from_did_doc(data.get("didDoc")) or self.entryway,
+                "pds": pds_from_did_doc(data.get("didDoc")) or self.entryway,
                 "identifier": identifier,
                 "app_password": app_password,
             },
         )
 
-    async def login_with_app_password(self, identifier: str, app_password: str) -> Credentials:
+    async def login_with_app_password(self, identifier: str, app_password: str, *, stored: bool = False) -> Credentials:
+        """A session from an app password; a main password is refused (and its session closed).
+
+        The access JWT says which it was: `scope` is com.atproto.appPass (or appPassPrivileged)
+        for an app password and com.atproto.access for the main password. A person connecting gets
+        a message and nothing is stored; a `stored` password that turns out to be a main one
+        (accounts connected before this check) is an AuthError: the account needs reconnecting.
+        """
         identifier = identifier.strip().lstrip("@")
         if not identifier or not app_password.strip():
             raise PermanentError("Enter your Bluesky handle and an app password")
@@ -125,7 +127,23 @@ class BlueskyAdapter(HttpPlatformAdapter):
             f"{self.entryway}/xrpc/com.atproto.server.createSession",
             json={"identifier": identifier, "password": app_password.strip()},
         )
+        if not is_app_password_session(str(data.get("accessJwt") or "")):
+            await self._end_session(data)
+            if stored:
+                raise AuthError(MAIN_PASSWORD_STORED)
+            raise PermanentError(MAIN_PASSWORD_REFUSED)
         return self._session_credentials(data, app_password.strip(), identifier)
+
+    async def _end_session(self, data: dict) -> None:
+        """Close a full-access session we will not use, so it does not linger at the PDS."""
+        refresh = str(data.get("refreshJwt") or "")
+        if not refresh:
+            return
+        pds = pds_from_did_doc(data.get("didDoc")) or self.entryway
+        try:
+            await self._send("POST", f"{pds}/xrpc/com.atproto.server.deleteSession", token=refresh)
+        except PlatformError:
+            pass  # it expires on its own; the refusal is what matters
 
     def authorization_url(self, *, redirect_uri: str, state: str, code_verifier: str) -> str:
         raise PermanentError("Bluesky connects with an app password, not a redirect")
@@ -145,14 +163,16 @@ class BlueskyAdapter(HttpPlatformAdapter):
                 fresh = self._session_credentials(
                     data, creds.extra.get("app_password", ""), creds.extra.get("identifier", "")
                 )
-                fresh.extra["pds"] = _pds_from_did_doc(data.get("didDoc")) or self._pds(creds)
+                fresh.extra["pds"] = pds_from_did_doc(data.get("didDoc")) or self._pds(creds)
                 return fresh
             except AuthError:
                 if not creds.extra.get("app_password"):
                     raise
         if creds.extra.get("app_password"):
             return await self.login_with_app_password(
-                creds.extra.get("identifier") or creds.extra.get("did", ""), creds.extra["app_password"]
+                creds.extra.get("identifier") or creds.extra.get("did", ""),
+                creds.extra["app_password"],
+                stored=True,
             )
         raise AuthError("Bluesky session expired; reconnect with an app password")
 
@@ -190,16 +210,16 @@ class BlueskyAdapter(HttpPlatformAdapter):
         for start, end in find_urls(text):
             facets.append(
                 {
-                    "index": _byte_span(text, start, end),
+                    "index": byte_span(text, start, end),
                     "features": [{"$type": "app.bsky.richtext.facet#link", "uri": text[start:end]}],
                 }
             )
-        for match in _MENTION.finditer(text):
+        for match in MENTION.finditer(text):
             did = await self._resolve_handle(creds, match.group(1))
             if did:
                 facets.append(
                     {
-                        "index": _byte_span(text, match.start(), match.end()),
+                        "index": byte_span(text, match.start(), match.end()),
                         "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}],
                     }
                 )
@@ -209,7 +229,7 @@ class BlueskyAdapter(HttpPlatformAdapter):
                 continue  # a '#' inside a URL is part of the link
             facets.append(
                 {
-                    "index": _byte_span(text, start, match.end()),
+                    "index": byte_span(text, start, match.end()),
                     "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": match.group(1)}],
                 }
             )
@@ -257,13 +277,36 @@ class BlueskyAdapter(HttpPlatformAdapter):
             images.append(image)
         return {"$type": "app.bsky.embed.images", "images": images} if images else None
 
+    async def _reply_refs(self, creds: Credentials, parent_uri: str) -> dict[str, Any]:
+        """reply.parent is the post answered; reply.root the thread's first post (from the parent's own reply).
+
+        Read with com.atproto.repo.getRecord on the PDS, which is current at once for our own posts
+        (a thread's previous post was usually created a second ago) and proxies other repos.
+        """
+        parts = parse_at_uri(parent_uri)
+        if parts is None:
+            raise PermanentError(f"Bluesky: cannot reply to {parent_uri!r}: not an at:// post URI")
+        repo, collection, rkey = parts
+        data = await self._json(
+            "GET",
+            f"{self._pds(creds)}/xrpc/com.atproto.repo.getRecord",
+            token=creds.access_token,
+            params={"repo": repo, "collection": collection, "rkey": rkey},
+        )
+        if not data.get("cid"):
+            raise PermanentError("Bluesky: the post this replies to has no CID (deleted?)")
+        parent = {"uri": str(data.get("uri") or parent_uri), "cid": str(data["cid"])}
+        root = ((data.get("value") or {}).get("reply") or {}).get("root") or {}
+        if not (root.get("uri") and root.get("cid")):
+            root = parent  # the parent starts the thread
+        return {"root": {"uri": root["uri"], "cid": root["cid"]}, "parent": parent}
+
     async def publish(self, creds: Credentials, account: AccountRef, request: PublishRequest) -> PublishResult:
-        now = datetime.now(UTC)
-        record: dict = {
-            "$type": POST_COLLECTION,
-            "text": request.text,
-            "createdAt": now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        }
+        reply = await self._reply_refs(creds, request.reply_to_id) if request.reply_to_id else None
+        now, created_at = created_at_now()
+        record: dict = {"$type": POST_COLLECTION, "text": request.text, "createdAt": created_at}
+        if reply:
+            record["reply"] = reply
         facets = await self.build_facets(creds, request.text)
         if facets:
             record["facets"] = facets
@@ -303,29 +346,39 @@ class BlueskyAdapter(HttpPlatformAdapter):
     async def find_recent_post(
         self, creds: Credentials, account: AccountRef, request: PublishRequest, since: datetime
     ) -> PublishResult | None:
-        data = await self._json(
-            "GET",
-            f"{self._pds(creds)}/xrpc/app.bsky.feed.getAuthorFeed",
-            token=creds.access_token,
-            params={
-                "actor": creds.extra.get("did") or account.external_id,
-                "limit": "30",
-                "filter": "posts_no_replies",
-            },
-        )
-        for item in data.get("feed") or []:
-            post = item.get("post") or {}
-            record = post.get("record") or {}
-            try:
-                created = datetime.fromisoformat(str(record.get("createdAt", "")).replace("Z", "+00:00"))
-            except ValueError:
-                created = None
-            if created and created < since:
-                continue
-            if same_post_text(record.get("text", ""), request.text):
-                return PublishResult(
-                    external_id=post["uri"], url=self._post_url(account, creds, post["uri"]), published_at=created
-                )
+        """Whether `request` was posted since `since`, read from the account's own PDS.
+
+        com.atproto.repo.listRecords on the PDS is authoritative the moment createRecord commits;
+        the AppView's author feed lags it (on loopback it missed a just-created post 4 times in 16,
+        and every miss would have meant a duplicate). Records come newest first (TID order); a
+        reply must also answer the same parent.
+        """
+        repo = creds.extra.get("did") or account.external_id
+        cursor = ""
+        for _ in range(LOOKUP_PAGES):
+            params = {"repo": repo, "collection": POST_COLLECTION, "limit": "50"}
+            if cursor:
+                params["cursor"] = cursor
+            data = await self._json(
+                "GET", f"{self._pds(creds)}/xrpc/com.atproto.repo.listRecords", token=creds.access_token, params=params
+            )
+            records = data.get("records") or []
+            older_seen = False
+            for item in records:
+                value = item.get("value") or {}
+                created = record_created_at(value)
+                if created is None or created < since:
+                    older_seen = True
+                    continue
+                if created > datetime.now(UTC) + LOOKUP_SKEW or not same_post_record(
+                    value, request.text, request.reply_to_id
+                ):
+                    continue
+                uri = str(item.get("uri") or "")
+                return PublishResult(external_id=uri, url=self._post_url(account, creds, uri), published_at=created)
+            cursor = str(data.get("cursor") or "")
+            if older_seen or not cursor or not records:
+                break
         return None
 
     # --- analytics -------------------------------------------------------------------

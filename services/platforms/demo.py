@@ -157,6 +157,7 @@ class DemoAdapter(PlatformAdapter):
         return PublishResult(external_id=str(post.id), url=self._url(post.id), published_at=post.created_at)
 
     async def publish(self, creds: Credentials, account: AccountRef, request: PublishRequest) -> PublishResult:
+        self.refuse_reply(request)
         key = request.idempotency_key or None
         server = demo_server()
         if key:

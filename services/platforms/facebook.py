@@ -196,6 +196,7 @@ class FacebookAdapter(GraphAdapter):
         )
 
     async def publish(self, creds: Credentials, account: AccountRef, request: PublishRequest) -> PublishResult:
+        self.refuse_reply(request)
         page_id = account.external_id
         videos = [m for m in request.media if m.kind == "video"]
         if videos:

@@ -126,6 +126,7 @@ class InstagramAdapter(GraphAdapter):
         return fields
 
     async def publish(self, creds: Credentials, account: AccountRef, request: PublishRequest) -> PublishResult:
+        self.refuse_reply(request)
         if not request.media:
             raise PermanentError("Instagram needs an image or video")
         ig_id = account.external_id

@@ -205,6 +205,7 @@ class LinkedInAdapter(HttpPlatformAdapter):
         return str(value["video"])
 
     async def publish(self, creds: Credentials, account: AccountRef, request: PublishRequest) -> PublishResult:
+        self.refuse_reply(request)
         author = f"urn:li:person:{account.external_id}"
         body: dict = {
             "author": author,

@@ -61,6 +61,7 @@ def normalize_instance_url(raw: str, *, allow_http: bool = False) -> str:
 class MastodonAdapter(HttpPlatformAdapter):
     name = "mastodon"
     label = "Mastodon"
+    supports_replies = True  # reply_to_id becomes in_reply_to_id
     constraints = Constraints(
         max_chars=500,
         counting="mastodon",

@@ -14,6 +14,7 @@ import unicodedata
 import grapheme
 
 from services.platforms.base import Constraints, MediaFile
+from services.platforms.sizes import size_pair
 
 URL_WEIGHT_DEFAULT = 23
 
@@ -93,12 +94,26 @@ def count_text(text: str, constraints: Constraints) -> int:
     return len(text)
 
 
+def count_bytes(text: str) -> int:
+    """UTF-8 size, what Bluesky's second limit counts: an emoji is 4 bytes or more, a ZWJ family 25."""
+    return len(text.encode("utf-8"))
+
+
+def byte_limit_problem(text: str, constraints: Constraints, label: str) -> str:
+    """Why a text within the character limit is still too big, or "" when it fits."""
+    if constraints.max_bytes is None:
+        return ""
+    size = count_bytes(text)
+    if size <= constraints.max_bytes:
+        return ""
+    return (
+        f"{label}: {size:,}/{constraints.max_bytes:,} bytes — too long for {label} in bytes "
+        "(many emoji or non-Latin letters take several bytes each)"
+    )
+
+
 def count_hashtags(text: str) -> int:
     return len(HASHTAG.findall(text))
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _media_problems(media: list[MediaFile], constraints: Constraints, label: str) -> list[str]:
@@ -127,7 +142,8 @@ def _media_problems(media: list[MediaFile], constraints: Constraints, label: str
         if item.mime_type not in allowed:
             problems.append(f"{label} does not accept {item.mime_type} files ({name})")
         elif item.size_bytes > limit:
-            problems.append(f"{label}: {name} is {_mb(item.size_bytes)}; the limit for {item.kind}s is {_mb(limit)}")
+            shown_size, shown_limit = size_pair(item.size_bytes, limit)
+            problems.append(f"{label}: {name} is {shown_size}; the limit for {item.kind}s is {shown_limit}")
     return problems
 
 
@@ -146,6 +162,8 @@ def validate_post(text: str, media: list[MediaFile], constraints: Constraints, l
         elif constraints.counting == "x_weighted":
             note = " (emoji and CJK characters count as 2)"
         problems.append(f"{label}: {length}/{constraints.max_chars} characters{note}")
+    if too_big := byte_limit_problem(text, constraints, label):
+        problems.append(too_big)
     if constraints.max_hashtags is not None:
         tags = count_hashtags(text)
         if tags > constraints.max_hashtags:

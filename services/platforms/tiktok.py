@@ -205,6 +205,7 @@ class TikTokAdapter(HttpPlatformAdapter):
             )
 
     async def publish(self, creds: Credentials, account: AccountRef, request: PublishRequest) -> PublishResult:
+        self.refuse_reply(request)
         videos = [m for m in request.media if m.kind == "video"]
         if not videos:
             raise PermanentError("TikTok needs a video")

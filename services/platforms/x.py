@@ -45,6 +45,7 @@ CHUNK_BYTES = 4 * 1024 * 1024
 class XAdapter(HttpPlatformAdapter):
     name = "x"
     label = "X"
+    supports_replies = True  # reply_to_id becomes reply.in_reply_to_tweet_id
     constraints = Constraints(
         max_chars=280,
         counting="x_weighted",

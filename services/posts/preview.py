@@ -12,6 +12,7 @@ from typing import Any
 from services.media import MediaError, media_problems
 from services.media.storage import get_asset, media_file
 from services.platforms.registry import adapter_class
+from services.platforms.text_counting import count_bytes
 
 URL_RE = re.compile(r"https?://\S+")
 MEDIA_WORDS = {"image": "an image", "video": "a video", "any": "an image or video"}
@@ -41,6 +42,7 @@ def evaluate_targets(
         text = overrides.get(key) if overrides.get(key) not in (None, "") else main_text
         count = adapter.count_text(text)
         limit = cls.constraints.max_chars
+        counter, bytes_over = byte_counter(text, count, limit, cls.constraints.max_bytes)
         problems = list(adapter.validate(text, files))
         problems += [p for p in media_problems(cls.constraints, assets) if p not in problems]
         needs_media = cls.constraints.requires_media
@@ -54,8 +56,8 @@ def evaluate_targets(
                 "customized": overrides.get(key) not in (None, ""),
                 "count": count,
                 "limit": limit,
-                "over": count > limit,
-                "counter": f"{count}/{limit}",
+                "over": count > limit or bytes_over,
+                "counter": counter,
                 "problems": problems,
                 "problem_text": " · ".join(problems),
                 "ok": not problems and bool(text.strip() or files),
@@ -63,13 +65,29 @@ def evaluate_targets(
                 "needs_media_text": f"{cls.label} needs {MEDIA_WORDS.get(needs_media or '', 'media')}"
                 if needs_media and not files
                 else "",
-                "preview": preview_text(text, limit, count),
+                "preview": preview_text(text, limit, count)
+                + (" [over the byte limit: will be refused]" if bytes_over else ""),
                 "preview_links": URL_RE.findall(text),
                 "first_media_id": str(assets[0]["id"]) if assets else "",
                 "first_media_kind": assets[0]["kind"] if assets else "",
             }
         )
     return rows
+
+
+def byte_counter(text: str, count: int, limit: int, max_bytes: int | None) -> tuple[str, bool]:
+    """The counter text and whether the byte cap is exceeded.
+
+    Bytes are shown once they pass 80 % of the cap: below that the character count is the one
+    that matters, and showing two numbers for every short post would only confuse.
+    """
+    counter = f"{count}/{limit}"
+    if max_bytes is None:
+        return counter, False
+    size = count_bytes(text)
+    if size > max_bytes * 0.8:
+        counter += f" · {size:,}/{max_bytes:,} bytes"
+    return counter, size > max_bytes
 
 
 def preview_text(text: str, limit: int, count: int) -> str:

@@ -39,3 +39,11 @@ def type_text(page: Page, text: str) -> None:
     editor = page.get_by_test_id("compose-text")
     editor.fill(text)
     expect(editor).to_have_value(text)
+
+
+def connect_bluesky(page: Page, handle: str, app_password: str) -> None:
+    page.get_by_test_id("nav-accounts").click()
+    page.get_by_test_id("bluesky-handle-input").fill(handle)
+    page.get_by_test_id("bluesky-password-input").fill(app_password)
+    page.get_by_test_id("connect-bluesky").click()
+    expect(page.locator("[data-testid=account-row][data-platform=bluesky]")).to_have_count(1, timeout=30000)

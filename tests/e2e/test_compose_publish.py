@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import connect_demo, connect_mastodon, connect_x, open_composer, select_chip, type_text
+from tests.e2e.helpers import (
+    connect_bluesky,
+    connect_demo,
+    connect_mastodon,
+    connect_x,
+    open_composer,
+    select_chip,
+    type_text,
+)
 
 
 def test_publish_now_to_demo_and_mastodon_shows_links(page: Page, app_url: str, new_user: dict, app_env: dict) -> None:
@@ -65,6 +73,26 @@ def test_over_limit_x_text_shows_red_counter_and_schedule_is_refused(page: Page,
     page.get_by_test_id("schedule-time").fill("10:00")
     page.get_by_test_id("schedule-button").click()
     expect(page.get_by_test_id("compose-error")).to_contain_text("280")
+
+
+def test_bluesky_text_over_3000_bytes_is_flagged_and_refused(
+    page: Page, app_url: str, new_user: dict, app_env: dict
+) -> None:
+    fake = app_env["fakes"]["bluesky"]
+    connect_bluesky(page, fake.handle, fake.app_password)
+    open_composer(page)
+    select_chip(page, "bluesky")
+    type_text(page, "👨‍👩‍👧‍👦" * 130 + "a" * 170)  # 300 graphemes, 3,420 bytes
+    counter = page.get_by_test_id("counter-bluesky")
+    expect(counter).to_have_text("300/300 · 3,420/3,000 bytes")
+    expect(counter).to_have_attribute("data-over", "true")
+    expect(page.get_by_test_id("problem-bluesky")).to_contain_text("too long for Bluesky in bytes")
+    tomorrow = datetime.now() + timedelta(days=1)
+    page.get_by_test_id("schedule-date").fill(tomorrow.strftime("%Y-%m-%d"))
+    page.get_by_test_id("schedule-time").fill("10:00")
+    page.get_by_test_id("schedule-button").click()
+    expect(page.get_by_test_id("compose-error")).to_contain_text("3,420/3,000 bytes")
+    assert not fake.requests_to("POST", "/xrpc/com.atproto.repo.createRecord")
 
 
 def test_schedule_in_the_past_is_refused(page: Page, app_url: str, new_user: dict) -> None:

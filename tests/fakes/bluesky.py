@@ -1,7 +1,12 @@
 """Fake Bluesky PDS (XRPC): sessions with JWTs, records, blobs, profiles, feeds, handle resolution.
 
 Errors use XRPC's `{"error": "<Name>", "message": "..."}`; 429 carries `ratelimit-*` headers
-with an epoch reset. `refreshSession` rotates: a refresh JWT works once.
+with an epoch reset. `refreshSession` rotates: a refresh JWT works once. As on the real PDS, the
+access JWT's `scope` says how the session was made: `com.atproto.appPass` for an app password,
+`com.atproto.access` for the main password. `listRecords` answers newest first (rkeys are TIDs).
+
+The adapter's everyday behaviour is proven against the real PDS (tests/realservers/); this fake
+stays for the faults a real server won't produce on request: 429s, 500s, dropped answers.
 """
 
 from __future__ import annotations
@@ -33,8 +38,13 @@ def error_body(status: int) -> dict[str, str]:
 
 
 class BlueskyFake(FakeServer):
-    def __init__(self, handle: str = "alice.test", app_password: str = "abcd-efgh-ijkl-mnop") -> None:
-        self.handle, self.app_password = handle, app_password
+    def __init__(
+        self,
+        handle: str = "alice.test",
+        app_password: str = "abcd-efgh-ijkl-mnop",
+        main_password: str = "hunter2-main-password",
+    ) -> None:
+        self.handle, self.app_password, self.main_password = handle, app_password, main_password
         self.access: set[str] = set()
         self.refresh: set[str] = set()
         self.expired: set[str] = set()
@@ -42,10 +52,15 @@ class BlueskyFake(FakeServer):
         self.records: dict[str, dict[str, Any]] = {}
         self.blobs: dict[str, bytes] = {}
         self.access_lifetime = 7200
+        self._tid = 0
+        self.scopes: dict[str, str] = {}  # refresh JWT → the scope its sessions get
+        self.deleted_sessions: list[str] = []
         super().__init__()
 
-    def session(self) -> dict[str, Any]:
-        access, refresh = fake_jwt(DID, self.access_lifetime), fake_jwt(DID, 90 * 86400)
+    def session(self, scope: str = "com.atproto.appPass") -> dict[str, Any]:
+        access = fake_jwt(DID, self.access_lifetime, scope=scope)
+        refresh = fake_jwt(DID, 90 * 86400, scope="com.atproto.refresh")
+        self.scopes[refresh] = scope
         self.access.add(access)
         self.refresh.add(refresh)
         return {
@@ -72,6 +87,8 @@ class BlueskyFake(FakeServer):
             "com.atproto.repo.deleteRecord": (self.delete_record, "POST"),
             "app.bsky.feed.getPosts": (self.get_posts, "GET"),
             "app.bsky.feed.getAuthorFeed": (self.author_feed, "GET"),
+            "com.atproto.repo.listRecords": (self.list_records, "GET"),
+            "com.atproto.repo.getRecord": (self.get_record, "GET"),
         }
         return Starlette(routes=[Route(f"/xrpc/{nsid}", fn, methods=[m]) for nsid, (fn, m) in routes.items()])
 
@@ -101,11 +118,14 @@ class BlueskyFake(FakeServer):
         if early is not None:
             return early
         body = await request.json()
-        if body.get("identifier") not in (self.handle, DID) or body.get("password") != self.app_password:
+        scope = {self.app_password: "com.atproto.appPass", self.main_password: "com.atproto.access"}.get(
+            body.get("password", "")
+        )
+        if body.get("identifier") not in (self.handle, DID) or scope is None:
             return JSONResponse(
                 {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}, status_code=401
             )
-        return JSONResponse(self.session())
+        return JSONResponse(self.session(scope))
 
     async def refresh_session(self, request: Request) -> Response:
         early = await self._pre(request, auth=False)
@@ -115,11 +135,12 @@ class BlueskyFake(FakeServer):
         if token not in self.refresh:
             return JSONResponse({"error": "ExpiredToken", "message": "Token has been revoked"}, status_code=400)
         self.refresh.discard(token)
-        return JSONResponse(self.session())
+        return JSONResponse(self.session(self.scopes.get(token, "com.atproto.appPass")))
 
     async def delete_session(self, request: Request) -> Response:
         await self.record(request)
         self.refresh.discard(bearer(request))
+        self.deleted_sessions.append(bearer(request))
         return Response(status_code=200)
 
     async def resolve_handle(self, request: Request) -> Response:
@@ -170,7 +191,8 @@ class BlueskyFake(FakeServer):
         if early is not None:
             return early
         body = await request.json()
-        rkey = "3l" + secrets.token_hex(6)[:11]
+        self._tid += 1
+        rkey = f"3l{self._tid:011d}"  # increasing, like the TIDs a PDS hands out
         uri = f"at://{body['repo']}/{body['collection']}/{rkey}"
         cid = "bafyrei" + secrets.token_hex(20)
         self.records[uri] = {"cid": cid, "record": body["record"], "indexedAt": datetime.now(UTC).isoformat()}
@@ -219,3 +241,31 @@ class BlueskyFake(FakeServer):
         return JSONResponse(
             {"feed": [{"post": self._post_view(u)} for u in reversed(list(self.records))], "cursor": "2024"}
         )
+
+    async def list_records(self, request: Request) -> Response:
+        """com.atproto.repo.listRecords: newest first, `limit` per page, `cursor` = last rkey served."""
+        early = await self._pre(request, auth=False)  # public on the real PDS too
+        if early is not None:
+            return early
+        q = request.query_params
+        prefix = f"at://{q.get('repo', '')}/{q.get('collection', '')}/"
+        uris = sorted((u for u in self.records if u.startswith(prefix)), reverse=True)
+        if q.get("cursor"):
+            uris = [u for u in uris if u.rsplit("/", 1)[1] < q["cursor"]]
+        page = uris[: int(q.get("limit", "50"))]
+        body: dict[str, Any] = {
+            "records": [{"uri": u, "cid": self.records[u]["cid"], "value": self.records[u]["record"]} for u in page]
+        }
+        if len(page) < len(uris):
+            body["cursor"] = page[-1].rsplit("/", 1)[1]
+        return JSONResponse(body)
+
+    async def get_record(self, request: Request) -> Response:
+        early = await self._pre(request, auth=False)
+        if early is not None:
+            return early
+        q = request.query_params
+        uri = f"at://{q.get('repo', '')}/{q.get('collection', '')}/{q.get('rkey', '')}"
+        if uri not in self.records:
+            return JSONResponse({"error": "RecordNotFound", "message": f"Could not locate record: {uri}"}, 400)
+        return JSONResponse({"uri": uri, "cid": self.records[uri]["cid"], "value": self.records[uri]["record"]})

@@ -29,11 +29,13 @@ def new_token(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(12)}"
 
 
-def fake_jwt(sub: str, lifetime_seconds: int) -> str:
+def fake_jwt(sub: str, lifetime_seconds: int, *, scope: str = "") -> str:
     def part(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
     claims = {"sub": sub, "exp": int(time.time()) + lifetime_seconds, "jti": secrets.token_hex(8)}
+    if scope:
+        claims["scope"] = scope
     return f"{part({'alg': 'ES256K', 'typ': 'JWT'})}.{part(claims)}.{secrets.token_hex(16)}"
 
 

@@ -126,10 +126,10 @@ def test_oversized_files_are_refused(org: tuple[int, int], monkeypatch: pytest.M
     big = Image.effect_noise((200, 200), 80).convert("RGB")
     out = io.BytesIO()
     big.save(out, "PNG")
-    assert len(out.getvalue()) > 0.01 * 1024 * 1024
-    with pytest.raises(MediaError, match="Images can be at most 0.01 MB"):
+    assert len(out.getvalue()) > 0.01 * 1000 * 1000
+    with pytest.raises(MediaError, match=r"Images can be at most 0\.01 MB; this file is 0\.\d\d MB"):
         store_upload(*org, "noise.png", out.getvalue())
-    with pytest.raises(MediaError, match="Videos can be at most 0.0001 MB"):
+    with pytest.raises(MediaError, match=r"Videos can be at most 0\.10 KB"):
         store_upload(*org, "clip.mp4", _mp4())
     small = store_upload(*org, "small.gif", _image_bytes("GIF", (8, 8)))
     assert small["kind"] == "image"
@@ -194,7 +194,7 @@ def test_media_problems_per_platform_rules() -> None:
     vid = {"kind": "video", "mime_type": "video/mp4", "size_bytes": 1000, "original_name": "v.mp4"}
     rules = MediaRules(image_types=("image/jpeg", "image/png"), max_images=2, image_max_bytes=5 * 1024 * 1024)
     problems = media_problems(rules, [img, gif, vid, img], "Example")
-    assert "Example takes images up to 5.0 MB; big.png is 6.0 MB." in problems
+    assert "Example takes images up to 5.24 MB; big.png is 6.29 MB." in problems
     assert "Example doesn't accept image/gif (a.gif)." in problems
     assert "Example takes at most 2 images; this post has 3." in problems
     assert "Example can't mix images and a video in one post." in problems
@@ -202,3 +202,17 @@ def test_media_problems_per_platform_rules() -> None:
     needs_video = Constraints(max_chars=2200, requires_media="video")
     assert media_problems(needs_video, [gif], "TikTok") == ["TikTok needs a video."]
     assert media_problems(needs_video, [vid], "TikTok") == []
+
+
+def test_size_messages_never_show_two_equal_numbers() -> None:
+    """1,030,000 bytes against Bluesky's 1,000,000 once read "1.0 MB; the limit … is 1.0 MB"."""
+    from services.platforms.bluesky import BlueskyAdapter
+
+    png = {"kind": "image", "mime_type": "image/png", "size_bytes": 1_030_000, "original_name": "big.png"}
+    assert media_problems(BlueskyAdapter.constraints, [png], "Bluesky") == [
+        "Bluesky takes images up to 1.00 MB; big.png is 1.03 MB."
+    ]
+    barely = {**png, "size_bytes": 1_000_001}
+    assert media_problems(BlueskyAdapter.constraints, [barely], "Bluesky") == [
+        "Bluesky takes images up to 1,000,000 bytes; big.png is 1,000,001 bytes."
+    ]

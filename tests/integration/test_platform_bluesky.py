@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -11,7 +12,7 @@ from services.platforms.base import AccountRef, MediaFile, PublishRequest
 from services.platforms.bluesky import BlueskyAdapter
 from services.platforms.errors import AuthError, ErrorKind, PermanentError
 from tests.fakes.bluesky import DID, BlueskyFake
-from tests.fakes.oauth_support import configure_env
+from tests.fakes.oauth_support import STALL_SECONDS, configure_env
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +141,64 @@ async def test_metrics_find_recent_delete(adapter: BlueskyAdapter, fake: Bluesky
     assert delete == {"repo": DID, "collection": "app.bsky.feed.post", "rkey": posted.external_id.rsplit("/", 1)[1]}
     with pytest.raises(PermanentError, match="not found"):
         await adapter.fetch_post_metrics(creds, account(), posted.external_id)
+
+
+async def test_main_password_is_refused_and_its_session_closed(adapter: BlueskyAdapter, fake: BlueskyFake):
+    with pytest.raises(PermanentError, match="main Bluesky password.*App passwords.*Nothing was saved"):
+        await adapter.login_with_app_password("alice.test", fake.main_password)
+    # the full-access session it made is ended at once, not left behind
+    assert len(fake.deleted_sessions) == 1 and fake.deleted_sessions[0] not in fake.refresh
+
+
+async def test_a_stored_main_password_session_needs_reconnecting(adapter: BlueskyAdapter, fake: BlueskyFake):
+    """Accounts connected before the check: their next refresh asks for a reconnect instead."""
+    creds = await adapter.login_with_app_password("alice.test", fake.app_password)
+    creds.extra["app_password"] = fake.main_password
+    creds.refresh_token = "revoked"
+    with pytest.raises(AuthError, match="connected with its main password.*reconnect it with an app password"):
+        await adapter.refresh(creds)
+
+
+async def test_reply_carries_root_and_parent(adapter: BlueskyAdapter, fake: BlueskyFake):
+    creds = await adapter.login_with_app_password("alice.test", fake.app_password)
+    first = await adapter.publish(creds, account(), PublishRequest(text="thread 1/3"))
+    second = await adapter.publish(creds, account(), PublishRequest(text="2/3", reply_to_id=first.external_id))
+    await adapter.publish(creds, account(), PublishRequest(text="3/3", reply_to_id=second.external_id))
+    creates = [r.json["record"] for r in fake.requests_to("POST", "/xrpc/com.atproto.repo.createRecord")]
+    root = {"uri": first.external_id, "cid": fake.records[first.external_id]["cid"]}
+    middle = {"uri": second.external_id, "cid": fake.records[second.external_id]["cid"]}
+    assert "reply" not in creates[0]
+    assert creates[1]["reply"] == {"root": root, "parent": root}
+    assert creates[2]["reply"] == {"root": root, "parent": middle}
+    with pytest.raises(PermanentError, match="not an at:// post URI"):
+        await adapter.publish(creds, account(), PublishRequest(text="x", reply_to_id="12345"))
+    gone = first.external_id.rsplit("/", 1)[0] + "/3lnothere"
+    with pytest.raises(PermanentError, match="Could not locate record"):
+        await adapter.publish(creds, account(), PublishRequest(text="x", reply_to_id=gone))
+    assert len(fake.requests_to("POST", "/xrpc/com.atproto.repo.createRecord")) == 3  # nothing else went out
+
+
+async def test_lookup_reads_the_pds_records_not_the_appview_feed(adapter: BlueskyAdapter, fake: BlueskyFake):
+    creds = await adapter.login_with_app_password("alice.test", fake.app_password)
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    old = await adapter.publish(creds, account(), PublishRequest(text="same words"))
+    fake.records[old.external_id]["record"]["createdAt"] = "2020-01-01T00:00:00.000Z"  # before the window
+    for i in range(60):  # more than one page of newer posts
+        await adapter.publish(creds, account(), PublishRequest(text=f"filler {i}"))
+    fake.behaviors["POST /xrpc/com.atproto.repo.createRecord"] = ["timeout"]  # posts, answers too late
+    with pytest.raises(Exception) as err:
+        await adapter.publish(creds, account(), PublishRequest(text="same words"))
+    assert err.value.kind == ErrorKind.UNKNOWN_OUTCOME
+    await asyncio.sleep(STALL_SECONDS)
+    [lost] = [u for u, r in fake.records.items() if r["record"]["text"] == "same words" and u != old.external_id]
+    found = await adapter.find_recent_post(creds, account(), PublishRequest(text="same words"), since)
+    assert found and found.external_id == lost
+    reads = fake.requests_to("GET", "/xrpc/com.atproto.repo.listRecords")
+    assert reads[0].query["repo"] == [DID] and reads[0].query["collection"] == ["app.bsky.feed.post"]
+    assert not fake.requests_to("GET", "/xrpc/app.bsky.feed.getAuthorFeed")
+    # a reply with the same words to another post is not the one we are looking for
+    as_reply = PublishRequest(text="same words", reply_to_id=old.external_id)
+    assert await adapter.find_recent_post(creds, account(), as_reply, since) is None
+    # outside the window: only the old one has these words
+    fake.records.pop(lost)
+    assert await adapter.find_recent_post(creds, account(), PublishRequest(text="same words"), since) is None

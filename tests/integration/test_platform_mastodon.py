@@ -96,6 +96,8 @@ async def test_publish_sends_idempotency_key_and_never_doubles(adapter: Mastodon
     assert sent[0].json == {"status": "Hello fediverse", "visibility": "public"}
     assert sent[0].headers["authorization"] == f"Bearer {creds.access_token}"
     assert first.url.endswith(f"/@alice/{first.external_id}") and first.published_at
+    await adapter.publish(creds, account(), PublishRequest(text="and a reply", reply_to_id=first.external_id))
+    assert fake.requests_to("POST", "/api/v1/statuses")[-1].json["in_reply_to_id"] == first.external_id
 
 
 async def test_media_waits_for_processing(adapter: MastodonAdapter, fake: MastodonFake, tmp_path):

@@ -9,6 +9,7 @@ from services.platforms.bluesky import BlueskyAdapter
 from services.platforms.instagram import InstagramAdapter
 from services.platforms.linkedin import escape_little_text
 from services.platforms.mastodon import MastodonAdapter
+from services.platforms.sizes import size_pair
 from services.platforms.text_counting import count_text, same_post_text, validate_post
 from services.platforms.tiktok import TikTokAdapter
 from services.platforms.x import XAdapter
@@ -73,7 +74,7 @@ def test_tiktok_needs_video_and_media_rules() -> None:
     too_many = [image(f"{i}.jpg") for i in range(5)]
     assert "X allows at most 4 images" in validate_post("hi", too_many, X, "X")
     big = image(size=6 * 1024 * 1024)
-    assert validate_post("hi", [big], X, "X") == ["X: a.jpg is 6.0 MB; the limit for images is 5.0 MB"]
+    assert validate_post("hi", [big], X, "X") == ["X: a.jpg is 6.29 MB; the limit for images is 5.24 MB"]
     assert validate_post("  ", [], X, "X") == ["X: the post is empty"]
 
 
@@ -82,3 +83,39 @@ def test_reconciliation_text_matching_and_linkedin_escaping() -> None:
     assert not same_post_text("<p>other</p>", "Fish & chips")
     assert not same_post_text("", "")
     assert escape_little_text("Hi (you) #tag @me") == "Hi \\(you\\) \\#tag \\@me"
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "expected"),
+    [
+        (1_030_000, 1_000_000, ("1.03 MB", "1.00 MB")),  # Bluesky's byte limit: once "1.0 MB" twice
+        (1_000_001, 1_000_000, ("1,000,001 bytes", "1,000,000 bytes")),
+        (6 * 1024 * 1024, 5 * 1024 * 1024, ("6.29 MB", "5.24 MB")),
+        (5_000, 4_096, ("5.00 KB", "4.10 KB")),
+    ],
+)
+def test_sizes_differ_whenever_one_exceeds_the_other(size: int, limit: int, expected: tuple[str, str]) -> None:
+    assert size_pair(size, limit) == expected
+
+
+def test_bluesky_image_size_message_for_every_platform_rule() -> None:
+    big = image("big.png", "image/png", 1_030_000)
+    assert validate_post("hi", [big], BLUESKY, "Bluesky") == [
+        "Bluesky: big.png is 1.03 MB; the limit for images is 1.00 MB"
+    ]
+
+
+FAMILY = "👨‍👩‍👧‍👦"  # one grapheme, 25 bytes in UTF-8
+
+
+def test_bluesky_refuses_more_than_3000_bytes_even_within_300_graphemes() -> None:
+    text = FAMILY * 130 + "a" * 170  # 300 graphemes, 3,420 bytes: the real PDS answers "string too big"
+    assert count_text(text, BLUESKY) == 300 and len(text.encode()) == 3420
+    assert validate_post(text, [], BLUESKY, "Bluesky") == [
+        "Bluesky: 3,420/3,000 bytes — too long for Bluesky in bytes "
+        "(many emoji or non-Latin letters take several bytes each)"
+    ]
+    fits = FAMILY * 110 + "a" * 190  # 300 graphemes, 2,940 bytes
+    assert validate_post(fits, [], BLUESKY, "Bluesky") == []
+    assert validate_post(text, [], X, "X")[0].startswith("X: ")  # no byte rule elsewhere: only X's own count
+    assert not any("bytes" in p for p in validate_post(text, [], X, "X"))
