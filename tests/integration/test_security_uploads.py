@@ -48,7 +48,7 @@ def _media_files() -> set:
 
 @pytest.mark.parametrize(
     ("head", "limit_env", "message"),
-    [(PNG_HEAD, {}, "Images can be at most 8 MB"), (b"\0\0\0\x20ftypisom", {"SOCIALHUB_MAX_VIDEO_MB": "16"}, "Videos can be at most 16 MB")],
+    [(PNG_HEAD, {}, "Images can be at most 8.00 MB"), (b"\0\0\0\x20ftypisom", {"SOCIALHUB_MAX_VIDEO_MB": "16"}, "Videos can be at most 16.00 MB")],
 )  # fmt: skip
 def test_two_gigabytes_are_refused_while_reading(db: str, monkeypatch, head: bytes, limit_env: dict, message: str) -> None:
     for key, value in limit_env.items():
