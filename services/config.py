@@ -78,6 +78,8 @@ class Settings:
     max_image_mb: float = 8.0  # overall upload caps; each platform's own limits are checked at compose time
     max_video_mb: float = 512.0
     analytics_job_seconds: float = 300.0  # how often the app's scheduler runs a metrics collection pass
+    publish_first_retry_seconds: tuple[float, float] = (2.0, 5.0)  # window of the first (fast) retry
+    metrics_token: str = ""  # Bearer token for /metrics; empty = localhost only
 
     def platform(self, name: str, default: str = "") -> str:
         """Platform credentials/base URLs: `SOCIALHUB_<PLATFORM>_<KEY>` (e.g. SOCIALHUB_X_CLIENT_ID)."""
@@ -125,7 +127,22 @@ def _build_settings() -> Settings:
         max_image_mb=_env_float("SOCIALHUB_MAX_IMAGE_MB", 8.0),
         max_video_mb=_env_float("SOCIALHUB_MAX_VIDEO_MB", 512.0),
         analytics_job_seconds=max(1.0, _env_float("SOCIALHUB_ANALYTICS_JOB_SECONDS", 300.0)),
+        publish_first_retry_seconds=_env_range("SOCIALHUB_PUBLISH_FIRST_RETRY_SECONDS", (2.0, 5.0)),
+        metrics_token=_env("SOCIALHUB_METRICS_TOKEN"),
     )
+
+
+def _env_range(name: str, default: tuple[float, float]) -> tuple[float, float]:
+    """`LOW-HIGH` seconds (e.g. `2-5`), or one number for a fixed delay."""
+    raw = _env(name)
+    if not raw:
+        return default
+    try:
+        parts = [float(p) for p in raw.split("-", 1)]
+    except ValueError:
+        return default
+    low, high = parts[0], parts[-1]
+    return (min(low, high), max(low, high)) if low >= 0 else default
 
 
 @lru_cache(maxsize=1)

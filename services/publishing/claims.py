@@ -326,3 +326,14 @@ def renew_leases(worker_id: str, target_ids: list[int], now: datetime, lease_sec
                 .where(T.c.id.in_(ids), T.c.claimed_by == worker_id, T.c.status == states.PUBLISHING)
                 .values(lease_until=_now_plus(now, lease_seconds))
             )
+
+
+def next_due_after(after: datetime) -> datetime | None:
+    """The earliest scheduled target due after `after` (one step of the ix_targets_due index)."""
+    with session_scope() as session:
+        when = session.execute(
+            select(func.min(T.c.next_attempt_at)).where(T.c.status == states.SCHEDULED, T.c.next_attempt_at > after)
+        ).scalar()
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=after.tzinfo)
+    return when
