@@ -41,6 +41,8 @@ CLAIM_AHEAD = 2
 REFILL_EVERY_SECONDS = 0.02
 #: How long finished outcomes accumulate before they are written in one transaction.
 RECORD_EVERY_SECONDS = 0.02
+#: Targets due within this much are claimed ahead and held until their exact time (see DueTimer).
+CLAIM_EARLY_SECONDS = 0.15
 #: Every worker writes its heartbeat this often; a worker silent for DEAD_AFTER_SECONDS is dead.
 HEARTBEAT_SECONDS = 1.0
 #: A worker whose own heartbeat has not been written for this long re-checks every claim before
@@ -84,7 +86,7 @@ class PublishingEngine:
         self._flusher: asyncio.Task | None = None
         self._closed = False
         self.last_error = ""
-        self._timer = DueTimer(self._claim_due, self._next_due_after)
+        self._timer = DueTimer(self._claim_due, self._next_due_after, early_seconds=CLAIM_EARLY_SECONDS)
         self._loops: list[asyncio.Task] = []
         self._last_beat_ok = time.monotonic()
 
@@ -93,7 +95,9 @@ class PublishingEngine:
         limit = self.settings.publish_concurrency  # never the reason a publish waits, whatever the spread
         return httpx.AsyncClient(
             timeout=httpx.Timeout(30.0, connect=10.0),
-            limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+            # Idle connections stay 30 s (httpx: 5 s) so a burst of posts due together finds them warm;
+            # one the platform closed meanwhile is detected before reuse (httpcore checks idle sockets).
+            limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit, keepalive_expiry=30.0),
         )
 
     def client_for(self, account_id: int) -> httpx.AsyncClient:
@@ -223,6 +227,7 @@ class PublishingEngine:
                 account_free=account_free,
                 platform_free=platform_free,
                 post_id=post_id,
+                early_seconds=0.0 if post_id is not None else CLAIM_EARLY_SECONDS,
             )
             if post_id is None:
                 self._backlog = len(claimed) > 0
@@ -238,6 +243,9 @@ class PublishingEngine:
     # --- one target ----------------------------------------------------------------------
     async def _publish(self, claim: claims_mod.ClaimedTarget) -> None:
         try:
+            wait = (claim.due_at - utcnow()).total_seconds() if claim.due_at is not None else 0.0
+            if wait > 0:  # claimed a moment early: go out at the exact time, not before
+                await asyncio.sleep(wait)
             # Narrowest limit first: a target waiting for its busy account must not hold a platform or global slot.
             async with self._account_sem(claim.social_account_id), self._platform_sem(claim.platform), self._global:
                 started = time.monotonic()

@@ -6,7 +6,8 @@ and for heartbeats/housekeeping). The clock knows the next due time from three s
 - `services.publishing.wakeup` — a post scheduled/changed in this process, or a PostgreSQL NOTIFY
   from another process;
 - the engine's own retries, when it records them.
-Waking a few milliseconds early is harmless (it sleeps again for the rest); a target that another
+It wakes `early_seconds` before the time and claims what falls due by then; the engine holds
+those claims until their exact second. Waking a few milliseconds early is harmless (it sleeps again for the rest); a target that another
 worker claims first is simply not there any more.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,10 @@ class DueTimer:
         self,
         claim_due: Callable[[], Awaitable[object]],
         next_due_after: Callable[[datetime], Awaitable[datetime | None]],
+        *,
+        early_seconds: float = 0.0,
     ) -> None:
+        self._early = timedelta(seconds=early_seconds)
         self._claim_due = claim_due
         self._next_due_after = next_due_after
         self._next_due: datetime | None = None
@@ -62,16 +66,17 @@ class DueTimer:
             self._changed.clear()
             due = self._next_due
             now = utcnow()
-            if due is not None and due <= now:
+            horizon = now + self._early
+            if due is not None and due <= horizon:
                 self._next_due = None
                 try:
                     await self._claim_due()
-                    self.due_at(await self._next_due_after(now))
+                    self.due_at(await self._next_due_after(horizon))
                 except Exception:  # noqa: BLE001 - the safety tick retries; never let the clock die
                     log.exception("claiming due targets failed")
                     await asyncio.sleep(0.5)
                 continue
-            timeout = (due - now).total_seconds() if due is not None else IDLE_SLEEP_SECONDS
+            timeout = (due - horizon).total_seconds() if due is not None else IDLE_SLEEP_SECONDS
             try:
                 await asyncio.wait_for(self._changed.wait(), timeout)
             except TimeoutError:
