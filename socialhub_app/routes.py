@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from services.config import get_settings
+from socialhub_app.metrics_route import metrics_endpoint
 
 log = logging.getLogger("socialhub.routes")
 
@@ -64,6 +65,7 @@ def extra_routes() -> list[Route]:
     routes = [
         Route("/health", health),
         Route("/oauth/callback/{platform}", oauth_callback),
+        Route("/metrics", metrics_endpoint),
     ]
     try:
         from socialhub_app.media_routes import media_routes
