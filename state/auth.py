@@ -6,6 +6,7 @@ import reflex as rx
 
 from services import auth
 from services.errors import UserError
+from state.runner import run_blocking
 
 SESSION_COOKIE = "socialhub_session"
 
@@ -21,8 +22,10 @@ class AuthState(rx.State):
     _user_id: int = 0
     _org_id: int = 0
 
-    def _load(self) -> auth.CurrentUser | None:
-        user = auth.resolve_session(self.session_token)
+    async def _load(self) -> auth.CurrentUser | None:
+        return self._apply(await run_blocking(auth.resolve_session, self.session_token))
+
+    def _apply(self, user: auth.CurrentUser | None) -> auth.CurrentUser | None:
         if user is None:
             self.authenticated = False
             self._user_id = self._org_id = 0
@@ -34,19 +37,19 @@ class AuthState(rx.State):
         self.org_name, self.user_timezone = user.organization_name, user.timezone
         return user
 
-    def current(self) -> auth.CurrentUser | None:
+    async def current(self) -> auth.CurrentUser | None:
         """Re-check the session on every protected action: a revoked session stops working at once."""
-        return self._load()
+        return await self._load()
 
     @rx.event
-    def check_login(self):
-        if self._load() is None:
+    async def check_login(self):
+        if await self._load() is None:
             return rx.redirect("/login")
         return None
 
     @rx.event
-    def redirect_if_logged_in(self):
-        if self._load() is not None:
+    async def redirect_if_logged_in(self):
+        if await self._load() is not None:
             return rx.redirect("/")
         return None
 
@@ -54,10 +57,11 @@ class AuthState(rx.State):
         return self.router.session.client_ip or ""
 
     @rx.event
-    def login(self, form: dict):
+    async def login(self, form: dict):
         self.auth_error = ""
         try:
-            token = auth.login(
+            token = await run_blocking(
+                auth.login,
                 form.get("email", ""),
                 form.get("password", ""),
                 client=self._client_key(),
@@ -67,29 +71,35 @@ class AuthState(rx.State):
             self.auth_error = str(exc)
             return None
         self.session_token = token
-        self._load()
+        await self._load()
         return rx.redirect("/")
 
     @rx.event
-    def register(self, form: dict):
+    async def register(self, form: dict):
         self.auth_error = ""
         try:
-            auth.register_user(
-                form.get("email", ""), form.get("name", ""), form.get("password", ""), form.get("timezone", "UTC")
+            await run_blocking(
+                auth.register_user,
+                form.get("email", ""),
+                form.get("name", ""),
+                form.get("password", ""),
+                form.get("timezone", "UTC"),
             )
-            token = auth.login(form.get("email", ""), form.get("password", ""), client=self._client_key())
+            token = await run_blocking(
+                auth.login, form.get("email", ""), form.get("password", ""), client=self._client_key()
+            )
         except UserError as exc:
             self.auth_error = str(exc)
             return None
         self.session_token = token
-        self._load()
+        await self._load()
         return rx.redirect("/")
 
     @rx.event
-    def logout(self):
-        auth.logout(self.session_token)
+    async def logout(self):
+        await run_blocking(auth.logout, self.session_token)
         self.session_token = ""
-        self._load()
+        await self._load()
         return rx.redirect("/login")
 
     @rx.event

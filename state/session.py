@@ -10,4 +10,4 @@ from state.auth import AuthState
 
 async def current_user(state: rx.State) -> CurrentUser | None:
     auth_state = await state.get_state(AuthState)
-    return auth_state.current()
+    return await auth_state.current()
