@@ -78,6 +78,8 @@ class PublishingEngine:
         self._recording: dict[int, claims_mod.ClaimedTarget] = {}
         self._tasks: set[asyncio.Task] = set()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="publish-db")
+        #: The heartbeat has its own thread: queued behind a burst of claims it could look like a dead worker.
+        self._beat_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="publish-beat")
         self._fill_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._backlog = False
@@ -153,7 +155,9 @@ class PublishingEngine:
         while not self._closed:
             started = time.monotonic()
             try:
-                await self.db(beat, self.worker_id, utcnow(), self.started_at, self.last_error)
+                await asyncio.get_running_loop().run_in_executor(
+                    self._beat_pool, beat, self.worker_id, utcnow(), self.started_at, self.last_error
+                )
                 self._last_beat_ok = time.monotonic()
             except Exception:  # noqa: BLE001 - a missed beat is retried in a second
                 log.exception("heartbeat failed")
@@ -352,6 +356,7 @@ class PublishingEngine:
             for client in self._clients:
                 await client.aclose()
         self._pool.shutdown(wait=False)
+        self._beat_pool.shutdown(wait=False)
 
 
 async def run_once(post_id: int | None = None, wait_seconds: float = 60.0) -> int:
