@@ -43,7 +43,7 @@ def subscribe(loop: asyncio.AbstractEventLoop, callback: Callable[[datetime], No
 
 def unsubscribe(callback: Callable[[datetime], None]) -> None:
     with _lock:
-        _listeners[:] = [(lp, cb) for lp, cb in _listeners if cb is not callback]
+        _listeners[:] = [(lp, cb) for lp, cb in _listeners if cb != callback]  # bound methods: equal, not identical
 
 
 def wake_local(when: datetime) -> None:
