@@ -132,3 +132,11 @@ def _schedule_with_the_orm(org: int, acc: int, due: datetime) -> None:
                 idempotency_key="k-orm",
             )
         )
+
+
+async def test_a_closed_engine_stops_listening(sqlite_db: str) -> None:
+    engine = PublishingEngine(worker_id="short-lived")
+    engine.start()
+    assert any(cb == engine._timer.due_at for _loop, cb in wakeup._listeners)
+    await engine.close()
+    assert not any(cb == engine._timer.due_at for _loop, cb in wakeup._listeners)
