@@ -107,3 +107,39 @@ def test_with_a_token_a_bearer_is_required_from_anywhere(db: str, monkeypatch: p
     assert client(REMOTE).get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
     ok = client(REMOTE).get("/metrics", headers={"Authorization": "Bearer s3cret-token"})
     assert ok.status_code == 200 and "socialhub_queue_targets" in ok.text
+
+
+def test_a_standalone_worker_serves_its_metrics_on_localhost(sqlite_db: str) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from services.config import ROOT_DIR
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SOCIALHUB_SCHEDULER": "on"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services.publishing.worker", "--metrics-port", str(port), "--run-for", "60"],
+        cwd=ROOT_DIR,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 45
+        text = ""
+        while time.monotonic() < deadline and "socialhub_scheduler_heartbeat_age_seconds{" not in text:
+            try:
+                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        assert "socialhub_scheduler_heartbeat_age_seconds{" in text, "the worker's own heartbeat is visible"
+        assert "# TYPE socialhub_publish_lateness_seconds histogram" in text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
