@@ -62,6 +62,12 @@ class DueTimer:
         self._changed.set()
 
     async def run(self) -> None:
+        # Learn the next future due time at once, not at the first tick (its housekeeping may be slow).
+        # Overdue targets are left to the tick: it fails the ones past the grace window first.
+        try:
+            self.due_at(await self._next_due_after(utcnow()))
+        except Exception:  # noqa: BLE001
+            log.exception("reading the next due time failed")
         while not self._closed:
             self._changed.clear()
             due = self._next_due
