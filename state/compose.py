@@ -12,11 +12,10 @@ from services import posts, timezones
 from services.errors import UserError
 from services.media import get_asset, store_upload
 from services.posts import preview
-from services.publishing.engine import run_once
+from services.publishing.states import PostStatus, TargetStatus
 from state.runner import run_blocking
 from state.session import current_user
 
-DONE_STATES = {"published", "failed", "needs_review", "draft"}
 WATCH_SECONDS = 15 * 60
 
 
@@ -61,7 +60,7 @@ class ComposeState(rx.State):
         if raw.isdigit():
             await self._load_post(user.organization_id, int(raw))
         await self._recompute_rows(user.organization_id)
-        if any(r["status"] in ("scheduled", "publishing") for r in self.results):
+        if any(TargetStatus(r["status"]).is_pending for r in self.results):
             return ComposeState.watch_post
         return None
 
@@ -85,7 +84,7 @@ class ComposeState(rx.State):
         self.media = [
             self._media_entry(await run_blocking(get_asset, org_id, int(m))) for m in post.get("media_ids", [])
         ]
-        if post.get("scheduled_at") and post["status"] == "scheduled":
+        if post.get("scheduled_at") and post["status"] == PostStatus.SCHEDULED:
             local = timezones.to_local(datetime.fromisoformat(post["scheduled_at"]), self.user_timezone)
             self.schedule_date, self.schedule_time = local.strftime("%Y-%m-%d"), local.strftime("%H:%M")
         self.results = [self._result_entry(t) for t in post["targets"]]
@@ -109,6 +108,7 @@ class ComposeState(rx.State):
             "url": target.get("external_url") or "",
             "error": target.get("last_error") or "",
             "target_id": str(target["id"]),
+            "can_retry": "yes" if TargetStatus(target["status"]).can_retry else "",
         }
 
     # --- editing ---------------------------------------------------------------------------
@@ -278,20 +278,17 @@ class ComposeState(rx.State):
                 self.working = False
                 yield rx.toast.error(self.error)
                 return
-            org_id, post_id = user.organization_id, self.post_id
-        # One immediate engine pass for this post (claims keep it safe next to the scheduler's tick).
-        runner = asyncio.create_task(run_once(post_id=post_id, wait_seconds=60))
+            org_id = user.organization_id
+        # Saving with "publish_now" woke the running engine; watch the results come in.
         for _ in range(240):
             await asyncio.sleep(0.5)
             async with self:
                 await self._refresh_results(org_id)
-                if all(r["status"] in DONE_STATES for r in self.results):
+                if all(TargetStatus(r["status"]).is_settled for r in self.results):
                     break
         async with self:
             self.working = False
-            failed = [r for r in self.results if r["status"] != "published"]
-        if not runner.done():
-            runner.cancel()
+            failed = [r for r in self.results if r["status"] != TargetStatus.PUBLISHED]
         if failed:
             yield rx.toast.warning(f"Published with problems on {len(failed)} account(s).")
         else:
@@ -314,7 +311,7 @@ class ComposeState(rx.State):
                     await self._refresh_results(org_id)
                 except UserError:
                     return
-                if all(r["status"] not in ("scheduled", "publishing") for r in self.results):
+                if not any(TargetStatus(r["status"]).is_pending for r in self.results):
                     return
 
     @rx.event

@@ -14,7 +14,7 @@ import logging
 import math
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -99,6 +99,7 @@ class PublishingEngine:
         self._pending: list[tuple[int, int, outcomes.Outcome, asyncio.Future[None]]] = []
         self._flusher: asyncio.Task | None = None
         self._closed = False
+        self._stop_listening: Callable[[], None] | None = None
         self.last_error = ""
         self._timer = DueTimer(self._claim_due, self._next_due_after, early_seconds=CLAIM_EARLY_SECONDS)
         self._loops: list[asyncio.Task] = []
@@ -150,6 +151,7 @@ class PublishingEngine:
             return
         loop = asyncio.get_running_loop()
         wakeup.subscribe(loop, self._timer.due_at)
+        self.listen_for_wakeups()
         self._loops.append(asyncio.create_task(self._timer.run()))
         self._loops.append(asyncio.create_task(self._beat_loop()))
         url = self.settings.database_url
@@ -326,6 +328,25 @@ class PublishingEngine:
                     self._timer.due_at(outcome.values.get("next_attempt_at"))
 
     # --- publish-now and shutdown --------------------------------------------------------
+    def listen_for_wakeups(self) -> None:
+        """Let "Publish now" (services.publishing.wakeup) start a claim at once. Call inside the loop."""
+        if self._stop_listening is None:
+            self._stop_listening = wakeup.listen(self.wake)
+
+    def wake(self, post_id: int | None = None) -> None:
+        """Claim now instead of at the next tick: one post's due targets, or anything due (None)."""
+        if self._closed:
+            return
+        task = asyncio.create_task(self._fill_now(post_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _fill_now(self, post_id: int | None) -> None:
+        try:
+            await self.fill(post_id=post_id)
+        except Exception:  # noqa: BLE001 - the next tick claims it anyway
+            log.exception("publishing after a wake-up failed")
+
     async def run_pass(self, post_id: int | None = None, wait_seconds: float = 60.0) -> int:
         """Claim and publish everything due now (optionally one post's targets) and wait for it."""
         done = 0
@@ -352,6 +373,9 @@ class PublishingEngine:
         self._closed = True
         self._timer.close()
         wakeup.unsubscribe(self._timer.due_at)
+        if self._stop_listening is not None:
+            self._stop_listening()
+            self._stop_listening = None
         if self._pump is not None:
             self._pump.cancel()
         for task in self._loops:
@@ -371,15 +395,3 @@ class PublishingEngine:
                 await client.aclose()
         self._pool.shutdown(wait=False)
         self._beat_pool.shutdown(wait=False)
-
-
-async def run_once(post_id: int | None = None, wait_seconds: float = 60.0) -> int:
-    """A one-off engine pass (used by "Publish now" so the user sees the result immediately)."""
-    engine = PublishingEngine()
-    try:
-        return await engine.run_pass(post_id=post_id, wait_seconds=wait_seconds)
-    finally:
-        await engine.close()
-
-
-AsyncFn = Callable[[], Awaitable[None]]

@@ -1,5 +1,9 @@
 """Waking the engine the moment something becomes due earlier than it planned to look.
 
+Two kinds of wake-up live here: "Publish now" (`listen` / `wake(post_id)`: the engine of this
+process claims that post's targets at once, nobody builds a second engine for it), and due times
+(`subscribe` / `announce_due`, below) that the engine's clock sleeps until.
+
 The engine sleeps exactly until the earliest due target it knows of. Two things can make that plan
 stale, and both are announced here:
 - a post scheduled or changed *in this process* (the composer, publish-now, a retry, a recurring
@@ -34,6 +38,44 @@ _INFO_KEY = "socialhub_due_at"
 #: (loop, callback) of every engine in this process; callbacks take the earliest new due time.
 _listeners: list[tuple[asyncio.AbstractEventLoop, Callable[[datetime], None]]] = []
 _lock = threading.Lock()
+
+
+#: "Publish now" listeners: called with the post id to look at (None: anything due).
+WakeCallback = Callable[[int | None], None]
+_post_listeners: list[tuple[asyncio.AbstractEventLoop, WakeCallback]] = []
+
+
+def listen(callback: WakeCallback) -> Callable[[], None]:
+    """Register from inside the engine's running event loop; returns the function that unregisters."""
+    entry = (asyncio.get_running_loop(), callback)
+    with _lock:
+        _post_listeners.append(entry)
+
+    def stop() -> None:
+        with _lock:
+            if entry in _post_listeners:
+                _post_listeners.remove(entry)
+
+    return stop
+
+
+def wake(post_id: int | None = None) -> bool:
+    """Nudge every listening engine (safe from any thread). True when at least one will look now.
+
+    In-process only: other processes see the targets through NOTIFY (PostgreSQL) or their next tick.
+    """
+    with _lock:
+        listeners = list(_post_listeners)
+    woken = False
+    for loop, callback in listeners:
+        if loop.is_closed():
+            continue
+        try:
+            loop.call_soon_threadsafe(callback, post_id)
+            woken = True
+        except RuntimeError:  # the loop closed meanwhile: that engine is gone
+            log.debug("publishing engine loop closed; not woken")
+    return woken
 
 
 def subscribe(loop: asyncio.AbstractEventLoop, callback: Callable[[datetime], None]) -> None:
