@@ -4,7 +4,7 @@ way state handlers call it — `state.runner.run_blocking`) while 100 posts fall
 Bound: the issue's targets (PostgreSQL 50 ms lone / 100 ms for a burst, SQLite 250 ms, on an idle
 machine) with room for 100 posts at once — unless this machine is so busy that the same burst
 *without* the flood already misses them (the test measures that control burst first); then the
-flood may cost at most as much again. A blocked loop fails either way: the 50 overview calls made
+flooded burst may take at most three times as long (+0.5 s). A blocked loop fails either way: the 50 overview calls made
 directly on the loop take many seconds, and every post would wait for them.
 """
 
@@ -64,7 +64,7 @@ async def test_analytics_flood_does_not_delay_due_posts(db: str, monkeypatch: py
         finally:
             await engine.close()
     target = BOUND_SECONDS["sqlite" if db.startswith("sqlite") else "postgresql"]
-    bound = max(target, 2 * control[-1] + 0.3)
+    bound = max(target, 3 * control[-1] + 0.5)
     assert flooded[-1] <= bound, (
         f"slowest post {flooded[-1]:.3f}s late with the flood (median {flooded[50]:.3f}s); "
         f"without it {control[-1]:.3f}s (median {control[50]:.3f}s)"
