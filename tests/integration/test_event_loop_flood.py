@@ -4,8 +4,8 @@ way state handlers call it — `state.runner.run_blocking`) while 100 posts fall
 Bound: the issue's targets (PostgreSQL 50 ms lone / 100 ms for a burst, SQLite 250 ms, on an idle
 machine) with room for 100 posts at once — unless this machine is so busy that the same burst
 *without* the flood already misses them (the test measures that control burst first); then the
-flooded burst may take at most three times as long (+0.5 s). A blocked loop fails either way: the 50 overview calls made
-directly on the loop take many seconds, and every post would wait for them.
+flooded burst may take at most three times as long (+0.5 s). A blocked loop fails either way:
+the 50 overview calls made directly on the loop take many seconds, and every post waits for them.
 """
 
 from __future__ import annotations
