@@ -9,6 +9,7 @@ AI_PAGES = [
     ("Personas", "/ai/personas", "user-round"),
     ("Prompt templates", "/ai/templates", "file-text"),
     ("Usage", "/ai/usage", "chart-column"),
+    ("MCP access", "/ai/mcp", "key-round"),
 ]
 
 

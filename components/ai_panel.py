@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.ai_media import image_generator
 from state.ai_assist import MAX_BRIEF, TONE_CHOICES, AIAssistState
 
 
@@ -266,6 +267,8 @@ def ai_panel() -> rx.Component:
                 _controls(),
                 _messages(),
                 _results(),
+                rx.divider(),
+                image_generator(),
                 spacing="3",
                 width="100%",
             ),

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from services.accounts import complete_oauth_callback
 from services.config import get_settings
 from services.health import health_status
+from services.mcp.http import mcp_route
 from socialhub_app.analytics_routes import analytics_routes
 from socialhub_app.media_routes import media_routes
 from socialhub_app.metrics_route import metrics_endpoint
@@ -64,4 +65,5 @@ def extra_routes() -> list[Route]:
         Route("/metrics", metrics_endpoint),
         *media_routes(),
         *analytics_routes(),
+        mcp_route(),  # the MCP server for AI agents (streamable HTTP at /mcp)
     ]

@@ -153,8 +153,7 @@ class AIAssistState(rx.State):
         if kind == "reset":
             return {**suggestion, "text": "", "note": str(event.get("reason", ""))}
         if kind == "done":
-            within = bool(event.get("within_limit", True))
-            note = "" if within else f"Shortened to fit {event.get('limit')} characters."
+            note = str(event.get("note") or "")
             return {
                 **suggestion,
                 # The panel shows exactly what Insert will put in the composer: the version that fits.
@@ -210,19 +209,24 @@ class AIAssistState(rx.State):
             return None
         text = suggestion["text"].strip()
         compose = await self.get_state(ComposeState)
+        platforms = {a["id"]: a["platform"] for a in compose.accounts}
         if self.action == "rewrite":
             ids = [a for a in suggestion["account_ids"].split(",") if a and a in compose.selected_ids]
-            compose.overrides = {**compose.overrides, **dict.fromkeys(ids, text)}
+            # Each rewrite target is one platform; fit it again in case the user edited it in the panel.
+            fitted = ai.fit_for_insert("rewrite", "", text, ai.rules_for([platforms[i] for i in ids if i in platforms]))
+            compose.overrides = {**compose.overrides, **dict.fromkeys(ids, fitted.text)}
             message = f"Inserted as the custom text for {suggestion['title']}."
-        elif self.action == "hashtags":
-            body = compose.main_text.rstrip()
-            compose.main_text = f"{body}\n\n{text}" if body else text
-            compose.active_tab = "main"
-            message = "Hashtags added to the post."
         else:
-            compose.main_text = text
+            rules = ai.rules_for([platforms[i] for i in compose.selected_ids if i in platforms])
+            fitted = ai.fit_for_insert(self.action, compose.main_text, text, rules)
+            compose.main_text = fitted.text
             compose.active_tab = "main"
-            message = "Suggestion inserted into the post."
+            message = (
+                "Hashtags added to the post." if self.action == "hashtags" else "Suggestion inserted into the post."
+            )
+        if fitted.shortened:
+            message += " " + ai.shortened_note(fitted, ai.rules_for([platforms[i] for i in compose.selected_ids
+                                                                   if i in platforms]))  # fmt: skip
         await compose._recompute_rows(user.organization_id)
         self.suggestions = [s for s in self.suggestions if s["key"] != key]
         return rx.toast.success(message + " Nothing is saved until you save, schedule or publish.")

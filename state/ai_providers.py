@@ -9,14 +9,27 @@ from __future__ import annotations
 import reflex as rx
 
 from services import ai
+from services.ai import health
 from services.errors import UserError
+from services.permissions import PermissionDenied, require
 from state.runner import run_blocking
 from state.session import current_user
 
 FORM_ID = "ai-provider-form"
 
 
-def _row(p: dict) -> dict:
+def _health_text(state) -> str:  # noqa: ANN001 - services.ai.health.Health or None
+    if state is None:
+        return "healthy"
+    status = state.status()
+    if status in ("rate limited", "circuit open") and state.skip_until is not None:
+        return f"{status}: skipped until {state.skip_until:%H:%M:%S} UTC ({state.skip_reason})"
+    return status
+
+
+def _row(p: dict, health_state=None) -> dict:  # noqa: ANN001
+    caps = [label for key, label in (("can_see_images", "sees images"), ("can_generate_images", "generates images"))
+            if p.get(key)]  # fmt: skip
     return {
         "id": str(p["id"]),
         "name": p["name"],
@@ -28,6 +41,12 @@ def _row(p: dict) -> dict:
         "prices": f"${p['price_in_per_1k']:g} in / ${p['price_out_per_1k']:g} out per 1K tokens",
         "scope": "My own key" if p["scope"] == "personal" else "Workspace",
         "personal": p["scope"] == "personal",
+        "can_see_images": bool(p.get("can_see_images")),
+        "can_generate_images": bool(p.get("can_generate_images")),
+        "image_model": p.get("image_model") or "",
+        "capabilities": ", ".join(caps) if caps else "chat only",
+        "health": _health_text(health_state),
+        "healthy": health_state is None or health_state.status() == "healthy",
     }
 
 
@@ -49,7 +68,9 @@ class AIProvidersState(rx.State):
         self.budget_input = "" if budget is None else f"{budget:g}"
 
     async def _refresh(self, org_id: int, user_id: int) -> None:
-        self.providers = [_row(p) for p in await run_blocking(ai.list_providers, org_id, user_id)]
+        listed = await run_blocking(ai.list_providers, org_id, user_id)
+        states = await run_blocking(health.health_of, [p["id"] for p in listed])
+        self.providers = [_row(p, states.get(p["id"])) for p in listed]
         budget = await run_blocking(ai.get_monthly_budget, org_id)
         spent = await run_blocking(ai.month_spend, org_id)
         self.budget_text = (
@@ -65,6 +86,11 @@ class AIProvidersState(rx.State):
             return None
         self.error = ""
         personal = form.get("scope") == "personal"
+        try:
+            require(user, "ai.personal_providers" if personal else "ai.providers")
+        except PermissionDenied as exc:
+            self.error = str(exc)
+            return None
         scope_rows = [p for p in self.providers if p["personal"] == personal]
         raw_priority = str(form.get("priority", "")).strip()
         if raw_priority and not raw_priority.lstrip("-").isdigit():
@@ -84,6 +110,9 @@ class AIProvidersState(rx.State):
                 price_in_per_1k=form.get("price_in") or 0,
                 price_out_per_1k=form.get("price_out") or 0,
                 timeout_seconds=form.get("timeout") or 30,
+                can_see_images=form.get("can_see_images") in ("on", True, "true"),
+                can_generate_images=form.get("can_generate_images") in ("on", True, "true"),
+                image_model=str(form.get("image_model", "")),
             )
         except UserError as exc:
             self.error = str(exc)
@@ -99,9 +128,17 @@ class AIProvidersState(rx.State):
         await self._change(provider_id, enabled=bool(enabled))
 
     @rx.event
+    async def set_capability(self, provider_id: str, field: str, value: bool):
+        if field in ("can_see_images", "can_generate_images"):
+            await self._change(provider_id, **{field: bool(value)})
+
+    @rx.event
     async def delete_provider(self, provider_id: str):
         user = await current_user(self)
         if user is None:
+            return None
+        if (message := self._refused(user, provider_id)) is not None:
+            self.error = message
             return None
         try:
             await run_blocking(ai.delete_provider, user.organization_id, int(provider_id), acting_user_id=user.user_id)
@@ -138,11 +175,23 @@ class AIProvidersState(rx.State):
             self.error = str(exc)
         await self._refresh(user.organization_id, user.user_id)
 
+    def _refused(self, user, provider_id: str) -> str | None:  # noqa: ANN001
+        """Workspace providers need the "ai.providers" permission; personal ones are the person's own."""
+        row = next((p for p in self.providers if p["id"] == provider_id), None)
+        try:
+            require(user, "ai.personal_providers" if row is not None and row["personal"] else "ai.providers")
+        except PermissionDenied as exc:
+            return str(exc)
+        return None
+
     async def _change(self, provider_id: str, **fields) -> None:  # noqa: ANN003
         user = await current_user(self)
         if user is None:
             return
         self.error = ""
+        if (message := self._refused(user, provider_id)) is not None:
+            self.error = message
+            return
         try:
             await run_blocking(
                 ai.update_provider, user.organization_id, int(provider_id), acting_user_id=user.user_id, **fields
@@ -161,6 +210,11 @@ class AIProvidersState(rx.State):
         if user is None:
             return None
         self.budget_error = ""
+        try:
+            require(user, "ai.budget")
+        except PermissionDenied as exc:
+            self.budget_error = str(exc)
+            return None
         raw = self.budget_input.strip().lstrip("$").replace(",", "")
         try:
             budget = await run_blocking(ai.set_monthly_budget, user.organization_id, raw if raw else None)

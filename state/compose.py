@@ -96,6 +96,9 @@ class ComposeState(rx.State):
             "kind": asset["kind"],
             "name": asset.get("original_name", ""),
             "thumb": f"/media/{asset['id']}/thumb",
+            "alt": asset.get("alt_text", ""),
+            "alt_saved": asset.get("alt_text", ""),
+            "generated_prompt": asset.get("generated_prompt", ""),
         }
 
     @staticmethod

@@ -16,6 +16,7 @@ from services.ai.assistant import (
     suggest_tone,
 )
 from services.ai.errors import AIInputError, AINotFoundError
+from services.ai.fitting import Fitted, fit_for_insert, shortened_note, within_rules
 from services.ai.offline import OFFLINE_LABEL, TONE_TEMPLATES
 from services.ai.personas import (
     assign_account_persona,
@@ -27,6 +28,7 @@ from services.ai.personas import (
     set_persona_accounts,
     update_persona,
 )
+from services.ai.platform_rules import rules_for
 from services.ai.prompts import MAX_BRIEF_CHARS, AssistRequest, render_prompt
 from services.ai.providers import add_provider, delete_provider, list_providers, update_provider, validate_base_url
 from services.ai.templates import (
@@ -40,8 +42,17 @@ from services.ai.templates import (
     save_template,
     validate_template,
 )
-from services.ai.usage import get_monthly_budget, month_spend, set_monthly_budget, usage_summary
-from services.ai.usage_figures import usage_figure
+from services.ai.usage import (
+    OUTCOME_LABELS,
+    OUTCOMES,
+    get_monthly_budget,
+    month_spend,
+    set_monthly_budget,
+    usage_calls,
+    usage_filter_choices,
+    usage_summary,
+)
+from services.ai.usage_figures import provider_figure, usage_figure
 
 TONES = tuple(TONE_TEMPLATES)
 
@@ -55,6 +66,11 @@ __all__ = [
     "AIInputError",
     "AINotFoundError",
     "AssistRequest",
+    "Fitted",
+    "fit_for_insert",
+    "rules_for",
+    "shortened_note",
+    "within_rules",
     "add_provider",
     "assign_account_persona",
     "collect",
@@ -87,6 +103,11 @@ __all__ = [
     "update_persona",
     "update_provider",
     "usage_figure",
+    "usage_calls",
+    "usage_filter_choices",
+    "provider_figure",
+    "OUTCOMES",
+    "OUTCOME_LABELS",
     "usage_summary",
     "validate_base_url",
     "validate_template",

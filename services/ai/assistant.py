@@ -21,11 +21,13 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
+from services.ai import health
 from services.ai.chat_client import CallResult, ProviderFailure, chat
 from services.ai.errors import AIInputError, AINotFoundError
-from services.ai.offline import OFFLINE_LABEL, fit_to_limit
+from services.ai.fitting import Fitted, fit_for_insert, shortened_note
+from services.ai.offline import OFFLINE_LABEL
 from services.ai.prompts import AssistRequest, PreparedPrompt, prepare
-from services.ai.providers import providers_to_try
+from services.ai.providers import ProviderConfig, providers_to_try
 from services.ai.usage import budget_block_message, estimate_cost, record_usage
 
 log = logging.getLogger("services.ai")
@@ -62,7 +64,15 @@ async def _run_prompt(req: AssistRequest, prompt: PreparedPrompt, *, stream: boo
         notices.append(NO_PROVIDER_NOTICE)
         yield {"type": "notice", "target": key, "message": NO_PROVIDER_NOTICE}
 
+    tried = 0
     for provider in providers:
+        reason = health.skip_reason(req.org_id, provider.id)
+        if reason:
+            skipped.append({"provider": provider.name, "model": provider.model, "reason": reason})
+            yield {"type": "skipped", "target": key, "provider": provider.name, "model": provider.model,
+                   "reason": reason}  # fmt: skip
+            continue
+        tried += 1
         result = CallResult()
         started = time.monotonic()
         announced = False
@@ -81,10 +91,7 @@ async def _run_prompt(req: AssistRequest, prompt: PreparedPrompt, *, stream: boo
         except ProviderFailure as failure:
             latency = int((time.monotonic() - started) * 1000)
             log.warning("AI provider %r (%s) skipped: %s", provider.name, provider.model, failure.reason)
-            record_usage(
-                req.org_id, req.user_id, action=req.action, provider_name=provider.name, model=provider.model,
-                latency_ms=latency, outcome="error", detail=failure.reason,
-            )  # fmt: skip
+            note_failure(req, provider, failure, latency)
             skipped.append({"provider": provider.name, "model": provider.model, "reason": failure.reason})
             yield {
                 "type": "skipped",
@@ -101,11 +108,12 @@ async def _run_prompt(req: AssistRequest, prompt: PreparedPrompt, *, stream: boo
                 }
             continue
         latency = int((time.monotonic() - started) * 1000)
+        health.record_success(req.org_id, provider.id)
         cost = estimate_cost(result.tokens_in, result.tokens_out, provider.price_in_per_1k, provider.price_out_per_1k)
         record_usage(
             req.org_id, req.user_id, action=req.action, provider_name=provider.name, model=provider.model,
             tokens_in=result.tokens_in, tokens_out=result.tokens_out, latency_ms=latency, cost_usd=cost,
-            detail="" if result.usage_reported else "tokens estimated (no usage reported)",
+            detail="" if result.usage_reported else "tokens estimated (no usage reported)", provider_id=provider.id,
         )  # fmt: skip
         yield _done(prompt, result.text.strip(), provider.name, provider.model, skipped, notices) | {
             "tokens_in": result.tokens_in,
@@ -123,9 +131,26 @@ async def _run_prompt(req: AssistRequest, prompt: PreparedPrompt, *, stream: boo
     for word in _words(prompt.offline_text):
         yield {"type": "delta", "target": key, "text": word}
     record_usage(
-        req.org_id, req.user_id, action=req.action, provider_name=OFFLINE_PROVIDER, model="", outcome="offline"
-    )
+        req.org_id, req.user_id, action=req.action, provider_name=OFFLINE_PROVIDER, model="",
+        outcome="budget" if blocked else "offline", detail=(blocked or "")[:300],
+    )  # fmt: skip
     yield _done(prompt, prompt.offline_text, OFFLINE_PROVIDER, "", skipped, notices, offline=True)
+
+
+def note_failure(req: AssistRequest, provider: ProviderConfig, failure: ProviderFailure, latency: int) -> None:
+    """A failed call: a usage row with its outcome (never counted as answered) and the provider's health."""
+    outcome = "rate_limited" if failure.kind == "rate_limited" else "error"
+    record_usage(
+        req.org_id, req.user_id, action=req.action, provider_name=provider.name, model=provider.model,
+        latency_ms=latency, outcome=outcome, detail=failure.reason, provider_id=provider.id,
+    )  # fmt: skip
+    health.record_failure(req.org_id, provider.id, failure.kind, failure.reason, failure.retry_after)
+
+
+def _note(action: str, result: Fitted, rules: list) -> str:  # noqa: ANN001
+    if action == "hashtags" and not result.added_tags:
+        return "Every suggested hashtag is already in the post."
+    return shortened_note(result, rules)
 
 
 def _done(
@@ -139,8 +164,13 @@ def _done(
     offline: bool = False,
 ) -> dict[str, Any]:
     counts = {r.label: r.count(text) for r in prompt.rules}
-    within = all(r.count(text) <= r.limit for r in prompt.rules)
-    fitted = text if within or prompt.action == "hashtags" else fit_to_limit(text, prompt.rules)
+    # The same fitting Insert uses, so the panel shows what will be inserted and notes only real cuts.
+    result = fit_for_insert(prompt.action, prompt.source_text, text, prompt.rules)
+    if prompt.action == "hashtags":
+        fitted = " ".join(result.added_tags)
+        within = not result.shortened
+    else:
+        fitted, within = result.text, not result.shortened
     return {
         "type": "done",
         "target": prompt.target.get("key", "all"),
@@ -149,6 +179,8 @@ def _done(
         "text": text,
         "fitted_text": fitted,
         "within_limit": within,
+        "shortened": result.shortened,
+        "note": _note(prompt.action, result, prompt.rules),
         "counts": counts,
         "limit": prompt.target.get("limit"),
         "provider": provider,

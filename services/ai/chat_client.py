@@ -9,8 +9,11 @@ or the exception text — a provider may echo the key back in its error body.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import openai
@@ -23,10 +26,11 @@ NO_KEY_PLACEHOLDER = "no-key"
 
 
 class ProviderFailure(Exception):
-    def __init__(self, reason: str, *, kind: str) -> None:
+    def __init__(self, reason: str, *, kind: str, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.kind = kind  # auth | rate_limited | timeout | server | connection | refused | empty | unexpected
+        self.retry_after = retry_after  # seconds the provider asked us to wait (Retry-After / reset headers)
 
 
 @dataclass
@@ -48,9 +52,38 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text) / 4) if text else 0
 
 
-def _retry_after(exc: openai.APIStatusError) -> str:
-    value = exc.response.headers.get("retry-after", "").strip() if exc.response is not None else ""
-    return f", retry after {value}s" if value.isdigit() else ""
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+
+
+def _duration(value: str) -> float | None:
+    """OpenAI's reset headers: "7s", "1m30s", "250ms"."""
+    parts = _DURATION.findall(value.strip().lower())
+    if not parts:
+        return None
+    scale = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+    return sum(float(n) * scale[u] for n, u in parts)
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    """Retry-After (seconds or an HTTP date), else the later of x-ratelimit-reset-requests/-tokens."""
+    if headers is None:
+        return None
+    value = (headers.get("retry-after") or "").strip()
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            try:
+                return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+            except (TypeError, ValueError):
+                pass
+    resets = [_duration(headers.get(h) or "") for h in ("x-ratelimit-reset-requests", "x-ratelimit-reset-tokens")]
+    resets = [r for r in resets if r is not None]
+    return max(resets) if resets else None
+
+
+def _retry_after(seconds: float | None) -> str:
+    return f", retry after {seconds:g}s" if seconds is not None else ""
 
 
 def failure_from(exc: BaseException, provider: ProviderConfig) -> ProviderFailure:
@@ -60,7 +93,8 @@ def failure_from(exc: BaseException, provider: ProviderConfig) -> ProviderFailur
         hint = f"…{provider.key_last4}" if provider.key_last4 else "no key set"
         return ProviderFailure(f"the provider rejected the key ({hint})", kind="auth")
     if isinstance(exc, openai.RateLimitError):
-        return ProviderFailure(f"rate limited (429{_retry_after(exc)})", kind="rate_limited")
+        seconds = retry_after_seconds(exc.response.headers if exc.response is not None else None)
+        return ProviderFailure(f"rate limited (429{_retry_after(seconds)})", kind="rate_limited", retry_after=seconds)
     if isinstance(exc, openai.APITimeoutError):
         return ProviderFailure(f"no answer within {provider.timeout_seconds:g}s (timeout)", kind="timeout")
     if isinstance(exc, openai.InternalServerError):
@@ -83,6 +117,13 @@ def _client(provider: ProviderConfig) -> AsyncOpenAI:
     )
 
 
+def _text_of(content: Any) -> str:
+    """A message's text; image parts (vision requests) are not counted as text."""
+    if isinstance(content, str):
+        return content
+    return "".join(p.get("text", "") for p in content or [] if isinstance(p, dict) and p.get("type") == "text")
+
+
 def _usage(result: CallResult, usage: Any) -> None:
     if usage is None:
         return
@@ -93,7 +134,7 @@ def _usage(result: CallResult, usage: Any) -> None:
 
 async def chat(
     provider: ProviderConfig,
-    messages: list[dict[str, str]],
+    messages: list[dict[str, Any]],
     max_tokens: int,
     result: CallResult,
     *,
@@ -139,5 +180,5 @@ async def chat(
     if not result.text.strip():
         raise ProviderFailure("returned an empty reply", kind="empty")
     if not result.usage_reported:
-        result.tokens_in = estimate_tokens("".join(m["content"] for m in messages))
+        result.tokens_in = estimate_tokens("".join(_text_of(m["content"]) for m in messages))
         result.tokens_out = estimate_tokens(result.text)

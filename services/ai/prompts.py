@@ -35,6 +35,7 @@ class PreparedPrompt:
     offline_text: str
     template_source: str
     target: dict[str, Any] = field(default_factory=dict)
+    source_text: str = ""  # the post text the action works on (hashtags are merged into it)
 
 
 @dataclass
@@ -151,6 +152,7 @@ def _prepare_one(
         offline_text=fallback,
         template_source=template.source,
         target={**target, "limit": limit, "platform": variables["platform"]},
+        source_text=str(variables.get("text", "")),
     )
 
 

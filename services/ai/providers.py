@@ -17,7 +17,7 @@ from sqlmodel import select
 from services.ai.errors import AIInputError, AINotFoundError
 from services.crypto import DecryptionError, decrypt_text, encrypt_text
 from services.db import session_scope
-from services.models import AIProvider
+from services.models import AIProvider, AIProviderHealth
 
 MAX_KEY_CHARS = 4000
 
@@ -37,6 +37,9 @@ class ProviderConfig:
     timeout_seconds: float
     personal: bool
     key_error: str = ""
+    can_see_images: bool = False
+    can_generate_images: bool = False
+    image_model: str = ""
 
 
 def validate_base_url(base_url: str) -> str:
@@ -62,6 +65,13 @@ def _text(value: str, label: str, limit: int) -> str:
     value = (value or "").strip()
     if not value:
         raise AIInputError(f"Enter the provider's {label}.")
+    if len(value) > limit:
+        raise AIInputError(f"The provider's {label} is longer than {limit} characters.")
+    return value
+
+
+def _optional_text(value: str | None, label: str, limit: int) -> str:
+    value = (value or "").strip()
     if len(value) > limit:
         raise AIInputError(f"The provider's {label} is longer than {limit} characters.")
     return value
@@ -112,6 +122,9 @@ def provider_dict(row: AIProvider) -> dict[str, Any]:
         "price_in_per_1k": row.price_in_per_1k,
         "price_out_per_1k": row.price_out_per_1k,
         "timeout_seconds": row.timeout_seconds,
+        "can_see_images": bool(row.can_see_images),
+        "can_generate_images": bool(row.can_generate_images),
+        "image_model": row.image_model or "",
         "user_id": row.user_id,
         "scope": "personal" if row.user_id is not None else "workspace",
     }
@@ -128,6 +141,10 @@ def add_provider(
     price_in_per_1k: float = 0.0,
     price_out_per_1k: float = 0.0,
     timeout_seconds: float = 30.0,
+    *,
+    can_see_images: bool = False,
+    can_generate_images: bool = False,
+    image_model: str = "",
 ) -> dict[str, Any]:
     """Add a workspace provider (user_id None) or a personal one (tried before the workspace's)."""
     row = AIProvider(
@@ -140,6 +157,9 @@ def add_provider(
         price_in_per_1k=_price(price_in_per_1k, "input"),
         price_out_per_1k=_price(price_out_per_1k, "output"),
         timeout_seconds=_timeout(timeout_seconds),
+        can_see_images=bool(can_see_images),
+        can_generate_images=bool(can_generate_images),
+        image_model=_optional_text(image_model, "image model", 120),
     )
     key = _key(api_key)
     row.api_key_blob = encrypt_text(key) if key else ""
@@ -172,6 +192,9 @@ def update_provider(
     price_in_per_1k: float | None = None,
     price_out_per_1k: float | None = None,
     timeout_seconds: float | None = None,
+    can_see_images: bool | None = None,
+    can_generate_images: bool | None = None,
+    image_model: str | None = None,
 ) -> dict[str, Any]:
     """Change only what is given; api_key None keeps the stored key ("" removes it)."""
     with session_scope() as session:
@@ -196,13 +219,24 @@ def update_provider(
             row.price_out_per_1k = _price(price_out_per_1k, "output")
         if timeout_seconds is not None:
             row.timeout_seconds = _timeout(timeout_seconds)
+        if can_see_images is not None:
+            row.can_see_images = bool(can_see_images)
+        if can_generate_images is not None:
+            row.can_generate_images = bool(can_generate_images)
+        if image_model is not None:
+            row.image_model = _optional_text(image_model, "image model", 120)
         session.add(row)
         return provider_dict(row)
 
 
 def delete_provider(org_id: int, provider_id: int, *, acting_user_id: int | None = None) -> None:
     with session_scope() as session:
-        session.delete(_get(session, org_id, provider_id, acting_user_id))
+        row = _get(session, org_id, provider_id, acting_user_id)
+        health = session.get(AIProviderHealth, provider_id)
+        if health is not None:
+            session.delete(health)
+            session.flush()
+        session.delete(row)
 
 
 def _ordered_rows(session, org_id: int, user_id: int | None, enabled_only: bool) -> list[AIProvider]:  # noqa: ANN001
@@ -245,6 +279,9 @@ def providers_to_try(org_id: int, user_id: int | None) -> list[ProviderConfig]:
                 timeout_seconds=row.timeout_seconds,
                 personal=row.user_id is not None,
                 key_error=key_error,
+                can_see_images=bool(row.can_see_images),
+                can_generate_images=bool(row.can_generate_images),
+                image_model=row.image_model or "",
             )
         )
     return configs

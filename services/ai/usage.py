@@ -34,8 +34,9 @@ def record_usage(
     tokens_out: int = 0,
     latency_ms: int = 0,
     cost_usd: float = 0.0,
-    outcome: str = "ok",
+    outcome: str = "answered",
     detail: str = "",
+    provider_id: int | None = None,
 ) -> None:
     with session_scope() as session:
         session.add(
@@ -51,6 +52,7 @@ def record_usage(
                 cost_usd=cost_usd,
                 outcome=outcome,
                 detail=detail[:300],
+                provider_id=provider_id,
             )
         )
 
@@ -110,9 +112,22 @@ def budget_block_message(org_id: int) -> str | None:
     )
 
 
+OUTCOMES = ("answered", "rate_limited", "error", "offline", "budget")
+OUTCOME_LABELS = {
+    "answered": "answered",
+    "rate_limited": "rate limited",
+    "error": "error",
+    "offline": "offline",
+    "budget": "budget reached",
+}
+
+
 def _totals(rows: list[Any]) -> dict[str, Any]:
     return {
         "calls": len(rows),
+        "answered": sum(1 for r in rows if r.outcome == "answered"),
+        "failed": sum(1 for r in rows if r.outcome in ("rate_limited", "error")),
+        "offline": sum(1 for r in rows if r.outcome in ("offline", "budget")),
         "tokens_in": sum(r.tokens_in for r in rows),
         "tokens_out": sum(r.tokens_out for r in rows),
         "cost_usd": round(sum(r.cost_usd for r in rows), 6),
@@ -137,6 +152,9 @@ def usage_summary(org_id: int, months: int = 12) -> dict[str, Any]:
     with session_scope() as session:
         user_ids = {r.user_id for r in rows if r.user_id is not None}
         names = {u.id: u.name or u.email for u in session.exec(select(User).where(User.id.in_(user_ids))).all()}
+    per_provider: dict[str, list[AIUsage]] = {}
+    for row in rows:
+        per_provider.setdefault(row.provider_name, []).append(row)
     per_user: dict[int | None, list[AIUsage]] = {}
     per_month: dict[str, list[AIUsage]] = {}
     for row in rows:
@@ -154,7 +172,67 @@ def usage_summary(org_id: int, months: int = 12) -> dict[str, Any]:
             key=lambda d: (-d["cost_usd"], d["user_name"]),
         ),
         "per_month": [{"month": m, **_totals(rs)} for m, rs in sorted(per_month.items())],
+        "per_provider": sorted(
+            ({"provider": name, **_totals(rs)} for name, rs in per_provider.items()), key=lambda d: d["provider"]
+        ),
         "budget_usd": budget,
         "month_spend_usd": round(spent, 6),
         "budget_remaining_usd": None if budget is None else round(max(0.0, budget - spent), 6),
     }
+
+
+MAX_CALL_ROWS = 200
+
+
+def usage_calls(
+    org_id: int,
+    *,
+    provider: str | None = None,
+    outcome: str | None = None,
+    action: str | None = None,
+    days: int = 30,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """One line per call, newest first, filtered in the database (provider name, outcome, action, last N days)."""
+    since = utcnow() - timedelta(days=max(1, min(int(days), 366)))
+    with session_scope() as session:
+        stmt = select(AIUsage).where(AIUsage.organization_id == org_id, AIUsage.created_at >= since)
+        if provider:
+            stmt = stmt.where(AIUsage.provider_name == provider)
+        if outcome:
+            stmt = stmt.where(AIUsage.outcome == outcome)
+        if action:
+            stmt = stmt.where(AIUsage.action == action)
+        rows = session.exec(
+            stmt.order_by(AIUsage.created_at.desc(), AIUsage.id.desc()).limit(max(1, min(limit, MAX_CALL_ROWS)))
+        ).all()
+        user_ids = {r.user_id for r in rows if r.user_id is not None}
+        names = {u.id: u.name or u.email for u in session.exec(select(User).where(User.id.in_(user_ids))).all()}
+        return [
+            {
+                "id": r.id,
+                "at": r.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                "user": names.get(r.user_id, "") if r.user_id else "",
+                "provider": r.provider_name,
+                "model": r.model,
+                "action": r.action,
+                "outcome": r.outcome,
+                "outcome_label": OUTCOME_LABELS.get(r.outcome, r.outcome),
+                "tokens_in": r.tokens_in,
+                "tokens_out": r.tokens_out,
+                "latency_ms": r.latency_ms,
+                "cost_usd": r.cost_usd,
+                "detail": r.detail,
+            }
+            for r in rows
+        ]
+
+
+def usage_filter_choices(org_id: int) -> dict[str, list[str]]:
+    """Distinct provider names and actions that appear in the workspace's usage (for the filter menus)."""
+    with session_scope() as session:
+        providers = session.exec(
+            select(AIUsage.provider_name).where(AIUsage.organization_id == org_id).distinct()
+        ).all()
+        actions = session.exec(select(AIUsage.action).where(AIUsage.organization_id == org_id).distinct()).all()
+    return {"providers": sorted(p for p in providers if p), "actions": sorted(a for a in actions if a)}

@@ -38,3 +38,34 @@ def usage_figure(org_id: int) -> go.Figure:
         margin={"l": 40, "r": 10, "t": 40, "b": 40},
     )
     return fig
+
+
+def provider_figure(org_id: int, days: int = 30) -> go.Figure:
+    """Calls per provider in the last `days` days, stacked by outcome: failures never look like answers."""
+    from datetime import timedelta
+
+    from services.ai.usage import OUTCOME_LABELS, OUTCOMES
+    from services.models import utcnow
+
+    rows = usage_rows(org_id, since=utcnow() - timedelta(days=days))
+    providers = sorted({r.provider_name for r in rows})
+    counts = {o: dict.fromkeys(providers, 0) for o in OUTCOMES}
+    for row in rows:
+        counts.setdefault(row.outcome, dict.fromkeys(providers, 0))[row.provider_name] += 1
+    colors = {"answered": "#2e7d32", "rate_limited": "#ef6c00", "error": "#c62828", "offline": "#757575",
+              "budget": "#6a1b9a"}  # fmt: skip
+    fig = go.Figure()
+    for outcome, per in counts.items():
+        if any(per.values()):
+            fig.add_trace(
+                go.Bar(name=outcome, x=providers, y=[per[p] for p in providers], marker_color=colors.get(outcome),
+                       hovertemplate="%{x}: %{y} " + OUTCOME_LABELS.get(outcome, outcome) + "<extra></extra>")
+            )  # fmt: skip
+    fig.update_layout(
+        barmode="stack",
+        title=f"Calls per provider, last {days} days",
+        yaxis_title="calls",
+        height=320,
+        margin={"l": 40, "r": 10, "t": 40, "b": 40},
+    )
+    return fig

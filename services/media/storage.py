@@ -112,6 +112,8 @@ def asset_dict(asset: MediaAsset) -> dict[str, Any]:
         "sha256": asset.sha256,
         "storage_path": asset.storage_path,
         "thumbnail_path": asset.thumbnail_path,
+        "alt_text": asset.alt_text or "",
+        "generated_prompt": asset.generated_prompt or "",
         "created_at": asset.created_at.isoformat() if asset.created_at else None,
     }
 

@@ -1,7 +1,7 @@
 """All tables. Importing this package registers every model on SQLModel.metadata (Alembic needs that)."""
 
 from services.models.accounts import OAuthFlow, PlatformApp, SocialAccount
-from services.models.ai import AIProvider, AIUsage, Persona, PromptTemplate
+from services.models.ai import AIProvider, AIProviderHealth, AIUsage, McpToken, Persona, PromptTemplate
 from services.models.analytics import (
     AccountMetricSnapshot,
     AnalyticsAccountState,
@@ -15,7 +15,7 @@ from services.models.identity import AuditLog, LoginFailure, Membership, Organiz
 from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, QueueSlot, SchedulerHeartbeat
 
 __all__ = [
-    "AIProvider", "AIUsage", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "DemoPost", "LoginFailure",
+    "AIProvider", "AIProviderHealth", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "DemoPost", "LoginFailure",
     "MediaAsset", "Membership", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RollupZone",
     "SchedulerHeartbeat", "SocialAccount", "User", "UserSession", "utcnow",

@@ -82,6 +82,10 @@ class MediaAsset(SQLModel, table=True):
     height: int | None = None
     duration_seconds: float | None = None
     sha256: str = Field(default="", max_length=64)
+    # Alt text for screen readers (suggested by the assistant, always reviewed by a person).
+    alt_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # For generated images: the prompt that made it (provenance), else "".
+    generated_prompt: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -2,6 +2,7 @@
 
 from socialhub_app.pages import (
     accounts,
+    ai_mcp,
     ai_personas,
     ai_providers,
     ai_templates,
@@ -18,6 +19,7 @@ from socialhub_app.pages import (
 
 __all__ = [
     "accounts",
+    "ai_mcp",
     "ai_personas",
     "ai_providers",
     "ai_templates",

@@ -45,6 +45,8 @@ def provider_row(p: rx.Var) -> rx.Component:
                     rx.text(p["prices"], size="1", color_scheme="gray"),
                     spacing="3",
                 ),
+                capability_switches(p),
+                health_line(p),
                 spacing="1",
             ),
             rx.spacer(),
@@ -58,20 +60,101 @@ def provider_row(p: rx.Var) -> rx.Component:
                 align="center",
                 spacing="1",
             ),
-            rx.button(
-                "Delete",
-                size="1",
-                variant="soft",
-                color_scheme="red",
-                on_click=AIProvidersState.delete_provider(p["id"]),
-                custom_attrs={"data-testid": "ai-provider-delete"},
-            ),
+            delete_dialog(p),
             align="center",
             width="100%",
             spacing="3",
         ),
         width="100%",
         custom_attrs={"data-testid": "ai-provider-row", "data-name": p["name"]},
+    )
+
+
+def capability_switches(p: rx.Var) -> rx.Component:
+    def switch(field: str, label: str) -> rx.Component:
+        return rx.hstack(
+            rx.switch(
+                checked=p[field].to(bool),
+                on_change=lambda v: AIProvidersState.set_capability(p["id"], field, v),
+                size="1",
+                aria_label=label,
+                custom_attrs={"data-testid": f"ai-provider-{field.replace('_', '-')}"},
+            ),
+            rx.text(label, size="1"),
+            align="center",
+            spacing="1",
+        )
+
+    return rx.hstack(
+        switch("can_see_images", "Can see images"),
+        switch("can_generate_images", "Can generate images"),
+        rx.cond(
+            p["image_model"] != "", rx.text("image model " + p["image_model"].to(str), size="1", color_scheme="gray")
+        ),
+        spacing="3",
+        wrap="wrap",
+    )
+
+
+def health_line(p: rx.Var) -> rx.Component:
+    return rx.text(
+        "Health: " + p["health"].to(str),
+        size="1",
+        color=rx.cond(p["healthy"].to(bool), rx.color("green", 11), rx.color("orange", 11)),
+        custom_attrs={"data-testid": "ai-provider-health"},
+    )
+
+
+def delete_dialog(p: rx.Var) -> rx.Component:
+    """Deleting a provider (and its stored key) cannot be undone, so it asks first."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                "Delete",
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                aria_label="Delete provider " + p["name"].to(str),
+                custom_attrs={"data-testid": "ai-provider-delete"},
+            )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Delete provider " + p["name"].to(str) + "?"),
+            rx.alert_dialog.description(
+                "Its stored API key is deleted too; the assistant stops using it at once. Usage history is kept.",
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        "Cancel",
+                        variant="soft",
+                        color_scheme="gray",
+                        custom_attrs={"data-testid": "ai-provider-delete-cancel"},
+                    )  # fmt: skip
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Delete provider",
+                        color_scheme="red",
+                        on_click=AIProvidersState.delete_provider(p["id"]),
+                        custom_attrs={"data-testid": "ai-provider-delete-confirm"},
+                    )
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="12px",
+            ),
+            custom_attrs={"data-testid": "ai-provider-delete-dialog"},
+        ),
+    )
+
+
+def _checkbox(label: str, name: str) -> rx.Component:
+    return rx.el.label(
+        rx.checkbox(name=name, custom_attrs={"data-testid": f"ai-provider-input-{name.replace('_', '-')}"}),
+        rx.text(label, size="1"),
+        style={"display": "flex", "gap": "6px", "alignItems": "center"},
     )
 
 
@@ -115,6 +198,12 @@ def add_form() -> rx.Component:
                     _field("Output price (USD per 1K tokens)", "price_out", "0"),
                     _field("Priority (lower is tried first; empty = last)", "priority", ""),
                     _field("Timeout (seconds)", "timeout", "30"),
+                    _field("Image model (for Generate image; empty = the model above)", "image_model", "gpt-image-1"),
+                    rx.vstack(
+                        _checkbox("Can see images (vision: used for alt text suggestions)", "can_see_images"),
+                        _checkbox("Can generate images (OpenAI-compatible /images/generations)", "can_generate_images"),
+                        spacing="1",
+                    ),
                     columns="2",
                     spacing="3",
                     width="100%",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_nav import ai_subnav
+from components.ai_usage_calls import calls_table
 from components.layout import empty_state
 from socialhub_app.layout import protected_page
 from state.ai_usage import AIUsageState
 
-COLUMNS = ("Calls", "Tokens in", "Tokens out", "Est. cost")
+COLUMNS = ("Calls", "Answered", "Failed", "Offline", "Tokens in", "Tokens out", "Est. cost")
 
 
 def totals_table(title: str, rows: rx.Var, testid: str) -> rx.Component:
@@ -25,6 +26,9 @@ def totals_table(title: str, rows: rx.Var, testid: str) -> rx.Component:
                     lambda r: rx.table.row(
                         rx.table.row_header_cell(r["label"]),
                         rx.table.cell(r["calls"], custom_attrs={"data-testid": "calls"}),
+                        rx.table.cell(r["answered"], custom_attrs={"data-testid": "answered"}),
+                        rx.table.cell(r["failed"], custom_attrs={"data-testid": "failed"}),
+                        rx.table.cell(r["offline"]),
                         rx.table.cell(r["tokens_in"]),
                         rx.table.cell(r["tokens_out"]),
                         rx.table.cell(r["cost"], custom_attrs={"data-testid": "cost"}),
@@ -51,6 +55,13 @@ def ai_usage_page() -> rx.Component:
                 rx.box(
                     rx.plotly(data=AIUsageState.figure), width="100%", custom_attrs={"data-testid": "ai-usage-chart"}
                 ),
+                rx.box(
+                    rx.plotly(data=AIUsageState.provider_figure),
+                    width="100%",
+                    custom_attrs={"data-testid": "ai-usage-provider-chart"},
+                ),
+                totals_table("Per provider", AIUsageState.per_provider, "ai-usage-provider-row"),
+                calls_table(),
                 rx.hstack(
                     totals_table("Per user", AIUsageState.per_user, "ai-usage-user-row"),
                     totals_table("Per month (UTC)", AIUsageState.per_month, "ai-usage-month-row"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.ai_media import media_tile
 from components.ai_panel import ai_panel, ai_toggle_button
+from components.ai_time import time_suggestions
 from components.compose_extras import compose_extras, series_aware
 from components.composer import account_chip, counter_row, preview_card, result_row
 from components.layout import empty_state
@@ -113,26 +115,7 @@ def media_section() -> rx.Component:
             width="100%",
             custom_attrs={"data-testid": "media-upload"},
         ),
-        rx.hstack(
-            rx.foreach(
-                ComposeState.media,
-                lambda m: rx.box(
-                    rx.image(
-                        src=m["thumb"], height="72px", border_radius="6px", custom_attrs={"data-testid": "media-thumb"}
-                    ),
-                    rx.icon_button(
-                        rx.icon("x", size=12),
-                        size="1",
-                        variant="soft",
-                        color_scheme="red",
-                        on_click=ComposeState.remove_media(m["id"]),
-                        custom_attrs={"data-testid": "remove-media"},
-                    ),
-                    position="relative",
-                ),
-            ),
-            wrap="wrap",
-        ),
+        rx.hstack(rx.foreach(ComposeState.media, media_tile), wrap="wrap", spacing="2"),
         width="100%",
     )
 
@@ -279,6 +262,7 @@ def compose_page() -> rx.Component:
                 editor(),
                 media_section(),
                 schedule_controls(),
+                time_suggestions(),
                 compose_extras(),
                 series_aware(actions()),
                 width="100%",

@@ -57,4 +57,4 @@ def open_assistant(page: Page, platform: str = "demo") -> None:
 
 
 def wait_done(page: Page, count: int = 1) -> None:
-    expect(page.locator("[data-testid=ai-suggestion-text][data-done=true]")).to_have_count(count, timeout=30000)
+    expect(page.locator("[data-testid=ai-suggestion-text][data-done=true]")).to_have_count(count, timeout=60000)

@@ -35,7 +35,7 @@ def test_providers_refuse_a_bad_url_and_can_be_reordered_disabled_and_deleted(
     page.locator("[data-testid=ai-provider-row][data-name=Second]").get_by_test_id("ai-provider-up").click()
     expect(page.get_by_test_id("ai-provider-row-name").first).to_have_text("Second")
     page.reload()
-    expect(page.get_by_test_id("ai-provider-row-name").first).to_have_text("Second")
+    expect(page.get_by_test_id("ai-provider-row-name").first).to_have_text("Second", timeout=30000)
 
     switch = page.locator("[data-testid=ai-provider-row][data-name=Broken]").get_by_test_id("ai-provider-enabled")
     expect(switch).to_have_attribute("data-state", "checked")
@@ -47,6 +47,12 @@ def test_providers_refuse_a_bad_url_and_can_be_reordered_disabled_and_deleted(
     )
 
     page.locator("[data-testid=ai-provider-row][data-name=Second]").get_by_test_id("ai-provider-delete").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("Delete provider Second?")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_test_id("ai-provider-row")).to_have_count(2)
+    page.locator("[data-testid=ai-provider-row][data-name=Second]").get_by_test_id("ai-provider-delete").click()
+    page.get_by_test_id("ai-provider-delete-confirm").click()
     expect(page.get_by_test_id("ai-provider-row")).to_have_count(1)
     assert provider_names(page) == ["Broken"]
 

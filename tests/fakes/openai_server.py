@@ -10,6 +10,12 @@ Inject faults per request through `behaviors["POST /v1/chat/completions"]`:
   {"no_usage": True}                     leave usage out (servers that do not report it)
   {"break_after": 2}                     stream two words, then drop the connection
 Like the real OpenAI API, a 401 body echoes the key it was given, so tests can prove we never pass it on.
+
+Vision: a user message whose content is a list of parts (`{"type": "text"}` / `{"type": "image_url"}`)
+is accepted like any other; `vision_requests()` returns the image parts received.
+`POST /v1/images/generations` answers `{"created", "data": [{"b64_json": <PNG>}]}` (a real PNG made
+with Pillow); behaviors under IMAGES_ROUTE: a status int, {"status": 429, "retry_after": "7"},
+{"no_data": True}, {"not_an_image": True} (base64 of bytes that are not an image), {"url_only": True}.
 """
 
 from __future__ import annotations
@@ -29,6 +35,23 @@ from starlette.routing import Route
 from tests.fakes.server import FakeServer
 
 ROUTE = "POST /v1/chat/completions"
+IMAGES_ROUTE = "POST /v1/images/generations"
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return " ".join(p.get("text", "") for p in content or [] if isinstance(p, dict) and p.get("type") == "text")
+
+
+def png_bytes(width: int = 64, height: int = 48, color: tuple[int, int, int] = (200, 120, 40)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, "PNG")
+    return out.getvalue()
 
 
 def count_words(text: str) -> int:
@@ -48,8 +71,44 @@ class FakeOpenAIServer(FakeServer):
     def chat_requests(self) -> list[Any]:
         return [r.json for r in self.requests_to("POST", "/v1/chat/completions")]
 
+    def vision_requests(self) -> list[dict]:
+        parts = []
+        for body in self.chat_requests():
+            for message in (body or {}).get("messages", []):
+                if isinstance(message.get("content"), list):
+                    parts += [p for p in message["content"] if p.get("type") == "image_url"]
+        return parts
+
+    def image_requests(self) -> list[Any]:
+        return [r.json for r in self.requests_to("POST", "/v1/images/generations")]
+
     def build(self) -> Starlette:
-        return Starlette(routes=[Route("/v1/chat/completions", self.chat_completions, methods=["POST"])])
+        return Starlette(
+            routes=[
+                Route("/v1/chat/completions", self.chat_completions, methods=["POST"]),
+                Route("/v1/images/generations", self.images_generations, methods=["POST"]),
+            ]
+        )
+
+    async def images_generations(self, request: Request) -> Response:
+        import base64
+
+        rec = await self.record(request)
+        key = rec.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        behavior = self.next_behavior(IMAGES_ROUTE)
+        if self.valid_keys is not None and key not in self.valid_keys:
+            return self._error(401, key)
+        if isinstance(behavior, int):
+            return self._error(behavior, key, "7" if behavior == 429 else None)
+        if isinstance(behavior, dict) and "status" in behavior:
+            return self._error(int(behavior["status"]), key, behavior.get("retry_after"))
+        options = behavior if isinstance(behavior, dict) else {}
+        if options.get("no_data"):
+            return JSONResponse({"created": int(time.time()), "data": []})
+        if options.get("url_only"):
+            return JSONResponse({"created": int(time.time()), "data": [{"url": "http://127.0.0.1:1/x.png"}]})
+        payload = b"this is not an image at all" if options.get("not_an_image") else png_bytes()
+        return JSONResponse({"created": int(time.time()), "data": [{"b64_json": base64.b64encode(payload).decode()}]})
 
     def _error(self, status: int, key: str, retry_after: str | None = None) -> JSONResponse:
         messages = {
@@ -77,7 +136,7 @@ class FakeOpenAIServer(FakeServer):
             return self._error(int(behavior["status"]), key, behavior.get("retry_after"))
         options = behavior if isinstance(behavior, dict) else {}
         text = options.get("text", self.reply_text)
-        prompt_words = sum(count_words(m.get("content", "")) for m in body.get("messages", []))
+        prompt_words = sum(count_words(_text(m.get("content", ""))) for m in body.get("messages", []))
         usage = {
             "prompt_tokens": prompt_words,
             "completion_tokens": count_words(text),

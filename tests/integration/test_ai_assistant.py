@@ -115,7 +115,7 @@ async def test_caption_streams_and_sends_exact_payload_with_persona(ws: dict, fa
     assert (done["tokens_in"], done["tokens_out"], done["usage_reported"]) == (prompt_words, 9, True)
     [row] = _usage_rows(ws["org"])
     assert (row.provider_name, row.model, row.tokens_in, row.tokens_out, row.outcome, row.user_id, row.action) == (
-        "Main", "gpt-test", prompt_words, 9, "ok", ws["alice"], "caption",
+        "Main", "gpt-test", prompt_words, 9, "answered", ws["alice"], "caption",
     )  # fmt: skip
     assert row.cost_usd == pytest.approx(prompt_words / 1000 * 0.5 + 9 / 1000 * 1.5)
     assert row.latency_ms >= 0
@@ -165,8 +165,8 @@ async def test_fallback_order_reasons_and_personal_provider_first(ws: dict, fake
     assert [e["name"] for e in events if e["type"] == "provider"] == ["Workspace-5"]
     rows = _usage_rows(ws["org"])
     assert [(r.provider_name, r.outcome) for r in rows] == [
-        ("Alice-own", "error"), ("Workspace-1", "error"), ("Workspace-2", "error"), ("Workspace-3", "error"),
-        ("Workspace-4", "error"), ("Workspace-5", "ok"),
+        ("Alice-own", "error"), ("Workspace-1", "rate_limited"), ("Workspace-2", "error"), ("Workspace-3", "error"),
+        ("Workspace-4", "error"), ("Workspace-5", "answered"),
     ]  # fmt: skip
     assert rows[1].detail == "rate limited (429, retry after 7s)" and rows[0].cost_usd == 0
 
@@ -207,7 +207,7 @@ async def test_all_providers_fail_gives_labelled_offline_suggestion(ws: dict, fa
     assert ALL_FAILED_NOTICE in done["notices"]
     assert "".join(e["text"] for e in events if e["type"] == "delta") == done["text"]
     assert done["text"] == "Autumn menu launch with pumpkin soup.\n\n#autumn #menu #launch"
-    assert [r.outcome for r in _usage_rows(ws["org"])] == ["error", "error", "offline"]
+    assert [r.outcome for r in _usage_rows(ws["org"])] == ["error", "rate_limited", "offline"]
 
 
 async def test_no_provider_configured_answers_offline(ws: dict) -> None:
