@@ -90,6 +90,10 @@ class Settings:
     allow_private_hosts: tuple = ()
     public_media_hours: float = 24.0  # lifetime of signed public media links (Instagram/TikTok pull)
     max_request_kb: int = 1024  # body cap of every HTTP request except uploads
+    role: str = "all"  # web | worker | all: which halves of the app this process runs (services/roles.py)
+    redis_url: str = ""  # shared Reflex state for several web processes (rxconfig.py)
+    publish_first_retry_seconds: tuple[float, float] = (2.0, 5.0)  # window of the first (fast) retry
+    metrics_token: str = ""  # Bearer token for /metrics; empty = localhost only
 
     @property
     def https(self) -> bool:
@@ -99,8 +103,6 @@ class Settings:
     def max_upload_request_mb(self) -> float:
         """Body cap of the upload endpoint: the largest file plus a few images sent with it."""
         return max(self.max_video_mb, self.max_image_mb) + 4 * self.max_image_mb + 1
-    role: str = "all"  # web | worker | all: which halves of the app this process runs (services/roles.py)
-    redis_url: str = ""  # shared Reflex state for several web processes (rxconfig.py)
 
     def platform(self, name: str, default: str = "") -> str:
         """Platform credentials/base URLs: `SOCIALHUB_<PLATFORM>_<KEY>` (e.g. SOCIALHUB_X_CLIENT_ID)."""
@@ -163,6 +165,8 @@ def _build_settings() -> Settings:
         max_request_kb=max(16, _env_int("SOCIALHUB_MAX_REQUEST_KB", 1024)),
         role=_role(),
         redis_url=_env("REDIS_URL") or _env("REFLEX_REDIS_URL"),
+        publish_first_retry_seconds=_env_range("SOCIALHUB_PUBLISH_FIRST_RETRY_SECONDS", (2.0, 5.0)),
+        metrics_token=_env("SOCIALHUB_METRICS_TOKEN"),
     )
 
 
@@ -184,6 +188,19 @@ def _role() -> str:
     if role not in ROLES:
         raise ConfigError(f"SOCIALHUB_ROLE must be one of {', '.join(ROLES)} (got {role!r})")
     return role
+
+
+def _env_range(name: str, default: tuple[float, float]) -> tuple[float, float]:
+    """`LOW-HIGH` seconds (e.g. `2-5`), or one number for a fixed delay."""
+    raw = _env(name)
+    if not raw:
+        return default
+    try:
+        parts = [float(p) for p in raw.split("-", 1)]
+    except ValueError:
+        return default
+    low, high = parts[0], parts[-1]
+    return (min(low, high), max(low, high)) if low >= 0 else default
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,9 @@
-"""APScheduler wiring: the publishing tick every second, plus any extra jobs (analytics collection).
+"""APScheduler wiring: the publishing engine's safety tick, plus any extra jobs (analytics collection).
+
+Publishing itself is not driven by the tick: the engine sleeps exactly until the earliest due
+target and is woken early by new posts (in-process hooks, PostgreSQL LISTEN/NOTIFY); it also
+beats its heartbeat every second. The tick (SOCIALHUB_TICK_SECONDS) does housekeeping, reclaims
+dead workers' leases and catches anything a wake-up missed.
 
 Started and stopped by the app's lifespan (and by `python -m services.publishing.worker`). Safe with
 several backend workers each running one: targets are claimed in the database with a lease, so
@@ -79,6 +84,10 @@ def start_scheduler(
     for func, seconds in extra_jobs or []:
         handle.add_job(func, seconds)
     scheduler.start()
+    try:
+        engine.start()  # the due-time clock, heartbeat and LISTEN connection
+    except RuntimeError:  # no running loop yet: the first tick starts them
+        pass
     log.info("scheduler started as %s, ticking every %ss", engine.worker_id, settings.scheduler_tick_seconds)
     return handle
 

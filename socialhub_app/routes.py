@@ -21,6 +21,7 @@ from services.mcp.http import mcp_route
 from socialhub_app.analytics_routes import analytics_routes
 from socialhub_app.auth_routes import auth_routes
 from socialhub_app.media_routes import media_routes
+from socialhub_app.metrics_route import metrics_endpoint
 from socialhub_app.request_session import request_user, session_token
 
 log = logging.getLogger("socialhub.routes")
@@ -93,6 +94,7 @@ def extra_routes() -> list[Route]:
     return [
         Route("/health", health),
         Route("/oauth/callback/{platform}", oauth_callback),
+        Route("/metrics", metrics_endpoint),
         *media_routes(),
         *analytics_routes(),
         mcp_route(),  # the MCP server for AI agents (streamable HTTP at /mcp)

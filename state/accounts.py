@@ -6,6 +6,7 @@ import reflex as rx
 
 from services import accounts
 from services.errors import UserError
+from state.runner import run_blocking
 from state.session import current_session_token, current_user
 
 
@@ -24,17 +25,17 @@ class AccountsState(rx.State):
         user = await current_user(self)
         if user is None:
             return None
-        self._refresh(user.organization_id)
+        await self._refresh(user.organization_id)
         connected = self.router.url.query_parameters.get("connected")
         if connected:
             self.message = f"Connected {connected} account(s)."
             return rx.toast.success(self.message)
         return None
 
-    def _refresh(self, org_id: int) -> None:
-        rows = accounts.list_accounts(org_id)
+    async def _refresh(self, org_id: int) -> None:
+        rows = await run_blocking(accounts.list_accounts, org_id)
         self.accounts = [{k: ("" if v is None else v) for k, v in row.items()} for row in rows]
-        self.catalog = accounts.platform_catalog()
+        self.catalog = await run_blocking(accounts.platform_catalog)
 
     @rx.event
     def set_mastodon_instance(self, value: str):
@@ -56,8 +57,8 @@ class AccountsState(rx.State):
         if user is None:
             return rx.redirect("/login")
         if platform == "demo":
-            accounts.connect_demo(user.organization_id, user.user_id)
-            self._refresh(user.organization_id)
+            await run_blocking(accounts.connect_demo, user.organization_id, user.user_id)
+            await self._refresh(user.organization_id)
             return rx.toast.success("Demo network connected.")
         instance = self.mastodon_instance.strip() if platform == "mastodon" else ""
         if platform == "mastodon" and not instance:
@@ -92,7 +93,7 @@ class AccountsState(rx.State):
             self.bluesky_password = ""
             self.busy = False
         self.bluesky_handle = ""
-        self._refresh(user.organization_id)
+        await self._refresh(user.organization_id)
         yield rx.toast.success("Bluesky account connected.")
 
     @rx.event
@@ -104,5 +105,5 @@ class AccountsState(rx.State):
             await accounts.disconnect_account(user.organization_id, int(account_id))
         except UserError:
             self.error = "That account no longer exists."
-        self._refresh(user.organization_id)
+        await self._refresh(user.organization_id)
         return rx.toast.info("Account disconnected.")

@@ -227,6 +227,6 @@ class AIAssistState(rx.State):
         if fitted.shortened:
             message += " " + ai.shortened_note(fitted, ai.rules_for([platforms[i] for i in compose.selected_ids
                                                                    if i in platforms]))  # fmt: skip
-        compose._recompute_rows(user.organization_id)
+        await compose._recompute_rows(user.organization_id)
         self.suggestions = [s for s in self.suggestions if s["key"] != key]
         return rx.toast.success(message + " Nothing is saved until you save, schedule or publish.")

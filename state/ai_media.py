@@ -175,7 +175,7 @@ class AIMediaState(rx.State):
                  "thumb": self.image_result["thumb"], "alt": "", "alt_saved": "",
                  "generated_prompt": self.image_result["prompt"]},
             ]  # fmt: skip
-            compose._recompute_rows(user.organization_id)
+            await compose._recompute_rows(user.organization_id)
         self.image_result = {}
         return rx.toast.success("Image attached. Nothing is saved until you save, schedule or publish.")
 

@@ -7,6 +7,7 @@ import reflex as rx
 from services import accounts as accounts_service
 from services import ai
 from services.errors import UserError
+from state.runner import run_blocking
 from state.session import current_user
 
 FIELDS = ("name", "audience", "tone", "topics", "mission")
@@ -32,13 +33,13 @@ class AIPersonasState(rx.State):
             return
         self.error = ""
         self.form_open = False
-        self._refresh(user.organization_id)
+        await self._refresh(user.organization_id)
 
-    def _refresh(self, org_id: int) -> None:
+    async def _refresh(self, org_id: int) -> None:
         self.accounts = [
             {"id": str(a["id"]), "display_name": a["display_name"], "platform": a["platform"],
              "label": a["platform_label"]}
-            for a in accounts_service.list_accounts(org_id)
+            for a in await run_blocking(accounts_service.list_accounts, org_id)
         ]  # fmt: skip
         names = {a["id"]: f"{a['display_name']} ({a['label']})" for a in self.accounts}
         self.personas = [
@@ -48,7 +49,7 @@ class AIPersonasState(rx.State):
                 "account_ids": [str(a) for a in p["account_ids"]],
                 "accounts_text": ", ".join(names.get(str(a), f"#{a}") for a in p["account_ids"]) or "no accounts",
             }
-            for p in ai.list_personas(org_id)
+            for p in await run_blocking(ai.list_personas, org_id)
         ]
 
     def _fill_form(self, persona: dict | None) -> None:
@@ -111,15 +112,15 @@ class AIPersonasState(rx.State):
                   "topics": self.form_topics, "mission": self.form_mission}  # fmt: skip
         try:
             if self.editing_id:
-                persona = ai.update_persona(org_id, int(self.editing_id), **values)
+                persona = await run_blocking(ai.update_persona, org_id, int(self.editing_id), **values)
             else:
-                persona = ai.create_persona(org_id, **values)
-            ai.set_persona_accounts(org_id, persona["id"], [int(a) for a in self.form_account_ids])
+                persona = await run_blocking(ai.create_persona, org_id, **values)
+            await run_blocking(ai.set_persona_accounts, org_id, persona["id"], [int(a) for a in self.form_account_ids])
         except UserError as exc:
             self.error = str(exc)
             return None
         self.form_open = False
-        self._refresh(org_id)
+        await self._refresh(org_id)
         return rx.toast.success(f"Persona {persona['name']} saved.")
 
     @rx.event
@@ -128,10 +129,10 @@ class AIPersonasState(rx.State):
         if user is None:
             return None
         try:
-            ai.delete_persona(user.organization_id, int(persona_id))
+            await run_blocking(ai.delete_persona, user.organization_id, int(persona_id))
         except UserError as exc:
             self.error = str(exc)
         if self.editing_id == persona_id:
             self.form_open = False
-        self._refresh(user.organization_id)
+        await self._refresh(user.organization_id)
         return rx.toast.info("Persona deleted; its accounts have no persona now.")

@@ -12,6 +12,7 @@ from services import ai
 from services.ai import health
 from services.errors import UserError
 from services.permissions import PermissionDenied, require
+from state.runner import run_blocking
 from state.session import current_user
 
 FORM_ID = "ai-provider-form"
@@ -62,16 +63,16 @@ class AIProvidersState(rx.State):
         if user is None:
             return
         self.error = self.budget_error = ""
-        self._refresh(user.organization_id, user.user_id)
-        budget = ai.get_monthly_budget(user.organization_id)
+        await self._refresh(user.organization_id, user.user_id)
+        budget = await run_blocking(ai.get_monthly_budget, user.organization_id)
         self.budget_input = "" if budget is None else f"{budget:g}"
 
-    def _refresh(self, org_id: int, user_id: int) -> None:
-        listed = ai.list_providers(org_id, user_id)
-        states = health.health_of([p["id"] for p in listed])
+    async def _refresh(self, org_id: int, user_id: int) -> None:
+        listed = await run_blocking(ai.list_providers, org_id, user_id)
+        states = await run_blocking(health.health_of, [p["id"] for p in listed])
         self.providers = [_row(p, states.get(p["id"])) for p in listed]
-        budget = ai.get_monthly_budget(org_id)
-        spent = ai.month_spend(org_id)
+        budget = await run_blocking(ai.get_monthly_budget, org_id)
+        spent = await run_blocking(ai.month_spend, org_id)
         self.budget_text = (
             f"No monthly budget: provider calls are not capped. Spent this month: ${spent:,.4f}."
             if budget is None
@@ -97,7 +98,8 @@ class AIProvidersState(rx.State):
             return None
         priority = int(raw_priority) if raw_priority else max([int(p["priority"]) + 1 for p in scope_rows] or [0])
         try:
-            added = ai.add_provider(
+            added = await run_blocking(
+                ai.add_provider,
                 user.organization_id,
                 user.user_id if personal else None,
                 name=str(form.get("name", "")),
@@ -115,7 +117,7 @@ class AIProvidersState(rx.State):
         except UserError as exc:
             self.error = str(exc)
             return None
-        self._refresh(user.organization_id, user.user_id)
+        await self._refresh(user.organization_id, user.user_id)
         return [
             rx.call_script(f"document.getElementById('{FORM_ID}').reset()"),
             rx.toast.success(f"Provider {added['name']} added ({added['key_hint']})."),
@@ -139,10 +141,10 @@ class AIProvidersState(rx.State):
             self.error = message
             return None
         try:
-            ai.delete_provider(user.organization_id, int(provider_id), acting_user_id=user.user_id)
+            await run_blocking(ai.delete_provider, user.organization_id, int(provider_id), acting_user_id=user.user_id)
         except UserError as exc:
             self.error = str(exc)
-        self._refresh(user.organization_id, user.user_id)
+        await self._refresh(user.organization_id, user.user_id)
         return rx.toast.info("Provider deleted.")
 
     @rx.event
@@ -162,10 +164,16 @@ class AIProvidersState(rx.State):
         group[index], group[target] = group[target], group[index]
         try:
             for priority, p in enumerate(group):
-                ai.update_provider(user.organization_id, int(p["id"]), acting_user_id=user.user_id, priority=priority)
+                await run_blocking(
+                    ai.update_provider,
+                    user.organization_id,
+                    int(p["id"]),
+                    acting_user_id=user.user_id,
+                    priority=priority,
+                )
         except UserError as exc:
             self.error = str(exc)
-        self._refresh(user.organization_id, user.user_id)
+        await self._refresh(user.organization_id, user.user_id)
 
     def _refused(self, user, provider_id: str) -> str | None:  # noqa: ANN001
         """Workspace providers need the "ai.providers" permission; personal ones are the person's own."""
@@ -185,10 +193,12 @@ class AIProvidersState(rx.State):
             self.error = message
             return
         try:
-            ai.update_provider(user.organization_id, int(provider_id), acting_user_id=user.user_id, **fields)
+            await run_blocking(
+                ai.update_provider, user.organization_id, int(provider_id), acting_user_id=user.user_id, **fields
+            )
         except UserError as exc:
             self.error = str(exc)
-        self._refresh(user.organization_id, user.user_id)
+        await self._refresh(user.organization_id, user.user_id)
 
     @rx.event
     def set_budget_input(self, value: str):
@@ -207,9 +217,9 @@ class AIProvidersState(rx.State):
             return None
         raw = self.budget_input.strip().lstrip("$").replace(",", "")
         try:
-            budget = ai.set_monthly_budget(user.organization_id, raw if raw else None)
+            budget = await run_blocking(ai.set_monthly_budget, user.organization_id, raw if raw else None)
         except UserError as exc:
             self.budget_error = str(exc)
             return None
-        self._refresh(user.organization_id, user.user_id)
+        await self._refresh(user.organization_id, user.user_id)
         return rx.toast.success("Budget removed." if budget is None else f"Monthly budget set to ${budget:,.2f}.")

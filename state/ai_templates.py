@@ -10,6 +10,7 @@ import reflex as rx
 
 from services import ai
 from services.errors import UserError
+from state.runner import run_blocking
 from state.session import current_user
 
 ACTION_CHOICES: list[str] = list(ai.ACTIONS)
@@ -31,13 +32,13 @@ class AITemplatesState(rx.State):
         user = await current_user(self)
         if user is None:
             return
-        self._load_template(user.organization_id, user.user_id)
+        await self._load_template(user.organization_id, user.user_id)
 
     def _level_user(self, user_id: int) -> int | None:
         return user_id if self.scope == "personal" else None
 
-    def _load_template(self, org_id: int, user_id: int) -> None:
-        view = ai.effective_template(org_id, self._level_user(user_id), self.action)
+    async def _load_template(self, org_id: int, user_id: int) -> None:
+        view = await run_blocking(ai.effective_template, org_id, self._level_user(user_id), self.action)
         self.system_text, self.user_text, self.source = view.system_template, view.user_template, view.source
         self.error = ""
         self._render_preview()
@@ -56,14 +57,14 @@ class AITemplatesState(rx.State):
         self.action = value if value in ACTION_CHOICES else "caption"
         user = await current_user(self)
         if user is not None:
-            self._load_template(user.organization_id, user.user_id)
+            await self._load_template(user.organization_id, user.user_id)
 
     @rx.event
     async def set_scope(self, value: str):
         self.scope = "personal" if value == "personal" else "workspace"
         user = await current_user(self)
         if user is not None:
-            self._load_template(user.organization_id, user.user_id)
+            await self._load_template(user.organization_id, user.user_id)
 
     @rx.event
     def set_system_text(self, value: str):
@@ -82,7 +83,7 @@ class AITemplatesState(rx.State):
             return None
         self.error = ""
         try:
-            view = ai.save_template(
+            view = await run_blocking(ai.save_template,
                 user.organization_id, self.action, self.system_text, self.user_text,
                 user_id=self._level_user(user.user_id),
             )  # fmt: skip
@@ -99,9 +100,11 @@ class AITemplatesState(rx.State):
             return None
         self.error = ""
         try:
-            ai.reset_template(user.organization_id, self.action, user_id=self._level_user(user.user_id))
+            await run_blocking(
+                ai.reset_template, user.organization_id, self.action, user_id=self._level_user(user.user_id)
+            )
         except UserError as exc:
             self.error = str(exc)
             return None
-        self._load_template(user.organization_id, user.user_id)
+        await self._load_template(user.organization_id, user.user_id)
         return rx.toast.info(f"The {self.action} template is back to the {self.source} version.")

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from services import ai
+from state.runner import run_blocking
 from state.session import current_user
 
 ALL = "all"
@@ -51,7 +52,7 @@ class AIUsageState(rx.State):
         user = await current_user(self)
         if user is None:
             return
-        summary = ai.usage_summary(user.organization_id)
+        summary = await run_blocking(ai.usage_summary, user.organization_id)
         self.per_user = [_totals_row(u["user_name"], u) for u in summary["per_user"]]
         self.per_month = [_totals_row(m["month"], m) for m in summary["per_month"]]
         self.per_provider = [_totals_row(p["provider"], p) for p in summary["per_provider"]]
@@ -67,7 +68,7 @@ class AIUsageState(rx.State):
             if budget is None
             else f"This month: {spent} of the ${budget:,.2f} budget ({_money(summary['budget_remaining_usd'])} left)"
         )
-        figure = ai.usage_figure(user.organization_id) if self.has_usage else go.Figure()
+        figure = await run_blocking(ai.usage_figure, user.organization_id) if self.has_usage else go.Figure()
         # Months are labels ("2026-11"), not dates: a date axis would spread one month over fake hours.
         self.figure = figure.update_xaxes(type="category")
         self.provider_figure = (

@@ -22,6 +22,7 @@ from services.analytics.queries import filter_options
 from services.analytics.sqltime import AnalyticsInputError
 from services.errors import UserError
 from services.timezones import format_local
+from state.runner import run_blocking
 from state.session import current_user
 
 DEFAULT_PRESET = "30"
@@ -78,7 +79,7 @@ class AnalyticsState(rx.State):
         user = await current_user(self)
         if user is None:
             return
-        options = filter_options(user.organization_id)
+        options = await run_blocking(filter_options, user.organization_id)
         self.account_options = [
             {"id": str(a["id"]), "name": a["name"], "platform": a["platform"]} for a in options["accounts"]
         ]
@@ -89,7 +90,7 @@ class AnalyticsState(rx.State):
         self.has_accounts = bool(self.account_options)
         self.timezone = user.timezone
         self.error = self.refresh_message = ""
-        self._show(user)
+        await self._show(user)
 
     def _filters(self, tz: str) -> AnalyticsFilters:
         accounts = tuple(int(a) for a in self.selected_accounts)
@@ -100,11 +101,11 @@ class AnalyticsState(rx.State):
         days = int(self.preset) if self.preset.isdigit() else int(DEFAULT_PRESET)
         return AnalyticsFilters.last_days(days, tz, account_ids=accounts, platforms=platforms)
 
-    def _show(self, user) -> None:  # noqa: ANN001 - services.auth.CurrentUser
+    async def _show(self, user) -> None:  # noqa: ANN001 - services.auth.CurrentUser
         """Recompute everything on screen; on bad input keep the last good charts and say what is wrong."""
         try:
             f = self._filters(user.timezone)
-            overview = analytics_overview(user.organization_id, f)
+            overview = await run_blocking(analytics_overview, user.organization_id, f)
         except UserError as exc:
             self.error = exc.message
             return
@@ -146,7 +147,7 @@ class AnalyticsState(rx.State):
     async def _recompute(self):
         user = await current_user(self)
         if user is not None:
-            self._show(user)
+            await self._show(user)
 
     # --- filters ---------------------------------------------------------------------------
     @rx.event

@@ -9,7 +9,6 @@ Password hashing runs in a worker thread, never on the event loop the scheduler 
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import reflex as rx
@@ -18,6 +17,7 @@ from services import auth, registration, signin
 from services.errors import UserError
 from services.security.client_ip import client_ip
 from services.sessions import BASE_COOKIE, token_from_cookie_header
+from state.runner import run_blocking
 
 SESSION_COOKIE = BASE_COOKIE  # the cookie's name on http; on https it is "__Host-" + this
 ENROL_ROUTE = "/settings/security"
@@ -63,8 +63,10 @@ class AuthState(rx.State):
         peer = raw.get("asgi-scope-client", "") or self.router.session.client_ip or ""
         return client_ip(peer, raw.get("x-forwarded-for", ""))
 
-    def _load(self) -> auth.CurrentUser | None:
-        user = auth.resolve_session(self.session_token())
+    async def _load(self) -> auth.CurrentUser | None:
+        return self._apply(await run_blocking(auth.resolve_session, self.session_token()))
+
+    def _apply(self, user: auth.CurrentUser | None) -> auth.CurrentUser | None:
         if user is None:
             self.authenticated = self.is_instance_admin = False
             self._user_id = self._org_id = 0
@@ -77,13 +79,13 @@ class AuthState(rx.State):
         self.is_instance_admin = user.is_instance_admin
         return user
 
-    def current(self) -> auth.CurrentUser | None:
+    async def current(self) -> auth.CurrentUser | None:
         """Re-check the session on every protected action: a revoked session stops working at once."""
-        return self._load()
+        return await self._load()
 
     @rx.event
-    def check_login(self):
-        user = self._load()
+    async def check_login(self):
+        user = await self._load()
         if user is None:
             return rx.redirect("/login")
         if user.must_enrol_2fa and not self.router.url.path.rstrip("/").endswith(ENROL_ROUTE):
@@ -91,8 +93,8 @@ class AuthState(rx.State):
         return None
 
     @rx.event
-    def redirect_if_logged_in(self):
-        if self._load() is not None:
+    async def redirect_if_logged_in(self):
+        if await self._load() is not None:
             return rx.redirect("/")
         return None
 
@@ -110,7 +112,7 @@ class AuthState(rx.State):
     async def load_register(self):
         self._reset_form()
         invite = self.router.url.query_parameters.get("invite", "")
-        self.signup_closed = not await asyncio.to_thread(registration.signup_allowed, invite)
+        self.signup_closed = not await run_blocking(registration.signup_allowed, invite)
         return AuthState.redirect_if_logged_in
 
     def _finish(self, grant: str):
@@ -122,7 +124,7 @@ class AuthState(rx.State):
     async def login(self, form: dict):
         self.auth_error = self.auth_notice = ""
         try:
-            step = await asyncio.to_thread(
+            step = await run_blocking(
                 signin.start, str(form.get("email", "")), str(form.get("password", "")), self.client_address()
             )
         except UserError as exc:
@@ -137,7 +139,7 @@ class AuthState(rx.State):
     async def submit_code(self, form: dict):
         self.auth_error = ""
         try:
-            step = await asyncio.to_thread(signin.second_factor, self._challenge, str(form.get("code", "")))
+            step = await run_blocking(signin.second_factor, self._challenge, str(form.get("code", "")))
         except UserError as exc:
             self.auth_error = str(exc)
             if "password again" in str(exc):
@@ -153,7 +155,7 @@ class AuthState(rx.State):
     async def register(self, form: dict):
         self.auth_error = ""
         try:
-            result = await asyncio.to_thread(
+            result = await run_blocking(
                 registration.sign_up,
                 str(form.get("email", "")),
                 str(form.get("name", "")),
@@ -172,8 +174,8 @@ class AuthState(rx.State):
 
     @rx.event
     async def logout(self):
-        await asyncio.to_thread(auth.logout, self.session_token())
-        self._load()
+        await run_blocking(auth.logout, self.session_token())
+        await self._load()
         return rx.call_script(post_form_script("/auth/logout", {}))
 
     @rx.event

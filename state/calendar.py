@@ -19,6 +19,7 @@ from services import calendar as cal
 from services import calendar_view, posts, timezones
 from services.errors import UserError
 from services.publishing.states import PostStatus
+from state.runner import run_blocking
 from state.session import current_user
 
 VIEWS = ("month", "week", "day")
@@ -140,11 +141,11 @@ class CalendarState(rx.State):
             self.anchor = self._today().isoformat()
         self.accounts = [
             {"id": str(a["id"]), "label": f"{a['display_name']} ({a['platform_label']})"}
-            for a in accounts_service.list_accounts(user.organization_id)
+            for a in await run_blocking(accounts_service.list_accounts, user.organization_id)
         ]
         if self.account_filter != ALL and self.account_filter not in {a["id"] for a in self.accounts}:
             self.account_filter = ALL
-        self._refresh(user.organization_id)
+        await self._refresh(user.organization_id)
 
     def _today(self) -> date:
         return timezones.to_local(datetime.now(UTC), self.timezone).date()
@@ -155,7 +156,7 @@ class CalendarState(rx.State):
         except ValueError:
             return self._today()
 
-    def _refresh(self, org_id: int) -> None:
+    async def _refresh(self, org_id: int) -> None:
         day, tz = self._anchor(), self.timezone
         if self.view == "month":
             start, end = cal.grid_range(day.year, day.month, tz)
@@ -163,7 +164,8 @@ class CalendarState(rx.State):
             start, end = cal.week_range(day, tz)
         else:
             start, end = cal.day_range(day, tz)
-        buckets, counts, self.shown = calendar_view.visible_items(
+        buckets, counts, self.shown = await run_blocking(
+            calendar_view.visible_items,
             org_id,
             start,
             end,
@@ -224,7 +226,7 @@ class CalendarState(rx.State):
         user = await current_user(self)
         if user is not None:
             self.timezone = user.timezone
-            self._refresh(user.organization_id)
+            await self._refresh(user.organization_id)
 
     # --- navigation and filters ------------------------------------------------------------
     @rx.event
@@ -287,7 +289,9 @@ class CalendarState(rx.State):
             return rx.redirect("/login")
         try:
             target = date.fromisoformat(day)
-            result = cal.move_to_day(user.organization_id, post_id, target, self.timezone, user_id=user.user_id)
+            result = await run_blocking(
+                cal.move_to_day, user.organization_id, post_id, target, self.timezone, user_id=user.user_id
+            )
         except ValueError:
             return self._refuse("That isn't a valid day.")
         except UserError as exc:
@@ -304,7 +308,9 @@ class CalendarState(rx.State):
             return rx.redirect("/login")
         try:
             local = datetime.combine(date.fromisoformat(day), datetime.min.time()).replace(hour=int(hour))
-            result = cal.reschedule_to_local(user.organization_id, post_id, local, self.timezone, user_id=user.user_id)
+            result = await run_blocking(
+                cal.reschedule_to_local, user.organization_id, post_id, local, self.timezone, user_id=user.user_id
+            )
         except ValueError:
             return self._refuse("That isn't a valid time slot.")
         except UserError as exc:
@@ -334,7 +340,7 @@ class CalendarState(rx.State):
         if user is None:
             return rx.redirect("/login")
         try:
-            post = posts.get_post(user.organization_id, int(post_id))
+            post = await run_blocking(posts.get_post, user.organization_id, int(post_id))
         except (UserError, ValueError) as exc:
             return self._refuse(str(exc))
         when = datetime.fromisoformat(post["scheduled_at"]) if post["scheduled_at"] else None
@@ -376,8 +382,13 @@ class CalendarState(rx.State):
         self.menu_error = ""
         try:
             local = timezones.parse_local(self.menu_date, self.menu_time)
-            result = cal.reschedule_to_local(
-                user.organization_id, int(self.menu.get("id", "0")), local, self.timezone, user_id=user.user_id
+            result = await run_blocking(
+                cal.reschedule_to_local,
+                user.organization_id,
+                int(self.menu.get("id", "0")),
+                local,
+                self.timezone,
+                user_id=user.user_id,
             )
         except UserError as exc:
             self.menu_error = str(exc)

@@ -14,6 +14,7 @@ from services.media import get_asset
 from services.media.storage import store_upload_stream
 from services.posts import preview
 from services.publishing.states import PostStatus, TargetStatus
+from state.runner import run_blocking
 from state.session import current_user
 
 WATCH_SECONDS = 15 * 60
@@ -53,13 +54,13 @@ class ComposeState(rx.State):
                 "label": a["platform_label"],
                 "status": a["status"],
             }
-            for a in accounts_service.list_accounts(user.organization_id)
+            for a in await run_blocking(accounts_service.list_accounts, user.organization_id)
             if a["status"] in ("active", "expiring")
         ]
         raw = self.router.url.query_parameters.get("post", "")
         if raw.isdigit():
-            self._load_post(user.organization_id, int(raw))
-        self._recompute_rows(user.organization_id)
+            await self._load_post(user.organization_id, int(raw))
+        await self._recompute_rows(user.organization_id)
         if any(TargetStatus(r["status"]).is_pending for r in self.results):
             return ComposeState.watch_post
         return None
@@ -70,9 +71,9 @@ class ComposeState(rx.State):
         self.post_id, self.post_status, self.results = 0, "", []
         self.error = self.notice = ""
 
-    def _load_post(self, org_id: int, post_id: int) -> None:
+    async def _load_post(self, org_id: int, post_id: int) -> None:
         try:
-            post = posts.get_post(org_id, post_id)
+            post = await run_blocking(posts.get_post, org_id, post_id)
         except UserError as exc:
             self.error = str(exc)
             return
@@ -81,7 +82,9 @@ class ComposeState(rx.State):
         self.post_status = post["status"]
         self.selected_ids = [str(t["account_id"]) for t in post["targets"]]
         self.overrides = {str(t["account_id"]): t["body_override"] for t in post["targets"] if t["body_override"]}
-        self.media = [self._media_entry(get_asset(org_id, int(m))) for m in post.get("media_ids", [])]
+        self.media = [
+            self._media_entry(await run_blocking(get_asset, org_id, int(m))) for m in post.get("media_ids", [])
+        ]
         if post.get("scheduled_at") and post["status"] == PostStatus.SCHEDULED:
             local = timezones.to_local(datetime.fromisoformat(post["scheduled_at"]), self.user_timezone)
             self.schedule_date, self.schedule_time = local.strftime("%Y-%m-%d"), local.strftime("%H:%M")
@@ -116,9 +119,14 @@ class ComposeState(rx.State):
     def _selected_accounts(self) -> list[dict]:
         return [a for a in self.accounts if a["id"] in self.selected_ids]
 
-    def _recompute_rows(self, org_id: int) -> None:
-        self.rows = preview.evaluate_targets(
-            org_id, self._selected_accounts(), self.main_text, self.overrides, [int(m["id"]) for m in self.media]
+    async def _recompute_rows(self, org_id: int) -> None:
+        self.rows = await run_blocking(
+            preview.evaluate_targets,
+            org_id,
+            self._selected_accounts(),
+            self.main_text,
+            self.overrides,
+            [int(m["id"]) for m in self.media],
         )
 
     async def _org(self) -> int | None:
@@ -134,26 +142,26 @@ class ComposeState(rx.State):
         else:
             self.selected_ids = [*self.selected_ids, account_id]
         if (org := await self._org()) is not None:
-            self._recompute_rows(org)
+            await self._recompute_rows(org)
 
     @rx.event
     async def set_main_text(self, value: str):
         self.main_text = value
         if (org := await self._org()) is not None:
-            self._recompute_rows(org)
+            await self._recompute_rows(org)
 
     @rx.event
     async def set_override(self, value: str):
         if self.active_tab != "main":
             self.overrides = {**self.overrides, self.active_tab: value}
         if (org := await self._org()) is not None:
-            self._recompute_rows(org)
+            await self._recompute_rows(org)
 
     @rx.event
     async def reset_override(self):
         self.overrides = {k: v for k, v in self.overrides.items() if k != self.active_tab}
         if (org := await self._org()) is not None:
-            self._recompute_rows(org)
+            await self._recompute_rows(org)
 
     @rx.event
     def set_active_tab(self, tab: str):
@@ -184,20 +192,20 @@ class ComposeState(rx.State):
         self.error = ""
         for upload in files:
             try:  # streamed from Starlette's spooled file to disk in a worker thread, limit enforced while copying
-                asset = await asyncio.to_thread(
+                asset = await run_blocking(
                     store_upload_stream, user.organization_id, user.user_id, upload.name or "upload", upload.file
                 )
             except UserError as exc:
                 self.error = f"{upload.name}: {exc}"
                 continue
             self.media = [*self.media, self._media_entry(asset)]
-        self._recompute_rows(user.organization_id)
+        await self._recompute_rows(user.organization_id)
 
     @rx.event
     async def remove_media(self, media_id: str):
         self.media = [m for m in self.media if m["id"] != media_id]
         if (org := await self._org()) is not None:
-            self._recompute_rows(org)
+            await self._recompute_rows(org)
 
     # --- actions ---------------------------------------------------------------------------
     def _input(self, action: str, when: datetime | None) -> posts.PostInput:
@@ -211,20 +219,24 @@ class ComposeState(rx.State):
             timezone=self.user_timezone,
         )
 
-    def _save(self, user, action: str, when: datetime | None = None) -> bool:  # noqa: ANN001
+    async def _save(self, user, action: str, when: datetime | None = None) -> bool:  # noqa: ANN001
         self.error = self.notice = ""
         try:
-            self.post_id = posts.save_post(
-                user.organization_id, user.user_id, self._input(action, when), post_id=self.post_id or None
+            self.post_id = await run_blocking(
+                posts.save_post,
+                user.organization_id,
+                user.user_id,
+                self._input(action, when),
+                post_id=self.post_id or None,
             )
         except UserError as exc:
             self.error = str(exc)
             return False
-        self._refresh_results(user.organization_id)
+        await self._refresh_results(user.organization_id)
         return True
 
-    def _refresh_results(self, org_id: int) -> None:
-        post = posts.get_post(org_id, self.post_id)
+    async def _refresh_results(self, org_id: int) -> None:
+        post = await run_blocking(posts.get_post, org_id, self.post_id)
         self.post_status = post["status"]
         self.results = [self._result_entry(t) for t in post["targets"]]
 
@@ -233,7 +245,7 @@ class ComposeState(rx.State):
         user = await current_user(self)
         if user is None:
             return rx.redirect("/login")
-        if self._save(user, "draft"):
+        if await self._save(user, "draft"):
             return rx.toast.success("Draft saved.")
         return rx.toast.error(self.error)
 
@@ -252,7 +264,7 @@ class ComposeState(rx.State):
         except UserError as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
-        if not self._save(user, "schedule", when):
+        if not await self._save(user, "schedule", when):
             return rx.toast.error(self.error)
         local = timezones.format_local(when, self.user_timezone)
         self.notice = (note + " " if note else "") + f"Scheduled for {local} ({self.user_timezone})."
@@ -265,7 +277,7 @@ class ComposeState(rx.State):
             if user is None:
                 return
             self.working = True
-            if not self._save(user, "publish_now"):
+            if not await self._save(user, "publish_now"):
                 self.working = False
                 yield rx.toast.error(self.error)
                 return
@@ -274,7 +286,7 @@ class ComposeState(rx.State):
         for _ in range(240):
             await asyncio.sleep(0.5)
             async with self:
-                self._refresh_results(org_id)
+                await self._refresh_results(org_id)
                 if all(TargetStatus(r["status"]).is_settled for r in self.results):
                     break
         async with self:
@@ -299,7 +311,7 @@ class ComposeState(rx.State):
                 if self.post_id != post_id:
                     return
                 try:
-                    self._refresh_results(org_id)
+                    await self._refresh_results(org_id)
                 except UserError:
                     return
                 if not any(TargetStatus(r["status"]).is_pending for r in self.results):
@@ -311,11 +323,11 @@ class ComposeState(rx.State):
         if user is None or not self.post_id:
             return None
         try:
-            posts.cancel_schedule(user.organization_id, self.post_id, user_id=user.user_id)
+            await run_blocking(posts.cancel_schedule, user.organization_id, self.post_id, user_id=user.user_id)
         except UserError as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
-        self._refresh_results(user.organization_id)
+        await self._refresh_results(user.organization_id)
         self.schedule_date = self.schedule_time = ""
         return rx.toast.info("Schedule cancelled; the post is a draft again.")
 
@@ -325,12 +337,12 @@ class ComposeState(rx.State):
         if user is None or not self.post_id:
             return None
         try:
-            posts.delete_post(user.organization_id, self.post_id, user_id=user.user_id)
+            await run_blocking(posts.delete_post, user.organization_id, self.post_id, user_id=user.user_id)
         except UserError as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
         self._reset_form()
-        self._recompute_rows(user.organization_id)
+        await self._recompute_rows(user.organization_id)
         return [rx.toast.info("Post deleted."), rx.redirect("/compose")]
 
     @rx.event
@@ -340,7 +352,7 @@ class ComposeState(rx.State):
             return rx.redirect("/compose")  # its on_load resets the form
         self._reset_form()
         if (org := await self._org()) is not None:
-            self._recompute_rows(org)
+            await self._recompute_rows(org)
         return None
 
     @rx.event
@@ -349,10 +361,10 @@ class ComposeState(rx.State):
         if user is None:
             return None
         try:
-            posts.retry_target(user.organization_id, int(target_id), user_id=user.user_id)
+            await run_blocking(posts.retry_target, user.organization_id, int(target_id), user_id=user.user_id)
         except UserError as exc:
             return rx.toast.error(str(exc))
-        self._refresh_results(user.organization_id)
+        await self._refresh_results(user.organization_id)
         return rx.toast.info("Retrying.")
 
     @rx.event
@@ -361,8 +373,8 @@ class ComposeState(rx.State):
         if user is None:
             return None
         try:
-            posts.mark_target_published(user.organization_id, int(target_id), user_id=user.user_id)
+            await run_blocking(posts.mark_target_published, user.organization_id, int(target_id), user_id=user.user_id)
         except UserError as exc:
             return rx.toast.error(str(exc))
-        self._refresh_results(user.organization_id)
+        await self._refresh_results(user.organization_id)
         return rx.toast.info("Marked as published.")

@@ -15,6 +15,7 @@ from services.errors import UserError
 from services.publishing.states import PostStatus
 from services.recurrence.lookup import series_of_post
 from state.compose import ComposeState
+from state.runner import run_blocking
 from state.session import current_user
 
 WEEKDAY_CHOICES = [("0", "Mon"), ("1", "Tue"), ("2", "Wed"), ("3", "Thu"), ("4", "Fri"), ("5", "Sat"), ("6", "Sun")]
@@ -50,10 +51,10 @@ class ComposeExtrasState(rx.State):
         self.repeat_error = self.series_message = self.queue_error = ""
         self.edit_scope = "occurrence"
         raw = self.router.url.query_parameters.get("post", "")
-        self._load_series(user.organization_id, int(raw) if raw.isdigit() else 0)
+        await self._load_series(user.organization_id, int(raw) if raw.isdigit() else 0)
 
-    def _load_series(self, org_id: int, post_id: int) -> None:
-        info = series_of_post(org_id, post_id) if post_id else None
+    async def _load_series(self, org_id: int, post_id: int) -> None:
+        info = await run_blocking(series_of_post, org_id, post_id) if post_id else None
         self.series = (
             {"series_id": str(info["series_id"]), "description": info["description"] or "Repeating has ended",
              "is_first": "yes" if info["is_first"] else "", "detached": "yes" if info["detached"] else "",
@@ -116,13 +117,13 @@ class ComposeExtrasState(rx.State):
         if compose.error or not compose.post_id or compose.post_status != PostStatus.SCHEDULED:
             return None  # scheduling itself was refused; the composer already said why
         try:
-            result = recurrence.set_recurrence(
-                user.organization_id, compose.post_id, self._rule(), user_id=user.user_id
+            result = await run_blocking(
+                recurrence.set_recurrence, user.organization_id, compose.post_id, self._rule(), user_id=user.user_id
             )
         except UserError as exc:
             self.repeat_error = f"Scheduled once, but it can't repeat: {exc}"
             return rx.toast.error(self.repeat_error)
-        self._load_series(user.organization_id, compose.post_id)
+        await self._load_series(user.organization_id, compose.post_id)
         message = f"Repeats {result['description'][0].lower()}{result['description'][1:]}; {result['created']} more posts planned."
         compose.notice = f"{compose.notice} {message}".strip()
         return rx.toast.success(message)
@@ -139,13 +140,19 @@ class ComposeExtrasState(rx.State):
         try:
             if compose.post_id:
                 # Keep the editor's latest text: save it first, then queue the saved post.
-                if not compose._save(user, "draft"):
+                if not await compose._save(user, "draft"):
                     self.queue_error = compose.error
                     return rx.toast.error(self.queue_error)
-                results = queue.add_to_queue(user.organization_id, user.user_id, account_ids, post_id=compose.post_id)
+                results = await run_blocking(
+                    queue.add_to_queue, user.organization_id, user.user_id, account_ids, post_id=compose.post_id
+                )
             else:
-                results = queue.add_to_queue(
-                    user.organization_id, user.user_id, account_ids, post_data=compose._input("schedule", None)
+                results = await run_blocking(
+                    queue.add_to_queue,
+                    user.organization_id,
+                    user.user_id,
+                    account_ids,
+                    post_data=compose._input("schedule", None),
                 )
         except UserError as exc:
             self.queue_error = compose.error = str(exc)
@@ -158,7 +165,7 @@ class ComposeExtrasState(rx.State):
             for r in results
         ]
         compose.post_id = int(results[0]["post_id"])
-        compose._refresh_results(user.organization_id)
+        await compose._refresh_results(user.organization_id)
         local = timezones.to_local(datetime.fromisoformat(results[0]["scheduled_at"]), tz)
         compose.schedule_date, compose.schedule_time = local.strftime("%Y-%m-%d"), local.strftime("%H:%M")
         compose.notice = "Queued for " + "; ".join(parts) + "."
@@ -181,7 +188,7 @@ class ComposeExtrasState(rx.State):
         org = user.organization_id
         try:
             if self.edit_scope == "series":
-                outcome = recurrence.update_series(
+                outcome = await run_blocking(recurrence.update_series,
                     org, int(self.series["series_id"]), body=compose.main_text,
                     account_ids=[int(a) for a in compose.selected_ids],
                     overrides={int(k): v for k, v in compose.overrides.items() if v and k in compose.selected_ids},
@@ -194,8 +201,12 @@ class ComposeExtrasState(rx.State):
             else:
                 local = timezones.parse_local(compose.schedule_date, compose.schedule_time)
                 when, note = timezones.to_utc(local, compose.user_timezone)
-                recurrence.update_occurrence(
-                    org, compose.post_id, compose._input("schedule", when), user_id=user.user_id
+                await run_blocking(
+                    recurrence.update_occurrence,
+                    org,
+                    compose.post_id,
+                    compose._input("schedule", when),
+                    user_id=user.user_id,
                 )
                 message = (note + " " if note else "") + (
                     f"Only this occurrence changed, now at {timezones.format_local(when, compose.user_timezone)}; "
@@ -204,8 +215,8 @@ class ComposeExtrasState(rx.State):
         except UserError as exc:
             compose.error = str(exc)
             return rx.toast.error(compose.error)
-        compose._refresh_results(org)
-        self._load_series(org, compose.post_id)
+        await compose._refresh_results(org)
+        await self._load_series(org, compose.post_id)
         compose.notice = self.series_message = message
         return rx.toast.success(message)
 
@@ -216,15 +227,17 @@ class ComposeExtrasState(rx.State):
             return None
         compose = await self.get_state(ComposeState)
         try:
-            outcome = recurrence.end_series(user.organization_id, int(self.series["series_id"]), user_id=user.user_id)
+            outcome = await run_blocking(
+                recurrence.end_series, user.organization_id, int(self.series["series_id"]), user_id=user.user_id
+            )
         except UserError as exc:
             compose.error = str(exc)
             return rx.toast.error(compose.error)
         message = f"The series stopped repeating; {outcome['removed']} upcoming posts were removed."
         try:
-            compose._refresh_results(user.organization_id)
+            await compose._refresh_results(user.organization_id)
         except UserError:  # the open post was one of the removed occurrences
             return [rx.toast.info(message), rx.redirect("/compose")]
-        self._load_series(user.organization_id, compose.post_id)
+        await self._load_series(user.organization_id, compose.post_id)
         compose.notice = self.series_message = message
         return rx.toast.info(message)

@@ -9,6 +9,7 @@ import reflex as rx
 from services import posts, timezones, workspaces
 from services.analytics.overview import dashboard_headlines
 from services.errors import UserError
+from state.runner import run_blocking
 from state.session import current_user
 
 
@@ -27,7 +28,7 @@ class DashboardState(rx.State):
         user = await current_user(self)
         if user is None:
             return
-        counts = workspaces.workspace_counts(user.organization_id, user.timezone)
+        counts = await run_blocking(workspaces.workspace_counts, user.organization_id, user.timezone)
         self.accounts = counts["accounts"]
         self.scheduled = counts["scheduled"]
         self.published_this_week = counts["published_this_week"]
@@ -42,7 +43,7 @@ class DashboardState(rx.State):
                 else "",
                 "platforms": ", ".join(a["name"] for a in p["accounts"]),
             }
-            for p in posts.upcoming_posts(user.organization_id, limit=8)
+            for p in await run_blocking(posts.upcoming_posts, user.organization_id, limit=8)
         ]
         self.failures = [
             {
@@ -54,14 +55,14 @@ class DashboardState(rx.State):
                 "platform": f["platform"],
                 "when": timezones.format_local(datetime.fromisoformat(f["at"]), tz) if f["at"] else "",
             }
-            for f in posts.recent_failures(user.organization_id, limit=8)
+            for f in await run_blocking(posts.recent_failures, user.organization_id, limit=8)
         ]
-        self._load_headlines(user.organization_id, tz)
+        await self._load_headlines(user.organization_id, tz)
 
-    def _load_headlines(self, org_id: int, tz: str) -> None:
+    async def _load_headlines(self, org_id: int, tz: str) -> None:
         """This week (last 7 local days) vs the 7 days before, from the analytics rollup."""
         try:
-            found = dashboard_headlines(org_id, tz)
+            found = await run_blocking(dashboard_headlines, org_id, tz)
         except UserError:
             self.headlines, self.headlines_simulated = [], False
             return

@@ -15,6 +15,7 @@ from services import accounts as accounts_service
 from services.errors import UserError
 from services.posts import PostError, listing
 from services.publishing.states import PostStatus
+from state.runner import run_blocking
 from state.session import current_user
 
 PAGE_SIZE = 25
@@ -75,12 +76,12 @@ class PostsListState(rx.State):
             return
         self.accounts = [
             {"id": str(a["id"]), "label": f"{a['display_name']} ({a['platform_label']})"}
-            for a in accounts_service.list_accounts(user.organization_id)
+            for a in await run_blocking(accounts_service.list_accounts, user.organization_id)
         ]
         self.results, self.selected = [], []
-        self._refresh(user.organization_id, user.timezone)
+        await self._refresh(user.organization_id, user.timezone)
 
-    def _refresh(self, org_id: int, tz: str) -> None:
+    async def _refresh(self, org_id: int, tz: str) -> None:
         self.error, self.timezone = "", tz
         try:
             start = date.fromisoformat(self.date_from) if self.date_from else None
@@ -89,7 +90,7 @@ class PostsListState(rx.State):
             self.error = "Please pick valid dates."
             return
         try:
-            rows, total = listing.list_posts(
+            rows, total = await run_blocking(listing.list_posts,
                 org_id, search=self.search,
                 account_ids=[int(self.account_filter)] if self.account_filter.isdigit() else None,
                 statuses=[self.status_filter] if self.status_filter != ALL else None,
@@ -100,7 +101,7 @@ class PostsListState(rx.State):
             return
         if rows == [] and total and self.page > 1:  # the page emptied (bulk delete): step back
             self.page = max(1, -(-total // PAGE_SIZE))
-            return self._refresh(org_id, tz)
+            return await self._refresh(org_id, tz)
         self.total = total
         self.rows = [
             PostRow(id=str(r["id"]), text=r["text"] or "(no text)", status=r["status"],
@@ -116,7 +117,7 @@ class PostsListState(rx.State):
             self.page = 1
         user = await current_user(self)
         if user is not None:
-            self._refresh(user.organization_id, user.timezone)
+            await self._refresh(user.organization_id, user.timezone)
 
     # --- filters, sorting, pages -----------------------------------------------------------
     @rx.event
@@ -188,18 +189,22 @@ class PostsListState(rx.State):
         ids = [int(s) for s in self.selected]
         try:
             if action == "delete":
-                outcome = listing.bulk_delete(user.organization_id, ids, user_id=user.user_id)
+                outcome = await run_blocking(listing.bulk_delete, user.organization_id, ids, user_id=user.user_id)
             elif action == "duplicate":
-                outcome = listing.bulk_duplicate_as_draft(user.organization_id, ids, user_id=user.user_id)
+                outcome = await run_blocking(
+                    listing.bulk_duplicate_as_draft, user.organization_id, ids, user_id=user.user_id
+                )
             else:
                 offset = self._offset()
-                outcome = listing.bulk_reschedule(user.organization_id, ids, offset, user_id=user.user_id)
+                outcome = await run_blocking(
+                    listing.bulk_reschedule, user.organization_id, ids, offset, user_id=user.user_id
+                )
         except (UserError, ValueError) as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
         self.results = [BulkResult(post_id=str(r["post_id"]), ok=bool(r["ok"]), message=r["message"]) for r in outcome]
         self.selected = []
-        self._refresh(user.organization_id, user.timezone)
+        await self._refresh(user.organization_id, user.timezone)
         done = sum(1 for r in outcome if r["ok"])
         summary = f"{done} of {len(outcome)} posts done."
         return rx.toast.success(summary) if done == len(outcome) else rx.toast.warning(summary)

@@ -7,6 +7,7 @@ import reflex as rx
 from services import posts, queue
 from services.errors import UserError
 from services.publishing.states import PostStatus
+from state.runner import run_blocking
 from state.session import current_user
 
 DAY_CHOICES = ("7", "14", "30")
@@ -26,12 +27,12 @@ class QueuePageState(rx.State):
         if user is None:
             return
         self.timezone = user.timezone
-        self._refresh(user.organization_id, user.timezone)
+        await self._refresh(user.organization_id, user.timezone)
 
-    def _refresh(self, org_id: int, tz: str) -> None:
+    async def _refresh(self, org_id: int, tz: str) -> None:
         self.error = ""
         try:
-            view = queue.queue_view(org_id, days=int(self.days), tz=tz)
+            view = await run_blocking(queue.queue_view, org_id, days=int(self.days), tz=tz)
         except (UserError, ValueError) as exc:
             self.error, self.rows = str(exc), []
             return
@@ -57,7 +58,7 @@ class QueuePageState(rx.State):
         self.days = value if value in DAY_CHOICES else "14"
         user = await current_user(self)
         if user is not None:
-            self._refresh(user.organization_id, user.timezone)
+            await self._refresh(user.organization_id, user.timezone)
 
     @rx.event
     async def remove_from_queue(self, post_id: str):
@@ -66,9 +67,9 @@ class QueuePageState(rx.State):
         if user is None:
             return rx.redirect("/login")
         try:
-            posts.cancel_schedule(user.organization_id, int(post_id), user_id=user.user_id)
+            await run_blocking(posts.cancel_schedule, user.organization_id, int(post_id), user_id=user.user_id)
         except (UserError, ValueError) as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
-        self._refresh(user.organization_id, user.timezone)
+        await self._refresh(user.organization_id, user.timezone)
         return rx.toast.info("Removed from the queue; the post is a draft again and its slot is free.")

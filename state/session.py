@@ -12,7 +12,7 @@ async def current_user(state: rx.State, *, allow_unenrolled: bool = False) -> Cu
     """None when logged out, and also while the workspace requires 2FA the member hasn't set up:
     only the security page (allow_unenrolled) works then."""
     auth_state = await state.get_state(AuthState)
-    user = auth_state.current()
+    user = await auth_state.current()
     if user is not None and user.must_enrol_2fa and not allow_unenrolled:
         return None
     return user

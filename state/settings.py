@@ -12,6 +12,7 @@ from services import accounts as accounts_service
 from services import queue, timezones
 from services.errors import UserError
 from state.auth import AuthState
+from state.runner import run_blocking
 from state.session import current_user
 
 DAY_GROUPS = {"weekdays": [0, 1, 2, 3, 4], "everyday": [0, 1, 2, 3, 4, 5, 6], "weekend": [5, 6]}
@@ -64,7 +65,7 @@ class TimezoneSettingsState(rx.State):
             return rx.redirect("/login")
         self.tz_error = self.tz_notice = ""
         try:
-            name = timezones.set_user_timezone(user.user_id, self.tz_input)
+            name = await run_blocking(timezones.set_user_timezone, user.user_id, self.tz_input)
         except UserError as exc:
             self.tz_error = str(exc)
             return rx.toast.error(self.tz_error)
@@ -93,21 +94,21 @@ class QueueSlotsState(rx.State):
         self.slots_timezone = user.timezone
         self.accounts = [
             {"id": str(a["id"]), "label": f"{a['display_name']} ({a['platform_label']})"}
-            for a in accounts_service.list_accounts(user.organization_id)
+            for a in await run_blocking(accounts_service.list_accounts, user.organization_id)
         ]
         ids = [a["id"] for a in self.accounts]
         if self.account_id not in ids:
             self.account_id = ids[0] if ids else ""
-        self._load_slots(user.organization_id)
+        await self._load_slots(user.organization_id)
 
-    def _load_slots(self, org_id: int) -> None:
+    async def _load_slots(self, org_id: int) -> None:
         self.slot_error = self.slot_notice = ""
         self.dirty = False
         if not self.account_id:
             self.slots = []
             return
         try:
-            rows = queue.list_slots(org_id, int(self.account_id))
+            rows = await run_blocking(queue.list_slots, org_id, int(self.account_id))
         except UserError as exc:
             self.slot_error, self.slots = str(exc), []
             return
@@ -118,7 +119,7 @@ class QueueSlotsState(rx.State):
         self.account_id = value
         user = await current_user(self)
         if user is not None:
-            self._load_slots(user.organization_id)
+            await self._load_slots(user.organization_id)
 
     @rx.event
     def set_new_days(self, value: str):
@@ -153,7 +154,8 @@ class QueueSlotsState(rx.State):
             self.slot_error = "Connect an account first."
             return rx.toast.error(self.slot_error)
         try:
-            saved = queue.set_slots(
+            saved = await run_blocking(
+                queue.set_slots,
                 user.organization_id,
                 int(self.account_id),
                 [{"weekday": int(s["weekday"]), "time": s["time"]} for s in self.slots],
@@ -162,6 +164,6 @@ class QueueSlotsState(rx.State):
         except UserError as exc:
             self.slot_error = f"Nothing was saved: {exc}"
             return rx.toast.error(self.slot_error)
-        self._load_slots(user.organization_id)
+        await self._load_slots(user.organization_id)
         self.slot_notice = f"Saved {len(saved)} posting slots (times in {user.timezone})."
         return rx.toast.success(self.slot_notice)

@@ -239,6 +239,9 @@ def bulk_schedule(org_id: int, account_ids: list[int], count: int, due: datetime
                     for i, pid in enumerate(ids)
                 ],
             )
+        from services.publishing.wakeup import announce_due
+
+        announce_due(session, due)  # core inserts bypass the ORM hook: wake the engines ourselves
     return post_ids
 
 

@@ -154,7 +154,7 @@ async def attempt_publish(engine: PublishingEngine, claim: claims_mod.ClaimedTar
     # A claim that waited (e.g. behind a busy account) is re-read: send what the post is *now*, or
     # nothing. A fresh one is current by construction (see ClaimedTarget.claimed_at) — skipping the
     # extra round trip per post is what lets one worker keep up with a large backlog.
-    if _needs_recheck(claim, engine.settings.publish_lease_seconds):
+    if engine.fenced or _needs_recheck(claim, engine.settings.publish_lease_seconds):
         current = await engine.db(claims_mod.recheck_claim, engine.worker_id, claim)
         if current is None:
             log.info("target %s is no longer ours (cancelled, deleted or reclaimed); not sending", claim.target_id)

@@ -135,12 +135,18 @@ def claim_due_targets(
     account_free: Mapping[int, int] | None = None,
     platform_free: Mapping[str, int] | None = None,
     post_id: int | None = None,
+    early_seconds: float = 0.0,
 ) -> list[ClaimedTarget]:
-    """Claim up to `limit` due targets for `worker_id`; returns them with the post as it is now."""
+    """Claim up to `limit` due targets for `worker_id`; returns them with the post as it is now.
+
+    `early_seconds` also claims targets due that little ahead: the engine holds them until their
+    exact time, so the claim round trip and credential decryption happen before it, not after.
+    """
     if limit <= 0:
         return []
+    due_by = _now_plus(now, early_seconds)
     with session_scope() as session:
-        rows = _candidates(session, now, max(limit * 4, limit + 10), post_id)
+        rows = _candidates(session, due_by, max(limit * 4, limit + 10), post_id)
         # Two workers reading the same candidates would collide; a light shuffle spreads them out.
         random.shuffle(rows)
         chosen = _pick_fairly(rows, limit, per_account, per_platform or limit, account_free or {}, platform_free or {})
@@ -153,7 +159,7 @@ def claim_due_targets(
             "attempts": T.c.attempts + 1,
             "updated_at": now,
         }
-        due = (T.c.status == states.SCHEDULED, T.c.next_attempt_at <= now)
+        due = (T.c.status == states.SCHEDULED, T.c.next_attempt_at <= due_by)
         if is_sqlite(str(get_engine().url)):
             stmt = update(T).where(T.c.id.in_(chosen), *due).values(**values).returning(T.c.id, T.c.idempotency_key)
             rows = [tuple(r) for r in session.execute(stmt).all()]
@@ -165,7 +171,7 @@ def claim_due_targets(
             rows = [
                 (r.id, r.idempotency_key)
                 for r in locked
-                if r.status == states.SCHEDULED and r.next_attempt_at is not None and r.next_attempt_at <= now
+                if r.status == states.SCHEDULED and r.next_attempt_at is not None and r.next_attempt_at <= due_by
             ]
             if rows:
                 session.execute(update(T).where(T.c.id.in_([r[0] for r in rows])).values(**values))
@@ -326,3 +332,14 @@ def renew_leases(worker_id: str, target_ids: list[int], now: datetime, lease_sec
                 .where(T.c.id.in_(ids), T.c.claimed_by == worker_id, T.c.status == states.PUBLISHING)
                 .values(lease_until=_now_plus(now, lease_seconds))
             )
+
+
+def next_due_after(after: datetime) -> datetime | None:
+    """The earliest scheduled target due after `after` (one step of the ix_targets_due index)."""
+    with session_scope() as session:
+        when = session.execute(
+            select(func.min(T.c.next_attempt_at)).where(T.c.status == states.SCHEDULED, T.c.next_attempt_at > after)
+        ).scalar()
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=after.tzinfo)
+    return when

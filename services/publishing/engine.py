@@ -9,8 +9,10 @@ never waits on a commit while HTTP calls are in flight.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,10 +22,13 @@ from typing import Any, TypeVar
 import httpx
 
 from services.config import Settings, get_settings
+from services.db import is_sqlite
+from services.platforms import registry
 from services.publishing import claims as claims_mod
-from services.publishing import maintenance, outcomes, wakeup
+from services.publishing import maintenance, metrics, outcomes, states, wakeup
 from services.publishing.attempt import attempt_publish
 from services.publishing.heartbeat import beat, new_worker_id
+from services.publishing.timer import DueTimer
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -37,10 +42,26 @@ CLAIM_AHEAD = 2
 REFILL_EVERY_SECONDS = 0.02
 #: How long finished outcomes accumulate before they are written in one transaction.
 RECORD_EVERY_SECONDS = 0.02
+#: Targets due within this much are claimed ahead and held until their exact time (see DueTimer).
+CLAIM_EARLY_SECONDS = 0.15
+#: Every worker writes its heartbeat this often; a worker silent for DEAD_AFTER_SECONDS is dead.
+HEARTBEAT_SECONDS = 1.0
+#: A worker whose own heartbeat has not been written for this long re-checks every claim before
+#: sending (someone may be reclaiming its leases), so a stalled-but-alive worker never races its successor.
+FENCE_AFTER_SECONDS = maintenance.DEAD_AFTER_SECONDS / 2
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _warm_imports() -> None:
+    """Import now what the first publish would import lazily (the platform modules, and anyio's
+    asyncio backend that httpcore loads on its first request): seconds on a busy machine, which
+    would otherwise make the first post of a fresh process late."""
+    import anyio._backends._asyncio  # noqa: F401
+
+    registry.all_adapters()
 
 
 class PublishingEngine:
@@ -55,6 +76,8 @@ class PublishingEngine:
             self._clients = [client]
         else:
             shards = max(1, math.ceil(self.settings.publish_concurrency / SLOTS_PER_HTTP_POOL))
+            # One TLS context for every pool: loading the CA bundle is ~0.1–0.3 s each time.
+            self._tls = httpx.create_ssl_context()
             self._clients = [self._new_client() for _ in range(shards)]
         self.client = self._clients[0]
         s = self.settings
@@ -67,6 +90,8 @@ class PublishingEngine:
         self._recording: dict[int, claims_mod.ClaimedTarget] = {}
         self._tasks: set[asyncio.Task] = set()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="publish-db")
+        #: The heartbeat has its own thread: queued behind a burst of claims it could look like a dead worker.
+        self._beat_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="publish-beat")
         self._fill_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._backlog = False
@@ -76,6 +101,10 @@ class PublishingEngine:
         self._closed = False
         self._stop_listening: Callable[[], None] | None = None
         self.last_error = ""
+        self._timer = DueTimer(self._claim_due, self._next_due_after, early_seconds=CLAIM_EARLY_SECONDS)
+        self._loops: list[asyncio.Task] = []
+        self._last_beat_ok = time.monotonic()
+        _warm_imports()
 
     # --- plumbing ------------------------------------------------------------------------
     def _new_client(self) -> httpx.AsyncClient:
@@ -83,8 +112,11 @@ class PublishingEngine:
 
         limit = self.settings.publish_concurrency  # never the reason a publish waits, whatever the spread
         return guarded_async_client(
+            verify=self._tls,
             timeout=httpx.Timeout(30.0, connect=10.0),
-            limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+            # Idle connections stay 30 s (httpx: 5 s) so a burst of posts due together finds them warm;
+            # one the platform closed meanwhile is detected before reuse (httpcore checks idle sockets).
+            limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit, keepalive_expiry=30.0),
         )
 
     def client_for(self, account_id: int) -> httpx.AsyncClient:
@@ -114,21 +146,67 @@ class PublishingEngine:
     def _owned(self) -> list[claims_mod.ClaimedTarget]:
         return [*self._inflight.values(), *self._recording.values()]
 
-    # --- the tick ------------------------------------------------------------------------
+    # --- the clock, the heartbeat and the safety tick ------------------------------------
+    def start(self) -> None:
+        """Start the due-time clock, the heartbeat and (PostgreSQL) the LISTEN connection (idempotent)."""
+        if self._loops or self._closed:
+            return
+        loop = asyncio.get_running_loop()
+        wakeup.subscribe(loop, self._timer.due_at)
+        self.listen_for_wakeups()
+        self._loops.append(asyncio.create_task(self._timer.run()))
+        self._loops.append(asyncio.create_task(self._beat_loop()))
+        url = self.settings.database_url
+        if not is_sqlite(url):
+            self._loops.append(asyncio.create_task(wakeup.listen_forever(url, self._timer.due_at)))
+
+    def due_at(self, when: datetime | None) -> None:
+        """Wake the clock for `when` (same thread as the loop)."""
+        self._timer.due_at(when)
+
+    @property
+    def fenced(self) -> bool:
+        """True when our heartbeat is overdue: others may be reclaiming our leases."""
+        return time.monotonic() - self._last_beat_ok > FENCE_AFTER_SECONDS
+
+    async def _beat_loop(self) -> None:
+        while not self._closed:
+            started = time.monotonic()
+            try:
+                await asyncio.get_running_loop().run_in_executor(
+                    self._beat_pool, beat, self.worker_id, utcnow(), self.started_at, self.last_error
+                )
+                self._last_beat_ok = time.monotonic()
+            except Exception:  # noqa: BLE001 - a missed beat is retried in a second
+                log.exception("heartbeat failed")
+            await asyncio.sleep(max(0.05, HEARTBEAT_SECONDS - (time.monotonic() - started)))
+
+    async def _claim_due(self) -> None:
+        await self.fill()
+
+    async def _next_due_after(self, after: datetime) -> datetime | None:
+        return await self.db(claims_mod.next_due_after, after)
+
     async def tick(self) -> None:
-        """One scheduler tick: heartbeat, housekeeping, lease renewal, then claim what is due."""
+        """The safety tick: housekeeping, dead workers, lease renewal, claim what is due, refresh the clock."""
         if self._closed:
             return
+        self.start()
         now = utcnow()
         s = self.settings
         try:
-            await self.db(beat, self.worker_id, now, self.started_at, self.last_error)
             await self.db(maintenance.fail_missed_targets, now, s.publish_grace_hours)
-            await self.db(maintenance.reconcile_expired_leases, now)
+            reclaimed = await self.db(maintenance.reconcile_expired_leases, now)
+            dead = await self.db(maintenance.reclaim_dead_workers, now, self.worker_id)
+            metrics.record_reclaims(reclaimed, "lease_expired")
+            metrics.record_reclaims(dead, "worker_dead")
             owned = [c.target_id for c in self._owned()]
             if owned:
                 await self.db(claims_mod.renew_leases, self.worker_id, owned, now, s.publish_lease_seconds)
             await self.fill()
+            self._timer.due_at(await self._next_due_after(now))
+            if sum(reclaimed.values()) or sum(dead.values()):
+                self._timer.due_at(now)
             self.last_error = ""
         except Exception as exc:  # noqa: BLE001 - a bad tick must not kill the scheduler
             self.last_error = f"{type(exc).__name__}: {exc}"[:500]
@@ -171,6 +249,7 @@ class PublishingEngine:
                 account_free=account_free,
                 platform_free=platform_free,
                 post_id=post_id,
+                early_seconds=0.0 if post_id is not None else CLAIM_EARLY_SECONDS,
             )
             if post_id is None:
                 self._backlog = len(claimed) > 0
@@ -186,9 +265,18 @@ class PublishingEngine:
     # --- one target ----------------------------------------------------------------------
     async def _publish(self, claim: claims_mod.ClaimedTarget) -> None:
         try:
+            wait = (claim.due_at - utcnow()).total_seconds() if claim.due_at is not None else 0.0
+            if wait > 0:  # claimed a moment early: go out at the exact time, not before
+                await asyncio.sleep(wait)
             # Narrowest limit first: a target waiting for its busy account must not hold a platform or global slot.
             async with self._account_sem(claim.social_account_id), self._platform_sem(claim.platform), self._global:
+                started = time.monotonic()
+                if claim.due_at is not None:
+                    metrics.LATENESS.observe(max(0.0, (utcnow() - claim.due_at).total_seconds()))
                 outcome = await attempt_publish(self, claim)
+                metrics.LATENCY.labels(platform=claim.platform).observe(time.monotonic() - started)
+            if outcome is not None:
+                metrics.record_outcome(claim.platform, outcome.status, str(outcome.values.get("error_kind", "")))
             # The platform call is over: its slot goes to the next target while the outcome is written.
             self._recording[claim.target_id] = claim
             self._inflight.pop(claim.target_id, None)
@@ -237,6 +325,9 @@ class PublishingEngine:
             for *_rest, future in batch:
                 if not future.done():
                     future.set_result(None)
+            for _t, _p, outcome in rows:  # our own retries: the clock wakes for them
+                if outcome.status == states.SCHEDULED:
+                    self._timer.due_at(outcome.values.get("next_attempt_at"))
 
     # --- publish-now and shutdown --------------------------------------------------------
     def listen_for_wakeups(self) -> None:
@@ -282,11 +373,18 @@ class PublishingEngine:
     async def close(self, grace_seconds: float = 10.0) -> None:
         """Let in-flight publishes finish (bounded); anything cut off is reconciled by its lease."""
         self._closed = True
+        self._timer.close()
+        wakeup.unsubscribe(self._timer.due_at)
         if self._stop_listening is not None:
             self._stop_listening()
             self._stop_listening = None
         if self._pump is not None:
             self._pump.cancel()
+        for task in self._loops:
+            task.cancel()
+        for task in self._loops:
+            with contextlib.suppress(BaseException):
+                await task
         pending = [t for t in self._tasks if not t.done()]
         if pending:
             _done, still = await asyncio.wait(pending, timeout=grace_seconds)
@@ -298,3 +396,4 @@ class PublishingEngine:
             for client in self._clients:
                 await client.aclose()
         self._pool.shutdown(wait=False)
+        self._beat_pool.shutdown(wait=False)

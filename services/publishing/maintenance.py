@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from services.db import session_scope
-from services.models import PostTarget, SocialAccount
+from services.models import PostTarget, SchedulerHeartbeat, SocialAccount
 from services.platforms import registry
 from services.publishing import states
 
@@ -16,6 +16,10 @@ log = logging.getLogger(__name__)
 
 T = PostTarget.__table__
 A = SocialAccount.__table__
+H = SchedulerHeartbeat.__table__
+
+#: A worker whose heartbeat is older than this is dead: its leases are reclaimed at once.
+DEAD_AFTER_SECONDS = 10.0
 
 RECONCILE_MESSAGE = "The publishing process stopped mid-request; checking the platform before retrying"
 UNKNOWN = "unknown_outcome"
@@ -52,18 +56,46 @@ def _can_verify(platform: str) -> bool:
 
 
 def reconcile_expired_leases(now: datetime) -> dict[str, int]:
-    """A `publishing` target whose lease ran out belongs to a process that died mid-publish.
+    """A `publishing` target whose lease ran out belongs to a process that died mid-publish."""
+    expired = (T.c.status == states.PUBLISHING, T.c.lease_until < now)
+    return _reconcile(now, expired)
 
-    It may or may not have reached the platform. Where a retry is safe (idempotency key, or a
-    lookup of recent posts that the engine runs before re-sending) it goes back to `scheduled`
-    flagged `unknown_outcome`; otherwise it becomes needs_review for the user to decide.
+
+def reclaim_dead_workers(now: datetime, own_worker_id: str, dead_after: float = DEAD_AFTER_SECONDS) -> dict[str, int]:
+    """Leases held by a worker whose heartbeat is older than `dead_after` seconds, reconciled at once.
+
+    Without this a crashed worker's posts would wait for their lease (minutes). Only workers that
+    have a heartbeat row count: a one-off "Publish now" pass holds its short claims by lease alone.
+    Our own id is never "dead" (a slow database may delay our own beat; we are obviously alive).
+    """
+    cutoff = now - timedelta(seconds=dead_after)
+    with session_scope() as session:
+        dead = list(
+            session.execute(
+                select(H.c.worker_id).where(H.c.last_tick_at < cutoff, H.c.worker_id != own_worker_id)
+            ).scalars()
+        )
+        # Rows of workers silent for a day go away (their leases were reclaimed long ago).
+        session.execute(delete(H).where(H.c.last_tick_at < now - timedelta(days=1)))
+    if not dead:
+        return {"retry": 0, "needs_review": 0}
+    held = (T.c.status == states.PUBLISHING, T.c.claimed_by.in_(dead))
+    return _reconcile(now, held)
+
+
+def _reconcile(now: datetime, condition: tuple) -> dict[str, int]:
+    """Targets a dead process held: the platform may or may not have the post.
+
+    Where a retry is safe (idempotency key, or a lookup of recent posts that the engine runs before
+    re-sending) the target goes back to `scheduled` flagged `unknown_outcome`, due now; otherwise it
+    becomes needs_review for the user to decide. Never a blind re-send.
     """
     with session_scope() as session:
         query = (
             select(T.c.id, T.c.post_id, A.c.platform)
             .join(A, A.c.id == T.c.social_account_id)
-            .where(T.c.status == states.PUBLISHING, T.c.lease_until < now)
-            .limit(500)
+            .where(*condition)
+            .limit(1000)
         )
         rows = session.execute(query).all()
         if not rows:
@@ -72,13 +104,13 @@ def reconcile_expired_leases(now: datetime) -> dict[str, int]:
         # so when two workers reconcile the same target only one of them changes it.
         states.lock_posts(session, [r.post_id for r in rows])
         retry = [r.id for r in rows if _can_verify(r.platform)]
-        review = [r.id for r in rows if r.id not in set(retry)]
-        still_expired = (T.c.status == states.PUBLISHING, T.c.lease_until < now)
+        retry_set = set(retry)
+        review = [r.id for r in rows if r.id not in retry_set]
         done: dict[str, int] = {}
         if retry:
             done["retry"] = session.execute(
                 update(T)
-                .where(T.c.id.in_(retry), *still_expired)
+                .where(T.c.id.in_(retry), *condition)
                 .values(
                     status=states.SCHEDULED,
                     next_attempt_at=now,
@@ -92,7 +124,7 @@ def reconcile_expired_leases(now: datetime) -> dict[str, int]:
         if review:
             done["needs_review"] = session.execute(
                 update(T)
-                .where(T.c.id.in_(review), *still_expired)
+                .where(T.c.id.in_(review), *condition)
                 .values(
                     status=states.NEEDS_REVIEW,
                     error_kind=UNKNOWN,
@@ -103,5 +135,5 @@ def reconcile_expired_leases(now: datetime) -> dict[str, int]:
                 )
             ).rowcount
         states.refresh_post_statuses(session, [r.post_id for r in rows])
-    log.warning("reconciled expired leases: %s", done)
+    log.warning("reconciled targets of a dead worker / expired leases: %s", done)
     return {"retry": done.get("retry", 0), "needs_review": done.get("needs_review", 0)}

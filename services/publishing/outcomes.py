@@ -31,10 +31,25 @@ class Outcome:
         return self.status
 
 
-def retry_delay(attempts: int, settings: Settings) -> float:
-    """Exponential backoff with full jitter on the upper half, so retries from many targets spread out."""
-    base = settings.publish_backoff_base_seconds * (2 ** max(attempts - 1, 0))
-    capped = min(base, settings.publish_backoff_max_seconds)
+#: After an unknown outcome the idempotent re-send / the lookup happens this soon (well within 5 s).
+UNKNOWN_RETRY_WINDOW = (1.0, 4.0)
+
+
+def retry_delay(attempts: int, settings: Settings, kind: str = "transient") -> float:
+    """How long to wait before attempt `attempts + 1`.
+
+    The first retry comes quickly (SOCIALHUB_PUBLISH_FIRST_RETRY_SECONDS, 2–5 s with jitter): the
+    errors retried here are ones where the platform certainly did not post (or, for an unknown
+    outcome, where the re-send is idempotent / preceded by a lookup), and most of them — a dropped
+    connection, one 502 — are gone a second later. Then exponential from the backoff base with
+    jitter on the upper half, so retries from many targets spread out, capped at the maximum.
+    """
+    cap = settings.publish_backoff_max_seconds
+    if attempts <= 1:
+        low, high = UNKNOWN_RETRY_WINDOW if kind == "unknown_outcome" else settings.publish_first_retry_seconds
+        return min(random.uniform(low, high), cap)
+    base = settings.publish_backoff_base_seconds * (2 ** max(attempts - 2, 0))
+    capped = min(base, cap)
     return capped / 2 + random.uniform(0, capped / 2)
 
 
@@ -67,10 +82,10 @@ def retry_at(when: datetime, message: str, kind: str) -> Outcome:
 def retry_later(
     now: datetime, attempts: int, settings: Settings, message: str, kind: str, not_before: datetime | None = None
 ) -> Outcome:
-    when = now + timedelta(seconds=retry_delay(attempts, settings))
-    if not_before is not None and not_before > when:
-        when = not_before
-    return retry_at(when, message, kind)
+    """A platform's own Retry-After / rate-limit reset wins over our schedule (it knows when it will accept)."""
+    if not_before is not None and not_before > now:
+        return retry_at(not_before, message, kind)
+    return retry_at(now + timedelta(seconds=retry_delay(attempts, settings, kind)), message, kind)
 
 
 def record_outcomes(worker_id: str, results: list[tuple[int, int, Outcome]], now: datetime) -> int:

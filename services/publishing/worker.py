@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import importlib
 import logging
+import os
 import signal
 
 from services.scheduler import app_jobs, start_scheduler, stop_scheduler
@@ -46,10 +47,22 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--run-for", type=float, default=None, help="stop after this many seconds")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument(
+        "--metrics-port",
+        type=int,
+        default=int(os.environ.get("SOCIALHUB_WORKER_METRICS_PORT", "0") or 0),
+        help="serve this worker's Prometheus metrics on 127.0.0.1:PORT (0 = off)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(process)d %(name)s %(message)s")
     for module in args.imports:
         importlib.import_module(module)
+    if args.metrics_port:
+        from prometheus_client import start_http_server
+
+        from services.publishing.metrics import REGISTRY
+
+        start_http_server(args.metrics_port, addr="127.0.0.1", registry=REGISTRY)  # its own thread
     _use_fast_event_loop()
     asyncio.run(_run(args.run_for))
 

@@ -300,10 +300,15 @@ def guarded_transport(policy: Policy | None = None, **kwargs: Any) -> httpx.Asyn
 
 
 def guarded_async_client(
-    *, policy: Policy | None = None, limits: httpx.Limits | None = None, **kwargs: Any
+    *, policy: Policy | None = None, limits: httpx.Limits | None = None, verify: Any = None, **kwargs: Any
 ) -> httpx.AsyncClient:
-    """An httpx.AsyncClient whose every connection goes through the guard."""
+    """An httpx.AsyncClient whose every connection goes through the guard.
+
+    `limits` and `verify` belong to the transport (httpx ignores them on a client given a transport).
+    """
     transport_kwargs: dict[str, Any] = {"limits": limits} if limits is not None else {}
+    if verify is not None:
+        transport_kwargs["verify"] = verify
     return httpx.AsyncClient(transport=guarded_transport(policy, **transport_kwargs), trust_env=False, **kwargs)
 
 
