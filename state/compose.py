@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import datetime
 
 import reflex as rx
@@ -113,9 +114,10 @@ class ComposeState(rx.State):
         return [a for a in self.accounts if a["id"] in self.selected_ids]
 
     def _recompute_rows(self, org_id: int) -> None:
-        self.rows = preview.evaluate_targets(
+        evaluated = preview.evaluate_targets(
             org_id, self._selected_accounts(), self.main_text, self.overrides, [int(m["id"]) for m in self.media]
         )
+        self.rows = [dataclasses.asdict(row) for row in evaluated]  # Reflex vars hold plain dicts
 
     async def _org(self) -> int | None:
         user = await current_user(self)
