@@ -5,11 +5,10 @@ Results are TypedDicts (typed contracts that are still the plain dicts Reflex st
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypedDict
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.db import session_scope
 from services.models import Post, PostMedia, PostTarget, SocialAccount
@@ -132,29 +131,6 @@ def get_post(org_id: int, post_id: int) -> PostDetail:
         "updated_at": _iso(post.updated_at),
         "media_ids": list(media_ids),
         "targets": [_target_dict(t, post.body) for t in targets],
-    }
-
-
-def dashboard_counts(org_id: int, now: datetime, tz: str = "UTC") -> dict[str, int]:
-    """`published_this_week` counts targets published since Monday 00:00 in the user's zone."""
-    local = now.astimezone(ZoneInfo(tz or "UTC"))
-    week_start = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    with session_scope() as session:
-        accounts = session.execute(select(func.count()).select_from(A).where(A.c.organization_id == org_id)).scalar()
-        scheduled = session.execute(  # posts with something still to go out (the truth lives on targets)
-            select(func.count(func.distinct(T.c.post_id))).where(
-                T.c.organization_id == org_id, T.c.status == states.SCHEDULED
-            )
-        ).scalar()
-        published = session.execute(
-            select(func.count())
-            .select_from(T)
-            .where(T.c.organization_id == org_id, T.c.status == states.PUBLISHED, T.c.published_at >= week_start)
-        ).scalar()
-    return {
-        "accounts": int(accounts or 0),
-        "scheduled": int(scheduled or 0),
-        "published_this_week": int(published or 0),
     }
 
 
