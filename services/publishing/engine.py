@@ -117,6 +117,8 @@ class PublishingEngine:
         """One scheduler tick: heartbeat, housekeeping, lease renewal, then claim what is due."""
         if self._closed:
             return
+        if self._stop_listening is None:
+            self.listen_for_wakeups()  # from inside the loop: "Publish now" nudges this engine from now on
         now = utcnow()
         s = self.settings
         try:
