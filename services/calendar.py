@@ -10,12 +10,13 @@ from __future__ import annotations
 import calendar as _stdcal
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import and_, exists, func, select
 
 from services.db import session_scope
 from services.models import Post, PostTarget, SocialAccount
+from services.posts.lifecycle import PostActionResult
 from services.publishing.states import LOCKED_TARGET_STATES, PostStatus, TargetStatus
 from services.timezones import TimezoneError, local_midnight_utc, to_local, to_utc, validate_timezone
 
@@ -24,6 +25,39 @@ T = PostTarget.__table__
 A = SocialAccount.__table__
 
 PREVIEW_CHARS = 140
+
+
+class CalendarTarget(TypedDict):
+    """One account's copy of a calendar post."""
+
+    target_id: int
+    account_id: int
+    platform: str
+    account_name: str
+    status: str  # a TargetStatus value
+    url: str
+    error: str
+
+
+class CalendarItem(TypedDict):
+    """One post on the calendar (see calendar_item); a TypedDict because Reflex state holds dicts."""
+
+    id: int
+    text: str
+    status: str  # a PostStatus value
+    scheduled_at: str  # UTC ISO 8601
+    local_date: str  # YYYY-MM-DD in the viewer's zone
+    local_time: str  # HH:MM
+    local_minutes: int  # since local midnight, for week/day grids
+    weekday: int
+    platforms: list[str]
+    targets: list[CalendarTarget]
+    links: list[str]
+    series_id: int | None
+    recurring: bool
+    can_reschedule: bool
+
+
 CALENDAR_STATUSES = tuple(PostStatus)
 
 
@@ -84,8 +118,8 @@ def calendar_items(
     tz: str,
     account_ids: Iterable[int] | None = None,
     statuses: Iterable[str] | None = None,
-) -> list[dict[str, Any]]:
-    """Dated posts in [start_utc, end_utc) as plain dicts ordered by time, with local date/time in `tz`.
+) -> list[CalendarItem]:
+    """Dated posts in [start_utc, end_utc) as CalendarItems ordered by time, with local date/time in `tz`.
 
     Each item: id, text (preview), status, scheduled_at (UTC ISO), local_date (YYYY-MM-DD),
     local_time (HH:MM), local_minutes (minutes since local midnight, for week/day grids), weekday,
@@ -128,9 +162,9 @@ TARGET_COLUMNS = (
 )  # fmt: skip
 
 
-def targets_by_post_id(target_rows: Iterable[Any]) -> dict[int, list[dict[str, Any]]]:
+def targets_by_post_id(target_rows: Iterable[Any]) -> dict[int, list[CalendarTarget]]:
     """Rows of TARGET_COLUMNS → post id → that post's target entries, in id order."""
-    by_post: dict[int, list[dict[str, Any]]] = {}
+    by_post: dict[int, list[CalendarTarget]] = {}
     for t in target_rows:
         by_post.setdefault(t.post_id, []).append(
             {
@@ -146,7 +180,7 @@ def targets_by_post_id(target_rows: Iterable[Any]) -> dict[int, list[dict[str, A
     return by_post
 
 
-def calendar_item(row: Any, local: datetime, targets: list[dict[str, Any]]) -> dict[str, Any]:
+def calendar_item(row: Any, local: datetime, targets: list[CalendarTarget]) -> CalendarItem:
     """The one calendar item builder (month/week/day views and calendar_items share it).
 
     `row` has id, preview (the body's first PREVIEW_CHARS + 1 characters), status and series_id;
@@ -171,12 +205,16 @@ def calendar_item(row: Any, local: datetime, targets: list[dict[str, Any]]) -> d
     }
 
 
-def items_by_day(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def items_by_day(items: list[CalendarItem]) -> dict[str, list[CalendarItem]]:
     """Month view cells: local date (YYYY-MM-DD) → that day's items, in time order."""
-    days: dict[str, list[dict[str, Any]]] = {}
+    days: dict[str, list[CalendarItem]] = {}
     for item in items:
         days.setdefault(item["local_date"], []).append(item)
     return days
+
+
+class RescheduleResult(PostActionResult):
+    note: str  # set when a DST edge changed the time, else ""
 
 
 def reschedule_to_local(
@@ -187,7 +225,7 @@ def reschedule_to_local(
     *,
     user_id: int | None = None,
     now: datetime | None = None,
-) -> dict[str, Any]:
+) -> RescheduleResult:
     """Move a post to a wall time in `tz` (date-time picker or a drop on a week/day time slot).
 
     The posts service enforces the rules (past times, publishing/published posts, another
@@ -205,7 +243,7 @@ def reschedule_to_local(
 
 def move_to_day(
     org_id: int, post_id: int, new_day: date, tz: str, *, user_id: int | None = None, now: datetime | None = None
-) -> dict[str, Any]:
+) -> RescheduleResult:
     """Drag to another day in the month view: same local time of day, new date."""
     from services.posts import PostError, get_post
 

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from services.calendar import PREVIEW_CHARS, TARGET_COLUMNS, A, P, T, _post_filter, calendar_item, targets_by_post_id
+from services.calendar import (
+    PREVIEW_CHARS,
+    TARGET_COLUMNS,
+    A,
+    CalendarItem,
+    P,
+    T,
+    _post_filter,
+    calendar_item,
+    targets_by_post_id,
+)
 from services.db import session_scope
 from services.timezones import to_local, validate_timezone
 
@@ -36,7 +45,7 @@ def visible_items(
     by_hour: bool = False,
     account_ids: Iterable[int] | None = None,
     statuses: Iterable[str] | None = None,
-) -> tuple[dict[BucketKey, list[dict[str, Any]]], dict[BucketKey, int], int]:
+) -> tuple[dict[BucketKey, list[CalendarItem]], dict[BucketKey, int], int]:
     """(bucket → its first `per_bucket` items in time order, bucket → total posts in it, posts in the window)."""
     tz = validate_timezone(tz)
     account_ids = list(account_ids) if account_ids else None
@@ -69,7 +78,7 @@ def visible_items(
             .order_by(T.c.post_id, T.c.id)
         ).all()
     by_post = targets_by_post_id(targets)
-    buckets: dict[BucketKey, list[dict[str, Any]]] = {}
+    buckets: dict[BucketKey, list[CalendarItem]] = {}
     for row in sorted(posts, key=lambda r: (chosen[r.id], r.id)):
         local = chosen[row.id]
         buckets.setdefault(_bucket(local, by_hour), []).append(calendar_item(row, local, by_post.get(row.id, [])))

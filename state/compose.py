@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import datetime
 
 import reflex as rx
@@ -120,7 +121,7 @@ class ComposeState(rx.State):
         return [a for a in self.accounts if a["id"] in self.selected_ids]
 
     async def _recompute_rows(self, org_id: int) -> None:
-        self.rows = await run_blocking(
+        evaluated = await run_blocking(
             preview.evaluate_targets,
             org_id,
             self._selected_accounts(),
@@ -128,6 +129,7 @@ class ComposeState(rx.State):
             self.overrides,
             [int(m["id"]) for m in self.media],
         )
+        self.rows = [dataclasses.asdict(row) for row in evaluated]  # Reflex vars hold plain dicts
 
     async def _org(self) -> int | None:
         user = await current_user(self)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TypedDict
 
 from sqlmodel import Session, select
 
@@ -148,7 +148,22 @@ def _display_status(account: SocialAccount, now: datetime) -> tuple[str, str]:
     return "expiring", f"Access expires on {expires:%Y-%m-%d %H:%M} UTC; reconnect before then"
 
 
-def list_accounts(org_id: int) -> list[dict[str, Any]]:
+class AccountRow(TypedDict):
+    """A connected account as the Accounts page, composer and filters list it."""
+
+    id: int
+    platform: str
+    platform_label: str
+    display_name: str
+    username: str
+    avatar_url: str
+    profile_url: str
+    status: str  # active | expiring | needs_reconnect
+    status_reason: str
+    token_expires_at: str | None  # UTC ISO 8601
+
+
+def list_accounts(org_id: int) -> list[AccountRow]:
     now = datetime.now(UTC)
     with session_scope() as session:
         accounts = session.exec(
@@ -156,7 +171,7 @@ def list_accounts(org_id: int) -> list[dict[str, Any]]:
             .where(SocialAccount.organization_id == org_id, SocialAccount.status != DISCONNECTED)
             .order_by(SocialAccount.platform, SocialAccount.display_name, SocialAccount.id)
         ).all()
-        rows = []
+        rows: list[AccountRow] = []
         for account in accounts:
             status, reason = _display_status(account, now)
             expires = _aware(account.token_expires_at)

@@ -23,8 +23,6 @@ from services.db import session_scope
 from services.models import AccountMetricSnapshot, PostMetricsDaily
 from services.timezones import format_local
 
-CHARTS = ("engagement", "rate", "platforms", "followers", "heatmap")
-
 
 @dataclass
 class AnalyticsOverview:

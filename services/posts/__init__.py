@@ -11,13 +11,12 @@ from services.posts.lifecycle import (
     reschedule_post,
     retry_target,
 )
-from services.posts.queries import dashboard_counts, get_post, recent_failures, upcoming_posts
+from services.posts.queries import get_post, recent_failures, upcoming_posts
 
 __all__ = [
     "PostError",
     "PostInput",
     "cancel_schedule",
-    "dashboard_counts",
     "delete_post",
     "get_post",
     "mark_target_published",

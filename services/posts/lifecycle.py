@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from operator import attrgetter
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import select as sa_select
@@ -22,11 +22,31 @@ from services.models import MediaAsset, Post, PostMedia, PostTarget, SocialAccou
 from services.posts.common import account_label, audit, lock_post, locked_reason, post_targets, utcnow
 from services.posts.compose import check_schedule_time, media_files, validate_targets
 from services.posts.errors import PostError
-from services.posts.queries import get_post
+from services.posts.queries import PostDetail, TargetDetail, get_post
 from services.publishing import states, wakeup
 from services.publishing.states import TargetStatus
 
 PM = PostMedia.__table__
+
+
+class Refusal(TypedDict):
+    """An account the action did not apply to, and why (shown to the user as is)."""
+
+    account: str
+    reason: str
+
+
+class PostActionResult(PostDetail):
+    """The post after the action, plus the accounts it could not touch."""
+
+    refused: list[Refusal]
+
+
+class DeleteResult(TypedDict):
+    deleted: bool  # False: published targets were kept, only the others went
+    refused: list[Refusal]
+
+
 CAN_RESCHEDULE = attrgetter("can_reschedule")
 CAN_CANCEL = attrgetter("can_cancel")
 
@@ -47,7 +67,7 @@ def _split(rows: list[tuple[PostTarget, SocialAccount]], may: Callable[[TargetSt
     return ok, refused
 
 
-def _refuse_if_nothing(ok: list, refused: list[dict[str, str]], verb: str) -> None:
+def _refuse_if_nothing(ok: list, refused: list[Refusal], verb: str) -> None:
     if not ok:
         reasons = "; ".join(f"{r['account']}: {r['reason']}" for r in refused) or "it has no accounts"
         raise PostError(f"Can't {verb} this post — {reasons}.")
@@ -80,7 +100,7 @@ def _schedule_targets(
 
 def reschedule_post(
     org_id: int, post_id: int, new_utc: datetime, *, user_id: int | None = None, now: datetime | None = None
-) -> dict[str, Any]:
+) -> PostActionResult:
     now = now or utcnow()
     check_schedule_time(new_utc, now)
     with session_scope() as session:
@@ -98,7 +118,7 @@ def reschedule_post(
 
 def publish_now(
     org_id: int, post_id: int, *, user_id: int | None = None, now: datetime | None = None
-) -> dict[str, Any]:
+) -> PostActionResult:
     """Make the post's remaining targets due immediately and wake the running engine to claim them now."""
     now = now or utcnow()
     with session_scope() as session:
@@ -117,7 +137,7 @@ def publish_now(
 
 async def publish_now_and_wait(
     org_id: int, post_id: int, *, user_id: int | None = None, wait_seconds: float = 60.0
-) -> dict[str, Any]:
+) -> PostActionResult:
     """Publish now, then wait (bounded) until the engine is done with every target, for the results."""
     result = publish_now(org_id, post_id, user_id=user_id)
     post = await wait_until_settled(org_id, post_id, wait_seconds=wait_seconds)
@@ -126,7 +146,7 @@ async def publish_now_and_wait(
 
 async def wait_until_settled(
     org_id: int, post_id: int, *, wait_seconds: float = 60.0, poll_seconds: float = 0.2
-) -> dict[str, Any]:
+) -> PostDetail:
     """The post once none of its targets is scheduled-and-due or publishing (or as it is at the deadline)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait_seconds
@@ -137,7 +157,7 @@ async def wait_until_settled(
         await asyncio.sleep(poll_seconds)
 
 
-def _in_progress(target: dict[str, Any]) -> bool:
+def _in_progress(target: TargetDetail) -> bool:
     """Publishing, or scheduled for a moment that has come (a retry later on is not waited for)."""
     status = TargetStatus(target["status"])
     if status is TargetStatus.PUBLISHING:
@@ -148,7 +168,7 @@ def _in_progress(target: dict[str, Any]) -> bool:
     return due is None or (due if due.tzinfo else due.replace(tzinfo=UTC)) <= utcnow()
 
 
-def cancel_schedule(org_id: int, post_id: int, *, user_id: int | None = None) -> dict[str, Any]:
+def cancel_schedule(org_id: int, post_id: int, *, user_id: int | None = None) -> PostActionResult:
     """Scheduled targets go back to draft; nothing in flight or already out is touched."""
     now = utcnow()
     with session_scope() as session:
@@ -167,7 +187,7 @@ def cancel_schedule(org_id: int, post_id: int, *, user_id: int | None = None) ->
     return {**get_post(org_id, post_id), "refused": refused}
 
 
-def delete_post(org_id: int, post_id: int, *, user_id: int | None = None) -> dict[str, Any]:
+def delete_post(org_id: int, post_id: int, *, user_id: int | None = None) -> DeleteResult:
     """Delete the post, or — when some accounts already have it — only its unpublished targets."""
     with session_scope() as session:
         lock_post(session, org_id, post_id)
@@ -179,7 +199,9 @@ def delete_post(org_id: int, post_id: int, *, user_id: int | None = None) -> dic
                 f"Can't delete this post — it is being published right now on {names}; try again in a few seconds."
             )
         kept = [
-            {"account": account_label(a), "reason": locked_reason(t)} for t, a in rows if t.status == TargetStatus.PUBLISHED
+            {"account": account_label(a), "reason": locked_reason(t)}
+            for t, a in rows
+            if t.status == TargetStatus.PUBLISHED
         ]
         for target, _account in rows:
             if target.status != TargetStatus.PUBLISHED:
@@ -211,7 +233,7 @@ def _lock_target(session: Session, org_id: int, target_id: int) -> tuple[PostTar
     raise PostError("That post was not found.")
 
 
-def retry_target(org_id: int, target_id: int, *, user_id: int | None = None) -> dict[str, Any]:
+def retry_target(org_id: int, target_id: int, *, user_id: int | None = None) -> PostDetail:
     """The user looked and wants another attempt (same idempotency key, so a platform that dedupes still can)."""
     now = utcnow()
     with session_scope() as session:
@@ -233,7 +255,7 @@ def retry_target(org_id: int, target_id: int, *, user_id: int | None = None) -> 
     return get_post(org_id, post_id)
 
 
-def mark_target_published(org_id: int, target_id: int, url: str = "", *, user_id: int | None = None) -> dict[str, Any]:
+def mark_target_published(org_id: int, target_id: int, url: str = "", *, user_id: int | None = None) -> PostDetail:
     """The user checked the platform and the post is there: record it so nothing retries it."""
     now = utcnow()
     url = (url or "").strip()

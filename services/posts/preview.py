@@ -7,7 +7,8 @@ so the red counter in the browser and the engine's validation can never disagree
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from services.media import MediaError, media_problems
 from services.media.storage import get_asset, media_file
@@ -28,9 +29,42 @@ def _media_for(org_id: int, media_ids: list[int]) -> list[dict[str, Any]]:
     return assets
 
 
+class ComposerAccount(TypedDict):
+    """A selectable account as the composer holds it."""
+
+    id: str
+    platform: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class TargetEvaluation:
+    """What the composer shows for one selected account while the user types."""
+
+    account_id: str
+    platform: str
+    label: str
+    account_name: str
+    text: str
+    customized: bool
+    count: int
+    limit: int
+    over: bool
+    counter: str
+    problems: list[str]
+    problem_text: str
+    ok: bool
+    needs_media: bool
+    needs_media_text: str
+    preview: str
+    preview_links: list[str]
+    first_media_id: str
+    first_media_kind: str
+
+
 def evaluate_targets(
-    org_id: int, accounts: list[dict[str, Any]], main_text: str, overrides: dict[str, str], media_ids: list[int]
-) -> list[dict[str, Any]]:
+    org_id: int, accounts: list[ComposerAccount], main_text: str, overrides: dict[str, str], media_ids: list[int]
+) -> list[TargetEvaluation]:
     """One row per selected account: the text it will get, its count vs limit, and every problem."""
     assets = _media_for(org_id, media_ids)
     files = [media_file(a) for a in assets]
@@ -47,30 +81,30 @@ def evaluate_targets(
         problems += [p for p in media_problems(cls.constraints, assets) if p not in problems]
         needs_media = cls.constraints.requires_media
         rows.append(
-            {
-                "account_id": key,
-                "platform": account["platform"],
-                "label": cls.label,
-                "account_name": account.get("display_name", ""),
-                "text": text,
-                "customized": overrides.get(key) not in (None, ""),
-                "count": count,
-                "limit": limit,
-                "over": count > limit or bytes_over,
-                "counter": counter,
-                "problems": problems,
-                "problem_text": " · ".join(problems),
-                "ok": not problems and bool(text.strip() or files),
-                "needs_media": bool(needs_media) and not files,
-                "needs_media_text": f"{cls.label} needs {MEDIA_WORDS.get(needs_media or '', 'media')}"
+            TargetEvaluation(
+                account_id=key,
+                platform=account["platform"],
+                label=cls.label,
+                account_name=account.get("display_name", ""),
+                text=text,
+                customized=overrides.get(key) not in (None, ""),
+                count=count,
+                limit=limit,
+                over=count > limit or bytes_over,
+                counter=counter,
+                problems=problems,
+                problem_text=" · ".join(problems),
+                ok=not problems and bool(text.strip() or files),
+                needs_media=bool(needs_media) and not files,
+                needs_media_text=f"{cls.label} needs {MEDIA_WORDS.get(needs_media or '', 'media')}"
                 if needs_media and not files
                 else "",
-                "preview": preview_text(text, limit, count)
+                preview=preview_text(text, limit, count)
                 + (" [over the byte limit: will be refused]" if bytes_over else ""),
-                "preview_links": URL_RE.findall(text),
-                "first_media_id": str(assets[0]["id"]) if assets else "",
-                "first_media_kind": assets[0]["kind"] if assets else "",
-            }
+                preview_links=URL_RE.findall(text),
+                first_media_id=str(assets[0]["id"]) if assets else "",
+                first_media_kind=assets[0]["kind"] if assets else "",
+            )
         )
     return rows
 

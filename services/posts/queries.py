@@ -1,12 +1,14 @@
-"""Read side for the composer, calendar and dashboard: plain dicts, always scoped to one workspace."""
+"""Read side for the composer, calendar and dashboard, always scoped to one workspace.
+
+Results are TypedDicts (typed contracts that are still the plain dicts Reflex state vars hold).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from typing import Any, TypedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.db import session_scope
 from services.models import Post, PostMedia, PostTarget, SocialAccount
@@ -28,7 +30,42 @@ def _preview(text: str, length: int = 80) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _target_dict(row: Any, post_body: str) -> dict[str, Any]:
+class TargetDetail(TypedDict):
+    """One account's copy of a post, as the composer shows it."""
+
+    id: int
+    account_id: int
+    platform: str
+    account_name: str
+    account_username: str
+    body: str
+    body_override: str | None
+    status: str  # a TargetStatus value
+    attempts: int
+    next_attempt_at: str | None  # UTC ISO 8601
+    last_error: str
+    error_kind: str
+    external_id: str
+    external_url: str
+    published_at: str | None
+
+
+class PostDetail(TypedDict):
+    """A post with its targets and media, as get_post returns it."""
+
+    id: int
+    body: str
+    status: str  # a PostStatus value
+    scheduled_at: str | None
+    timezone: str
+    version: int
+    created_at: str | None
+    updated_at: str | None
+    media_ids: list[int]
+    targets: list[TargetDetail]
+
+
+def _target_dict(row: Any, post_body: str) -> TargetDetail:
     return {
         "id": row.id,
         "account_id": row.social_account_id,
@@ -67,7 +104,7 @@ _TARGET_COLUMNS = (
 )
 
 
-def get_post(org_id: int, post_id: int) -> dict[str, Any]:
+def get_post(org_id: int, post_id: int) -> PostDetail:
     with session_scope() as session:
         post = session.execute(select(P).where(P.c.id == post_id, P.c.organization_id == org_id)).first()
         if post is None:
@@ -94,29 +131,6 @@ def get_post(org_id: int, post_id: int) -> dict[str, Any]:
         "updated_at": _iso(post.updated_at),
         "media_ids": list(media_ids),
         "targets": [_target_dict(t, post.body) for t in targets],
-    }
-
-
-def dashboard_counts(org_id: int, now: datetime, tz: str = "UTC") -> dict[str, int]:
-    """`published_this_week` counts targets published since Monday 00:00 in the user's zone."""
-    local = now.astimezone(ZoneInfo(tz or "UTC"))
-    week_start = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    with session_scope() as session:
-        accounts = session.execute(select(func.count()).select_from(A).where(A.c.organization_id == org_id)).scalar()
-        scheduled = session.execute(  # posts with something still to go out (the truth lives on targets)
-            select(func.count(func.distinct(T.c.post_id))).where(
-                T.c.organization_id == org_id, T.c.status == states.SCHEDULED
-            )
-        ).scalar()
-        published = session.execute(
-            select(func.count())
-            .select_from(T)
-            .where(T.c.organization_id == org_id, T.c.status == states.PUBLISHED, T.c.published_at >= week_start)
-        ).scalar()
-    return {
-        "accounts": int(accounts or 0),
-        "scheduled": int(scheduled or 0),
-        "published_this_week": int(published or 0),
     }
 
 

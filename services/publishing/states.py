@@ -122,7 +122,6 @@ FAILED = TargetStatus.FAILED
 NEEDS_REVIEW = TargetStatus.NEEDS_REVIEW
 PARTIALLY_FAILED = PostStatus.PARTIALLY_FAILED
 
-TARGET_STATES = tuple(TargetStatus)
 #: Targets the user may still change: nothing is in flight and nothing went out.
 EDITABLE_TARGET_STATES = TargetStatus.matching("is_editable")
 #: Targets that must not be touched: in flight, or already on the platform.

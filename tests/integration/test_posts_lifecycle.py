@@ -16,7 +16,6 @@ from services.posts import (
     PostError,
     PostInput,
     cancel_schedule,
-    dashboard_counts,
     delete_post,
     get_post,
     mark_target_published,
@@ -33,6 +32,7 @@ from services.publishing import wakeup
 from services.publishing.attempt import attempt_publish
 from services.publishing.claims import claim_due_targets
 from services.publishing.engine import PublishingEngine
+from services.workspaces import workspace_counts
 from tests.fakes.countingnet import CountingNetServer
 
 T = PostTarget.__table__
@@ -239,11 +239,11 @@ def test_dashboard_helpers(org: dict) -> None:
     publish_now(org["id"], first)
     with session_scope() as s:
         s.execute(update(T).where(T.c.post_id == first).values(status="published", published_at=datetime.now(UTC)))
-    counts = dashboard_counts(org["id"], datetime.now(UTC))
+    counts = workspace_counts(org["id"], "UTC", datetime.now(UTC))
     assert counts == {"accounts": 2, "scheduled": 1, "published_this_week": 1}
     [upcoming] = upcoming_posts(org["id"], 5)
     assert upcoming["preview"] == "second" and len(upcoming["accounts"]) == 2
-    assert dashboard_counts(cn.seed_org("Other"), datetime.now(UTC)) == {
+    assert workspace_counts(cn.seed_org("Other")) == {
         "accounts": 0,
         "scheduled": 0,
         "published_this_week": 0,
