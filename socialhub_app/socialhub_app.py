@@ -43,5 +43,6 @@ def _friendly_backend_error(exception: Exception):  # noqa: ANN201 - Reflex insp
 app = rx.App(
     api_transformer=Starlette(routes=extra_routes()),
     backend_exception_handler=_friendly_backend_error,
+    stylesheets=["/styles.css"],  # focus ring, labels, phone layout (assets/styles.css)
 )
 app.register_lifespan_task(scheduler_lifespan)

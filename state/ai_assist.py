@@ -223,6 +223,7 @@ class AIAssistState(rx.State):
             compose.main_text = text
             compose.active_tab = "main"
             message = "Suggestion inserted into the post."
+        compose.show_new_text()  # an explicit action: the editors show the inserted text
         compose._recompute_rows(user.organization_id)
         self.suggestions = [s for s in self.suggestions if s["key"] != key]
         return rx.toast.success(message + " Nothing is saved until you save, schedule or publish.")

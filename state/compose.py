@@ -34,6 +34,8 @@ class ComposeState(rx.State):
     error: str = ""
     notice: str = ""
     working: bool = False
+    # React key of the editors: changed only when the server replaces what they show (see components/fields.py)
+    editor_version: int = 0
 
     # --- loading ---------------------------------------------------------------------------
     @rx.event
@@ -41,6 +43,7 @@ class ComposeState(rx.State):
         user = await current_user(self)
         if user is None:
             return None
+        shown = (self.main_text, dict(self.overrides))
         self._reset_form()
         self.user_timezone = user.timezone
         self.accounts = [
@@ -58,9 +61,15 @@ class ComposeState(rx.State):
         if raw.isdigit():
             self._load_post(user.organization_id, int(raw))
         self._recompute_rows(user.organization_id)
+        if (self.main_text, self.overrides) != shown:
+            self.show_new_text()
         if any(r["status"] in ("scheduled", "publishing") for r in self.results):
             return ComposeState.watch_post
         return None
+
+    def show_new_text(self) -> None:
+        """Remount the editors with the server's text: only while they are read-only or on an explicit action."""
+        self.editor_version += 1
 
     def _reset_form(self) -> None:
         self.selected_ids, self.main_text, self.overrides, self.media = [], "", {}, []
@@ -146,6 +155,7 @@ class ComposeState(rx.State):
     @rx.event
     async def reset_override(self):
         self.overrides = {k: v for k, v in self.overrides.items() if k != self.active_tab}
+        self.show_new_text()
         if (org := await self._org()) is not None:
             self._recompute_rows(org)
 
@@ -326,14 +336,18 @@ class ComposeState(rx.State):
             self.error = str(exc)
             return rx.toast.error(self.error)
         self._reset_form()
+        self.show_new_text()
         self._recompute_rows(user.organization_id)
         return [rx.toast.info("Post deleted."), rx.redirect("/compose")]
 
     @rx.event
     async def new_post(self):
-        """A blank composer. One reset only: a second one (from a reload) could wipe what the user types next."""
-        if self.router.url.query_parameters.get("post"):
-            return rx.redirect("/compose")  # its on_load resets the form
+        """A blank composer without a reload or a remount.
+
+        The button's click handler already emptied the editors in the browser (and dropped ?post= from
+        the address), so what the person types right after the click is kept: the editors are not
+        remounted here, and their next change reaches the server after this reset.
+        """
         self._reset_form()
         if (org := await self._org()) is not None:
             self._recompute_rows(org)

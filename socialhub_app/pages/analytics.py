@@ -36,6 +36,7 @@ def range_controls() -> rx.Component:
                     type="date",
                     value=AnalyticsState.custom_start,
                     on_change=AnalyticsState.set_custom_start,
+                    aria_label="From date",
                     custom_attrs={"data-testid": "range-start"},
                 ),
                 rx.text("to", size="2"),
@@ -43,6 +44,7 @@ def range_controls() -> rx.Component:
                     type="date",
                     value=AnalyticsState.custom_end,
                     on_change=AnalyticsState.set_custom_end,
+                    aria_label="To date",
                     custom_attrs={"data-testid": "range-end"},
                 ),
                 rx.button(

@@ -19,8 +19,10 @@ class BrowserTimezone(rx.State):
 
 def _field(label: str, name: str, type_: str = "text", **kwargs) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="2", weight="medium"),
-        rx.input(name=name, type=type_, width="100%", custom_attrs={"data-testid": f"{name}-input"}, **kwargs),
+        rx.el.label(label, html_for=f"{name}-input", class_name="sh-label"),  # get_by_label(label) finds the input
+        rx.input(
+            id=f"{name}-input", name=name, type=type_, width="100%", custom_attrs={"data-testid": f"{name}-input"}, **kwargs
+        ),
         spacing="1",
         width="100%",
     )
@@ -36,26 +38,29 @@ def _error() -> rx.Component:
 
 
 def _card(*children: rx.Component) -> rx.Component:
-    return rx.center(
-        rx.card(
+    return rx.el.main(
+        rx.center(
+            rx.card(
             rx.vstack(
-                rx.hstack(rx.icon("share-2", size=24), rx.heading("SocialHub", size="6"), align="center"),
+                rx.hstack(rx.icon("share-2", size=24), rx.text("SocialHub", size="6", weight="bold"), align="center"),
                 *children,
                 spacing="4",
                 width="100%",
             ),
-            width="380px",
-            size="3",
-        ),
-        min_height="100vh",
-        background=rx.color("gray", 2),
+                width="380px",
+                max_width="calc(100vw - 24px)",
+                size="3",
+            ),
+            min_height="100vh",
+            background=rx.color("gray", 2),
+        )
     )
 
 
 @rx.page(route="/login", title="Log in · SocialHub", on_load=[AuthState.clear_error, AuthState.redirect_if_logged_in])
 def login_page() -> rx.Component:
     return _card(
-        rx.heading("Log in", size="4"),
+        rx.heading("Log in", size="4", as_="h1"),
         _error(),
         rx.form(
             rx.vstack(
@@ -86,7 +91,7 @@ def login_page() -> rx.Component:
 )
 def register_page() -> rx.Component:
     return _card(
-        rx.heading("Create your account", size="4"),
+        rx.heading("Create your account", size="4", as_="h1"),
         _error(),
         rx.form(
             rx.vstack(

@@ -7,6 +7,7 @@ import reflex as rx
 from components.ai_panel import ai_panel, ai_toggle_button
 from components.compose_extras import compose_extras, series_aware
 from components.composer import account_chip, counter_row, preview_card, result_row
+from components.fields import CLEAR_COMPOSER_JS, field_label, stable_text_area
 from components.layout import empty_state
 from components.platform import platform_icon, status_badge
 from components.post_analytics import post_analytics_panel
@@ -63,27 +64,36 @@ def tabs() -> rx.Component:
 def editor() -> rx.Component:
     return rx.cond(
         ComposeState.active_tab == "main",
-        rx.text_area(
-            value=ComposeState.main_text,
-            on_change=ComposeState.set_main_text.debounce(250),
-            # blur fires before a button's click, so an action never sees text older than the editor's
-            on_blur=ComposeState.set_main_text,
-            placeholder="What do you want to share?",
-            rows="7",
+        rx.vstack(
+            field_label("Post text", "compose-text"),
+            stable_text_area(
+                field_id="compose-text",
+                value=ComposeState.main_text,
+                version=ComposeState.editor_version,
+                on_change=ComposeState.set_main_text,
+                testid="compose-text",
+                extra_attrs={"data-compose-editor": "main"},
+                placeholder="What do you want to share?",
+                rows="7",
+                width="100%",
+                max_length=70000,
+            ),
+            spacing="1",
             width="100%",
-            max_length=70000,
-            custom_attrs={"data-testid": "compose-text"},
         ),
         rx.vstack(
-            rx.text_area(
+            field_label("Custom text for this account", "compose-override-text"),
+            stable_text_area(
+                field_id="compose-override-text",
                 value=ComposeState.active_override,
-                on_change=ComposeState.set_override.debounce(250),
-                on_blur=ComposeState.set_override,
+                version=ComposeState.active_tab + "-" + ComposeState.editor_version.to(str),
+                on_change=ComposeState.set_override,
+                testid="compose-override-text",
+                extra_attrs={"data-compose-editor": "override"},
                 placeholder="Custom text for this account (empty = use the main text)",
                 rows="7",
                 width="100%",
                 max_length=70000,
-                custom_attrs={"data-testid": "compose-override-text"},
             ),
             rx.button(
                 "Use the main text",
@@ -93,6 +103,7 @@ def editor() -> rx.Component:
                 custom_attrs={"data-testid": "reset-override"},
             ),
             width="100%",
+            spacing="1",
         ),
     )
 
@@ -126,6 +137,7 @@ def media_section() -> rx.Component:
                         variant="soft",
                         color_scheme="red",
                         on_click=ComposeState.remove_media(m["id"]),
+                        aria_label="Remove " + m["name"].to(str),
                         custom_attrs={"data-testid": "remove-media"},
                     ),
                     position="relative",
@@ -143,6 +155,7 @@ def schedule_controls() -> rx.Component:
             type="date",
             value=ComposeState.schedule_date,
             on_change=ComposeState.set_schedule_date,
+            aria_label="Schedule date",
             custom_attrs={"data-testid": "schedule-date"},
         ),
         rx.input(
@@ -150,6 +163,7 @@ def schedule_controls() -> rx.Component:
             step="1",
             value=ComposeState.schedule_time,
             on_change=ComposeState.set_schedule_time,
+            aria_label="Schedule time",
             custom_attrs={"data-testid": "schedule-time"},
         ),
         rx.badge(ComposeState.user_timezone, variant="surface", custom_attrs={"data-testid": "schedule-timezone"}),
@@ -195,7 +209,7 @@ def actions() -> rx.Component:
                 rx.button(
                     "New post",
                     variant="ghost",
-                    on_click=ComposeState.new_post,
+                    on_click=[CLEAR_COMPOSER_JS, ComposeState.new_post],
                     custom_attrs={"data-testid": "new-post"},
                 ),
             ),
@@ -233,15 +247,15 @@ def messages() -> rx.Component:
 
 def side_panel() -> rx.Component:
     return rx.vstack(
-        rx.heading("Per account", size="3"),
+        rx.heading("Per account", size="3", as_="h2"),
         rx.foreach(ComposeState.rows, counter_row),
-        rx.heading("Preview", size="3", margin_top="8px"),
+        rx.heading("Preview", size="3", margin_top="8px", as_="h2"),
         rx.foreach(ComposeState.rows, preview_card),
         rx.cond(
             ComposeState.results.length() > 0,
             rx.vstack(
                 rx.hstack(
-                    rx.heading("Status", size="3"),
+                    rx.heading("Status", size="3", as_="h2"),
                     status_badge(ComposeState.post_status, testid="post-status"),
                     align="center",
                 ),
@@ -256,8 +270,7 @@ def side_panel() -> rx.Component:
             ),
         ),
         post_analytics_panel(),
-        width="380px",
-        min_width="320px",
+        width="100%",
         spacing="2",
     )
 
@@ -288,6 +301,7 @@ def compose_page() -> rx.Component:
             align="start",
             spacing="5",
             width="100%",
+            class_name="sh-stack-mobile",  # phones: the preview stacks under the editor
         ),
         empty_state(
             "pen-line",

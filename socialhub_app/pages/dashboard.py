@@ -13,7 +13,7 @@ def stat(label: str, value: rx.Var, testid: str) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(label, size="2", color_scheme="gray"),
-            rx.heading(value, size="7", custom_attrs={"data-testid": testid}),
+            rx.heading(value, size="7", custom_attrs={"data-testid": testid}, as_="h2"),
             spacing="1",
         ),
         width="100%",
@@ -63,7 +63,7 @@ def headline_card(item: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(item["label"], size="1", color_scheme="gray"),
-            rx.heading(item["value"], size="5", custom_attrs={"data-testid": "headline-" + item["key"].to(str)}),
+            rx.heading(item["value"], size="5", custom_attrs={"data-testid": "headline-" + item["key"].to(str)}, as_="h2"),
             rx.text(
                 item["change"],
                 size="1",
@@ -80,7 +80,7 @@ def headline_card(item: rx.Var) -> rx.Component:
 def headlines() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.heading("This week vs last week", size="3"),
+            rx.heading("This week vs last week", size="3", as_="h2"),
             rx.cond(
                 DashboardState.headlines_simulated,
                 rx.badge(
@@ -119,7 +119,7 @@ def dashboard_page() -> rx.Component:
         headlines(),
         rx.grid(
             rx.card(
-                rx.heading("Upcoming", size="3"),
+                rx.heading("Upcoming", size="3", as_="h2"),
                 rx.cond(
                     DashboardState.upcoming.length() > 0,
                     rx.vstack(rx.foreach(DashboardState.upcoming, upcoming_item), spacing="2", margin_top="8px"),
@@ -132,7 +132,7 @@ def dashboard_page() -> rx.Component:
                 ),
             ),
             rx.card(
-                rx.heading("Needs attention", size="3"),
+                rx.heading("Needs attention", size="3", as_="h2"),
                 rx.cond(
                     DashboardState.failures.length() > 0,
                     rx.vstack(rx.foreach(DashboardState.failures, failure_item), spacing="3", margin_top="8px"),
