@@ -263,7 +263,9 @@ def filters() -> rx.Component:
             color_scheme="gray",
             custom_attrs={"data-testid": "cal-count"},
         ),
-        rx.text("Drag a post to another day or hour to move it.", size="1", color_scheme="gray"),
+        rx.text(
+            "Drag a post to another day or hour to move it, or use its … menu (keyboard).", size="1", color_scheme="gray"
+        ),
         align="center",
         spacing="3",
         wrap="wrap",
