@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.onboarding import first_run_checklist
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
 from state.dashboard import DashboardState
@@ -95,7 +96,12 @@ def headlines() -> rx.Component:
             align="center",
             width="100%",
         ),
-        rx.grid(rx.foreach(DashboardState.headlines, headline_card), columns="4", spacing="3", width="100%"),
+        rx.grid(
+            rx.foreach(DashboardState.headlines, headline_card),
+            columns=rx.breakpoints(initial="2", sm="4"),
+            spacing="3",
+            width="100%",
+        ),
         width="100%",
         spacing="2",
         custom_attrs={"data-testid": "headlines"},
@@ -108,11 +114,12 @@ def dashboard_page() -> rx.Component:
         rx.text(
             "Workspace: ", rx.text.strong(DashboardState.workspace_name, custom_attrs={"data-testid": "workspace-name"})
         ),
+        first_run_checklist(),
         rx.grid(
             stat("Connected accounts", DashboardState.accounts, "count-accounts"),
             stat("Scheduled posts", DashboardState.scheduled, "count-scheduled"),
             stat("Published this week", DashboardState.published_this_week, "count-published-week"),
-            columns="3",
+            columns=rx.breakpoints(initial="1", sm="3"),
             spacing="4",
             width="100%",
         ),
@@ -144,7 +151,7 @@ def dashboard_page() -> rx.Component:
                     ),
                 ),
             ),
-            columns="2",
+            columns=rx.breakpoints(initial="1", sm="2"),
             spacing="4",
             width="100%",
         ),
