@@ -265,8 +265,8 @@ class ComposeState(rx.State):
     async def publish_now(self):
         async with self:
             user = await current_user(self)
-            if user is None:
-                return
+            if user is None or self.working:
+                return  # a second click while publishing must not start another publish
             self.working = True
             if not self._save(user, "publish_now"):
                 self.working = False

@@ -175,18 +175,24 @@ def schedule_controls() -> rx.Component:
 def actions() -> rx.Component:
     return rx.hstack(
         rx.button(
-            "Save draft", variant="soft", on_click=ComposeState.save_draft, custom_attrs={"data-testid": "save-draft"}
+            "Save draft",
+            variant="soft",
+            on_click=ComposeState.save_draft,
+            disabled=ComposeState.working,
+            custom_attrs={"data-testid": "save-draft"},
         ),
         rx.button(
             "Schedule",
             on_click=[ComposeState.schedule, ComposeExtrasState.after_schedule],
+            disabled=ComposeState.working,
             custom_attrs={"data-testid": "schedule-button"},
         ),
         rx.button(
             "Publish now",
             color_scheme="green",
             on_click=ComposeState.publish_now,
-            loading=ComposeState.working,
+            loading=ComposeState.working,  # spinner + disabled until every account has an outcome
+            disabled=ComposeState.working,
             custom_attrs={"data-testid": "publish-now"},
         ),
         rx.cond(
