@@ -39,7 +39,7 @@ def _step(step: rx.Var) -> rx.Component:
                     custom_attrs={"data-testid": "checklist-connect-demo"},
                 ),
                 rx.link(
-                    step["title"] + " →",
+                    step["title"].to(str) + " →",
                     href=step["href"],
                     size="2",
                     custom_attrs={"data-testid": "checklist-go-" + step["key"].to(str)},
