@@ -108,21 +108,36 @@ def editor() -> rx.Component:
     )
 
 
+def _named_file_input(upload: rx.Component, name: str) -> rx.Component:
+    """rx.upload builds its <input type=file> itself; give it an accessible name (axe: label)."""
+    stack = [upload]
+    while stack:
+        node = stack.pop()
+        if type(node).__name__ == "Input":
+            node.custom_attrs["aria-label"] = name
+            break
+        stack.extend(getattr(node, "children", []))
+    return upload
+
+
 def media_section() -> rx.Component:
     return rx.vstack(
-        rx.upload(
-            rx.hstack(
-                rx.icon("image-plus", size=18),
-                rx.text("Drop images (JPEG/PNG/WebP/GIF) or MP4 video, or click", size="2"),
-                align="center",
+        _named_file_input(
+            rx.upload(
+                rx.hstack(
+                    rx.icon("image-plus", size=18),
+                    rx.text("Drop images (JPEG/PNG/WebP/GIF) or MP4 video, or click (Enter)", size="2"),
+                    align="center",
+                ),
+                id=UPLOAD_ID,
+                multiple=True,
+                on_drop=ComposeState.handle_upload(rx.upload_files(upload_id=UPLOAD_ID)),
+                border=f"1px dashed {rx.color('gray', 7)}",
+                padding="12px",
+                width="100%",
+                custom_attrs={"data-testid": "media-upload"},
             ),
-            id=UPLOAD_ID,
-            multiple=True,
-            on_drop=ComposeState.handle_upload(rx.upload_files(upload_id=UPLOAD_ID)),
-            border=f"1px dashed {rx.color('gray', 7)}",
-            padding="12px",
-            width="100%",
-            custom_attrs={"data-testid": "media-upload"},
+            "Add images or an MP4 video",
         ),
         rx.hstack(
             rx.foreach(
@@ -190,6 +205,7 @@ def actions() -> rx.Component:
         rx.button(
             "Publish now",
             color_scheme="green",
+            high_contrast=True,  # white on green-9 is below 4.5:1
             on_click=ComposeState.publish_now,
             loading=ComposeState.working,  # spinner + disabled until every account has an outcome
             disabled=ComposeState.working,
