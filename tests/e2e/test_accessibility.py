@@ -35,7 +35,7 @@ _axe = Axe()
 
 def assert_no_serious_violations(page: Page, where: str) -> None:
     page.wait_for_timeout(400)  # let dialog/fade-in animations finish: mid-fade colours are not the real ones
-    # toasts slide in and out on their own timers; they are checked where they stay put (dialog test below)
+    # toasts (sonner) slide in and out on their own timers, so they are left out of the scan
     results = _axe.run(page, context={"exclude": [["[data-sonner-toaster]"]]})
     bad = [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
     report = "\n".join(
