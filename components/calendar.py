@@ -185,6 +185,8 @@ def time_grid() -> rx.Component:
             max_height="68vh",
             overflow_y="auto",
             width="100%",
+            tab_index=0,  # a scrollable region must be reachable (and scrollable) from the keyboard
+            custom_attrs={"role": "region", "aria-label": "Hours"},
         ),
         width="100%",
         custom_attrs={"data-testid": "cal-" + CalendarState.view},

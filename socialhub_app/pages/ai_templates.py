@@ -139,6 +139,7 @@ def ai_templates_page() -> rx.Component:
             align="start",
             spacing="4",
             width="100%",
+            class_name="sh-stack-mobile",  # phones: the preview goes under the editors
         ),
         spacing="3",
         width="100%",
