@@ -20,6 +20,7 @@ from sqlmodel import select
 
 from services.config import get_settings
 from services.db import session_scope
+from services.errors import UserError
 from services.models import AuditLog, LoginFailure, Membership, Organization, User, UserSession, utcnow
 from services.timezone_names import is_valid_timezone
 
@@ -33,7 +34,7 @@ MAX_PASSWORD = 256
 MAX_NAME = 120
 
 
-class AuthError(Exception):
+class AuthError(UserError):
     """A user-facing refusal (bad input, wrong credentials, throttled)."""
 
 

@@ -18,20 +18,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services.db import session_scope
+from services.errors import UserError
 from services.models import User
 from services.onboarding import record_timezone_set
 from services.timezone_names import all_timezones, is_valid_timezone
 
 
-class TimezoneError(ValueError):
+class TimezoneError(UserError, ValueError):
     """A user-facing message about a timezone name or a local time."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def validate_timezone(name: str) -> str:

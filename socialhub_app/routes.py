@@ -12,16 +12,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from services.accounts import complete_oauth_callback
 from services.config import get_settings
+from services.health import health_status
+from socialhub_app.analytics_routes import analytics_routes
+from socialhub_app.media_routes import media_routes
 
 log = logging.getLogger("socialhub.routes")
 
 
 async def health(_request: Request) -> Response:
-    try:
-        from services.health import health_status
-    except ModuleNotFoundError:
-        return JSONResponse({"ok": False, "reason": "scheduler not installed"}, status_code=503)
     try:
         status = health_status()
     except Exception:  # a broken database must show as unhealthy, not as a 500 page
@@ -46,10 +46,6 @@ async def oauth_callback(request: Request) -> Response:
     platform = request.path_params.get("platform", "")
     params = {k: v for k, v in request.query_params.items()}
     try:
-        from services.accounts import complete_oauth_callback
-    except ImportError:
-        return _message_page("Connection failed", "Account connections are not available on this server.", 400)
-    try:
         outcome = await complete_oauth_callback(platform, params)
     except Exception:
         log.exception("oauth callback failed for %s", platform)
@@ -61,17 +57,9 @@ async def oauth_callback(request: Request) -> Response:
 
 
 def extra_routes() -> list[Route]:
-    routes = [
+    return [
         Route("/health", health),
         Route("/oauth/callback/{platform}", oauth_callback),
+        *media_routes(),
+        *analytics_routes(),
     ]
-    try:
-        from socialhub_app.media_routes import media_routes
-
-        routes.extend(media_routes())
-    except ModuleNotFoundError:
-        pass
-    from socialhub_app.analytics_routes import analytics_routes
-
-    routes.extend(analytics_routes())
-    return routes

@@ -9,6 +9,7 @@ import reflex as rx
 from starlette.applications import Starlette
 
 from services.config import get_settings
+from services.scheduler import app_jobs, start_scheduler, stop_scheduler
 from socialhub_app import pages  # noqa: F401  (registers every page)
 from socialhub_app.routes import extra_routes
 
@@ -20,18 +21,11 @@ async def scheduler_lifespan():
     """One scheduler per backend worker; claims in the database keep several of them safe."""
     handle = None
     if get_settings().scheduler_enabled:
-        try:
-            from services.scheduler import app_jobs, start_scheduler
-
-            handle = start_scheduler(extra_jobs=app_jobs())
-        except ModuleNotFoundError:
-            log.warning("publishing scheduler not available")
+        handle = start_scheduler(extra_jobs=app_jobs())
     try:
         yield
     finally:
         if handle is not None:
-            from services.scheduler import stop_scheduler
-
             await stop_scheduler(handle)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from services import accounts
-from services.platforms.errors import PlatformError
+from services.errors import UserError
 from state.session import current_user
 
 
@@ -65,7 +65,7 @@ class AccountsState(rx.State):
             return None
         try:
             url = await accounts.start_oauth_connect(user.organization_id, user.user_id, platform, instance)
-        except PlatformError as exc:
+        except UserError as exc:
             self.error = exc.message
             return None
         return rx.redirect(url, is_external=False)
@@ -83,7 +83,7 @@ class AccountsState(rx.State):
             await accounts.connect_bluesky(
                 user.organization_id, user.user_id, self.bluesky_handle.strip(), self.bluesky_password
             )
-        except PlatformError as exc:
+        except UserError as exc:
             self.error = exc.message
             return
         finally:
@@ -100,7 +100,7 @@ class AccountsState(rx.State):
             return rx.redirect("/login")
         try:
             await accounts.disconnect_account(user.organization_id, int(account_id))
-        except accounts.AccountNotFoundError:
+        except UserError:
             self.error = "That account no longer exists."
         self._refresh(user.organization_id)
         return rx.toast.info("Account disconnected.")

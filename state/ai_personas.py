@@ -6,6 +6,7 @@ import reflex as rx
 
 from services import accounts as accounts_service
 from services import ai
+from services.errors import UserError
 from state.session import current_user
 
 FIELDS = ("name", "audience", "tone", "topics", "mission")
@@ -114,7 +115,7 @@ class AIPersonasState(rx.State):
             else:
                 persona = ai.create_persona(org_id, **values)
             ai.set_persona_accounts(org_id, persona["id"], [int(a) for a in self.form_account_ids])
-        except (ai.AIInputError, ai.AINotFoundError) as exc:
+        except UserError as exc:
             self.error = str(exc)
             return None
         self.form_open = False
@@ -128,7 +129,7 @@ class AIPersonasState(rx.State):
             return None
         try:
             ai.delete_persona(user.organization_id, int(persona_id))
-        except ai.AINotFoundError as exc:
+        except UserError as exc:
             self.error = str(exc)
         if self.editing_id == persona_id:
             self.form_open = False

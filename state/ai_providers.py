@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from services import ai
+from services.errors import UserError
 from state.session import current_user
 
 FORM_ID = "ai-provider-form"
@@ -82,7 +83,7 @@ class AIProvidersState(rx.State):
                 price_out_per_1k=form.get("price_out") or 0,
                 timeout_seconds=form.get("timeout") or 30,
             )
-        except ai.AIInputError as exc:
+        except UserError as exc:
             self.error = str(exc)
             return None
         self._refresh(user.organization_id, user.user_id)
@@ -102,7 +103,7 @@ class AIProvidersState(rx.State):
             return None
         try:
             ai.delete_provider(user.organization_id, int(provider_id), acting_user_id=user.user_id)
-        except ai.AINotFoundError as exc:
+        except UserError as exc:
             self.error = str(exc)
         self._refresh(user.organization_id, user.user_id)
         return rx.toast.info("Provider deleted.")
@@ -125,7 +126,7 @@ class AIProvidersState(rx.State):
         try:
             for priority, p in enumerate(group):
                 ai.update_provider(user.organization_id, int(p["id"]), acting_user_id=user.user_id, priority=priority)
-        except ai.AINotFoundError as exc:
+        except UserError as exc:
             self.error = str(exc)
         self._refresh(user.organization_id, user.user_id)
 
@@ -136,7 +137,7 @@ class AIProvidersState(rx.State):
         self.error = ""
         try:
             ai.update_provider(user.organization_id, int(provider_id), acting_user_id=user.user_id, **fields)
-        except (ai.AIInputError, ai.AINotFoundError) as exc:
+        except UserError as exc:
             self.error = str(exc)
         self._refresh(user.organization_id, user.user_id)
 
@@ -153,7 +154,7 @@ class AIProvidersState(rx.State):
         raw = self.budget_input.strip().lstrip("$").replace(",", "")
         try:
             budget = ai.set_monthly_budget(user.organization_id, raw if raw else None)
-        except ai.AIInputError as exc:
+        except UserError as exc:
             self.budget_error = str(exc)
             return None
         self._refresh(user.organization_id, user.user_id)

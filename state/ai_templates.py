@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from services import ai
+from services.errors import UserError
 from state.session import current_user
 
 ACTION_CHOICES: list[str] = list(ai.ACTIONS)
@@ -46,7 +47,7 @@ class AITemplatesState(rx.State):
     def _render_preview(self) -> None:
         try:
             messages = ai.preview_template(self.system_text, self.user_text)
-        except ai.AIInputError as exc:
+        except UserError as exc:
             self.preview_messages, self.preview_error = [], str(exc)
             return
         self.preview_error = ""
@@ -87,7 +88,7 @@ class AITemplatesState(rx.State):
                 user.organization_id, self.action, self.system_text, self.user_text,
                 user_id=self._level_user(user.user_id),
             )  # fmt: skip
-        except ai.AIInputError as exc:
+        except UserError as exc:
             self.error = str(exc)
             return None
         self.source = view.source
@@ -101,7 +102,7 @@ class AITemplatesState(rx.State):
         self.error = ""
         try:
             ai.reset_template(user.organization_id, self.action, user_id=self._level_user(user.user_id))
-        except ai.AINotFoundError as exc:
+        except UserError as exc:
             self.error = str(exc)
             return None
         self._load_template(user.organization_id, user.user_id)

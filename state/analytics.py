@@ -20,6 +20,7 @@ from services.analytics.filters import PRESET_DAYS, AnalyticsFilters
 from services.analytics.overview import analytics_overview
 from services.analytics.queries import filter_options
 from services.analytics.sqltime import AnalyticsInputError
+from services.errors import UserError
 from services.timezones import format_local
 from state.session import current_user
 
@@ -104,7 +105,7 @@ class AnalyticsState(rx.State):
         try:
             f = self._filters(user.timezone)
             overview = analytics_overview(user.organization_id, f)
-        except AnalyticsInputError as exc:
+        except UserError as exc:
             self.error = exc.message
             return
         self.error = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from services import auth
+from services.errors import UserError
 
 SESSION_COOKIE = "socialhub_session"
 
@@ -62,7 +63,7 @@ class AuthState(rx.State):
                 client=self._client_key(),
                 user_agent=self.router.headers.user_agent,
             )
-        except auth.AuthError as exc:
+        except UserError as exc:
             self.auth_error = str(exc)
             return None
         self.session_token = token
@@ -77,7 +78,7 @@ class AuthState(rx.State):
                 form.get("email", ""), form.get("name", ""), form.get("password", ""), form.get("timezone", "UTC")
             )
             token = auth.login(form.get("email", ""), form.get("password", ""), client=self._client_key())
-        except auth.AuthError as exc:
+        except UserError as exc:
             self.auth_error = str(exc)
             return None
         self.session_token = token

@@ -17,6 +17,7 @@ from components.platform import STATUS_COLORS
 from services import accounts as accounts_service
 from services import calendar as cal
 from services import calendar_view, posts, timezones
+from services.errors import UserError
 from state.session import current_user
 
 VIEWS = ("month", "week", "day")
@@ -286,7 +287,7 @@ class CalendarState(rx.State):
             result = cal.move_to_day(user.organization_id, post_id, target, self.timezone, user_id=user.user_id)
         except ValueError:
             return self._refuse("That isn't a valid day.")
-        except posts.PostError as exc:
+        except UserError as exc:
             return self._refuse(str(exc))
         return await self._moved(result)
 
@@ -303,7 +304,7 @@ class CalendarState(rx.State):
             result = cal.reschedule_to_local(user.organization_id, post_id, local, self.timezone, user_id=user.user_id)
         except ValueError:
             return self._refuse("That isn't a valid time slot.")
-        except posts.PostError as exc:
+        except UserError as exc:
             return self._refuse(str(exc))
         return await self._moved(result)
 
@@ -331,7 +332,7 @@ class CalendarState(rx.State):
             return rx.redirect("/login")
         try:
             post = posts.get_post(user.organization_id, int(post_id))
-        except (posts.PostError, ValueError) as exc:
+        except (UserError, ValueError) as exc:
             return self._refuse(str(exc))
         when = datetime.fromisoformat(post["scheduled_at"]) if post["scheduled_at"] else None
         local = timezones.to_local(when, self.timezone) if when else None
@@ -375,7 +376,7 @@ class CalendarState(rx.State):
             result = cal.reschedule_to_local(
                 user.organization_id, int(self.menu.get("id", "0")), local, self.timezone, user_id=user.user_id
             )
-        except (timezones.TimezoneError, posts.PostError) as exc:
+        except UserError as exc:
             self.menu_error = str(exc)
             return rx.toast.error(self.menu_error)
         self.menu_open = False

@@ -8,8 +8,10 @@ from datetime import datetime
 import reflex as rx
 
 from services import accounts as accounts_service
-from services import composer, posts, timezones
-from services.media import MediaError, get_asset, store_upload
+from services import posts, timezones
+from services.errors import UserError
+from services.media import get_asset, store_upload
+from services.posts import preview
 from services.publishing.engine import run_once
 from state.session import current_user
 
@@ -80,7 +82,7 @@ class ComposeState(rx.State):
     def _load_post(self, org_id: int, post_id: int) -> None:
         try:
             post = posts.get_post(org_id, post_id)
-        except posts.PostError as exc:
+        except UserError as exc:
             self.error = str(exc)
             return
         self.post_id = post_id
@@ -120,7 +122,7 @@ class ComposeState(rx.State):
         return [a for a in self.accounts if a["id"] in self.selected_ids]
 
     def _recompute_rows(self, org_id: int) -> None:
-        self.rows = composer.evaluate_targets(
+        self.rows = preview.evaluate_targets(
             org_id, self._selected_accounts(), self.main_text, self.overrides, [int(m["id"]) for m in self.media]
         )
 
@@ -190,7 +192,7 @@ class ComposeState(rx.State):
             data = await upload.read()
             try:
                 asset = store_upload(user.organization_id, user.user_id, upload.name or "upload", data)
-            except MediaError as exc:
+            except UserError as exc:
                 self.error = f"{upload.name}: {exc}"
                 continue
             self.media = [*self.media, self._media_entry(asset)]
@@ -220,7 +222,7 @@ class ComposeState(rx.State):
             self.post_id = posts.save_post(
                 user.organization_id, user.user_id, self._input(action, when), post_id=self.post_id or None
             )
-        except posts.PostError as exc:
+        except UserError as exc:
             self.error = str(exc)
             return False
         self._refresh_results(user.organization_id)
@@ -252,7 +254,7 @@ class ComposeState(rx.State):
             if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) < 60:
                 local = local.replace(second=int(parts[2]))  # the picker offers seconds for precise times
             when, note = timezones.to_utc(local, self.user_timezone)
-        except timezones.TimezoneError as exc:
+        except UserError as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
         if not self._save(user, "schedule", when):
@@ -306,7 +308,7 @@ class ComposeState(rx.State):
                     return
                 try:
                     self._refresh_results(org_id)
-                except posts.PostError:
+                except UserError:
                     return
                 if all(r["status"] not in ("scheduled", "publishing") for r in self.results):
                     return
@@ -318,7 +320,7 @@ class ComposeState(rx.State):
             return None
         try:
             posts.cancel_schedule(user.organization_id, self.post_id, user_id=user.user_id)
-        except posts.PostError as exc:
+        except UserError as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
         self._refresh_results(user.organization_id)
@@ -332,7 +334,7 @@ class ComposeState(rx.State):
             return None
         try:
             posts.delete_post(user.organization_id, self.post_id, user_id=user.user_id)
-        except posts.PostError as exc:
+        except UserError as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
         self._reset_form()
@@ -360,7 +362,7 @@ class ComposeState(rx.State):
             return None
         try:
             posts.retry_target(user.organization_id, int(target_id), user_id=user.user_id)
-        except posts.PostError as exc:
+        except UserError as exc:
             return rx.toast.error(str(exc))
         self._refresh_results(user.organization_id)
         return rx.toast.info("Retrying.")
@@ -372,7 +374,7 @@ class ComposeState(rx.State):
             return None
         try:
             posts.mark_target_published(user.organization_id, int(target_id), user_id=user.user_id)
-        except posts.PostError as exc:
+        except UserError as exc:
             return rx.toast.error(str(exc))
         self._refresh_results(user.organization_id)
         return rx.toast.info("Marked as published.")

@@ -10,7 +10,8 @@ from datetime import datetime
 
 import reflex as rx
 
-from services import posts, queue, recurrence, timezones
+from services import queue, recurrence, timezones
+from services.errors import UserError
 from services.recurrence.lookup import series_of_post
 from state.compose import ComposeState
 from state.session import current_user
@@ -117,7 +118,7 @@ class ComposeExtrasState(rx.State):
             result = recurrence.set_recurrence(
                 user.organization_id, compose.post_id, self._rule(), user_id=user.user_id
             )
-        except posts.PostError as exc:
+        except UserError as exc:
             self.repeat_error = f"Scheduled once, but it can't repeat: {exc}"
             return rx.toast.error(self.repeat_error)
         self._load_series(user.organization_id, compose.post_id)
@@ -145,7 +146,7 @@ class ComposeExtrasState(rx.State):
                 results = queue.add_to_queue(
                     user.organization_id, user.user_id, account_ids, post_data=compose._input("schedule", None)
                 )
-        except posts.PostError as exc:
+        except UserError as exc:
             self.queue_error = compose.error = str(exc)
             return rx.toast.error(self.queue_error)
         tz = compose.user_timezone
@@ -199,7 +200,7 @@ class ComposeExtrasState(rx.State):
                     f"Only this occurrence changed, now at {timezones.format_local(when, compose.user_timezone)}; "
                     "later series edits will leave it alone."
                 )
-        except (posts.PostError, timezones.TimezoneError) as exc:
+        except UserError as exc:
             compose.error = str(exc)
             return rx.toast.error(compose.error)
         compose._refresh_results(org)
@@ -215,13 +216,13 @@ class ComposeExtrasState(rx.State):
         compose = await self.get_state(ComposeState)
         try:
             outcome = recurrence.end_series(user.organization_id, int(self.series["series_id"]), user_id=user.user_id)
-        except posts.PostError as exc:
+        except UserError as exc:
             compose.error = str(exc)
             return rx.toast.error(compose.error)
         message = f"The series stopped repeating; {outcome['removed']} upcoming posts were removed."
         try:
             compose._refresh_results(user.organization_id)
-        except posts.PostError:  # the open post was one of the removed occurrences
+        except UserError:  # the open post was one of the removed occurrences
             return [rx.toast.info(message), rx.redirect("/compose")]
         self._load_series(user.organization_id, compose.post_id)
         compose.notice = self.series_message = message

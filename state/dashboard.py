@@ -9,7 +9,7 @@ import reflex as rx
 from services import accounts as accounts_service
 from services import onboarding, posts, timezones, workspaces
 from services.analytics.overview import dashboard_headlines
-from services.analytics.sqltime import AnalyticsInputError
+from services.errors import UserError
 from state.session import current_user
 
 
@@ -83,7 +83,7 @@ class DashboardState(rx.State):
         """This week (last 7 local days) vs the 7 days before, from the analytics rollup."""
         try:
             found = dashboard_headlines(org_id, tz)
-        except AnalyticsInputError:
+        except UserError:
             self.headlines, self.headlines_simulated = [], False
             return
         self.headlines = [_headline(key, label, found["numbers"][key]) for key, label in HEADLINES]

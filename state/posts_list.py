@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import reflex as rx
 
 from services import accounts as accounts_service
-from services import posts_list
-from services.posts import PostError
+from services.errors import UserError
+from services.posts import PostError, listing
 from state.session import current_user
 
 PAGE_SIZE = 25
@@ -86,13 +86,13 @@ class PostsListState(rx.State):
             self.error = "Please pick valid dates."
             return
         try:
-            rows, total = posts_list.list_posts(
+            rows, total = listing.list_posts(
                 org_id, search=self.search,
                 account_ids=[int(self.account_filter)] if self.account_filter.isdigit() else None,
                 statuses=[self.status_filter] if self.status_filter != ALL else None,
                 date_from=start, date_to=end, sort=self.sort, page=self.page, page_size=PAGE_SIZE, tz=tz,
             )  # fmt: skip
-        except (PostError, ValueError) as exc:
+        except (UserError, ValueError) as exc:
             self.error = str(exc)
             return
         if rows == [] and total and self.page > 1:  # the page emptied (bulk delete): step back
@@ -185,13 +185,13 @@ class PostsListState(rx.State):
         ids = [int(s) for s in self.selected]
         try:
             if action == "delete":
-                outcome = posts_list.bulk_delete(user.organization_id, ids, user_id=user.user_id)
+                outcome = listing.bulk_delete(user.organization_id, ids, user_id=user.user_id)
             elif action == "duplicate":
-                outcome = posts_list.bulk_duplicate_as_draft(user.organization_id, ids, user_id=user.user_id)
+                outcome = listing.bulk_duplicate_as_draft(user.organization_id, ids, user_id=user.user_id)
             else:
                 offset = self._offset()
-                outcome = posts_list.bulk_reschedule(user.organization_id, ids, offset, user_id=user.user_id)
-        except (PostError, ValueError) as exc:
+                outcome = listing.bulk_reschedule(user.organization_id, ids, offset, user_id=user.user_id)
+        except (UserError, ValueError) as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
         self.results = [BulkResult(post_id=str(r["post_id"]), ok=bool(r["ok"]), message=r["message"]) for r in outcome]

@@ -10,6 +10,7 @@ import reflex as rx
 
 from services import accounts as accounts_service
 from services import queue, timezones
+from services.errors import UserError
 from state.auth import AuthState
 from state.session import current_user
 
@@ -64,7 +65,7 @@ class TimezoneSettingsState(rx.State):
         self.tz_error = self.tz_notice = ""
         try:
             name = timezones.set_user_timezone(user.user_id, self.tz_input)
-        except timezones.TimezoneError as exc:
+        except UserError as exc:
             self.tz_error = str(exc)
             return rx.toast.error(self.tz_error)
         self.saved_tz = self.tz_input = name
@@ -107,7 +108,7 @@ class QueueSlotsState(rx.State):
             return
         try:
             rows = queue.list_slots(org_id, int(self.account_id))
-        except queue.QueueError as exc:
+        except UserError as exc:
             self.slot_error, self.slots = str(exc), []
             return
         self.slots = [{"weekday": str(r["weekday"]), "day": r["weekday_name"][:3], "time": r["time"]} for r in rows]
@@ -158,7 +159,7 @@ class QueueSlotsState(rx.State):
                 [{"weekday": int(s["weekday"]), "time": s["time"]} for s in self.slots],
                 user.timezone,
             )
-        except queue.QueueError as exc:
+        except UserError as exc:
             self.slot_error = f"Nothing was saved: {exc}"
             return rx.toast.error(self.slot_error)
         self._load_slots(user.organization_id)

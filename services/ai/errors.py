@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from services.errors import UserError
 
-class AIInputError(ValueError):
+
+class AIInputError(UserError, ValueError):
     """Bad input (empty brief, not-a-URL, unknown template variable...). `str(exc)` is for humans."""
 
 
-class AINotFoundError(LookupError):
+class AINotFoundError(UserError, LookupError):
     """The row does not exist in this workspace (another workspace's row is also 'not found')."""

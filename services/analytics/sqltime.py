@@ -20,15 +20,13 @@ from sqlalchemy import Date, Integer, cast, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from services.errors import UserError
+
 _ZONE_SHAPE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$")
 
 
-class AnalyticsInputError(ValueError):
+class AnalyticsInputError(UserError, ValueError):
     """A message fit to show the user (bad date range, unknown timezone...)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def checked_zone(name: str) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
+from services.errors import UserError
+
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 EXTENSIONS = {
     "image/jpeg": ".jpg",
@@ -30,15 +32,8 @@ MP4_BRANDS = {
 }  # fmt: skip
 
 
-class MediaError(ValueError):
+class MediaError(UserError, ValueError):
     """A user-facing reason an upload or an attachment is refused; `str()` is the message."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True)

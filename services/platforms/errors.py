@@ -15,6 +15,8 @@ from enum import StrEnum
 
 import httpx
 
+from services.errors import UserError
+
 
 class ErrorKind(StrEnum):
     TRANSIENT = "transient"
@@ -24,7 +26,7 @@ class ErrorKind(StrEnum):
     UNKNOWN_OUTCOME = "unknown_outcome"
 
 
-class PlatformError(Exception):
+class PlatformError(UserError):
     kind: ErrorKind = ErrorKind.PERMANENT
 
     def __init__(

@@ -13,16 +13,16 @@ def register(cls: type[PlatformAdapter]) -> type[PlatformAdapter]:
     return cls
 
 
+BUILTIN_PLATFORMS = ("demo", "x", "linkedin", "facebook", "instagram", "tiktok", "mastodon", "bluesky")
+
+
 def _load_builtin() -> None:
-    # Imported lazily so a broken optional platform never stops the app from starting.
+    # Imported lazily (the adapters import this module to register), but never guarded: a missing
+    # platform module is a broken install and must fail loudly, not hide the platform.
     import importlib
 
-    for module in ("demo", "x", "linkedin", "facebook", "instagram", "tiktok", "mastodon", "bluesky"):
-        try:
-            importlib.import_module(f"services.platforms.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"services.platforms.{module}":
-                raise
+    for module in BUILTIN_PLATFORMS:
+        importlib.import_module(f"services.platforms.{module}")
 
 
 def all_adapters() -> dict[str, type[PlatformAdapter]]:

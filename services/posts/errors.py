@@ -1,10 +1,7 @@
-"""The one exception the composer and calendar catch: its message is shown to the user as is."""
+"""The post services' refusal: a UserError, so the UI shows its message as is."""
+
+from services.errors import UserError
 
 
-class PostError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+class PostError(UserError):
+    """A refusal from the post services (composer, calendar, queue, posts list)."""

@@ -7,7 +7,7 @@ import reflex as rx
 from components.layout import empty_state
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
-from state.queue_page import DAY_CHOICES, QueuePageState
+from state.queue import DAY_CHOICES, QueuePageState
 
 Q = QueuePageState
 

@@ -57,7 +57,7 @@ def test_repeat_weekly_then_edit_one_occurrence_and_the_whole_series(
     expect(page.get_by_test_id("compose-notice")).to_contain_text("Whole series updated: 2 upcoming posts changed")
 
     with app_database(app_env):
-        from services.posts_list import list_posts
+        from services.posts.listing import list_posts
 
         org_id, _ = workspace_of(new_user["email"])
         rows, total = list_posts(org_id, search="Weekly tip", sort="scheduled_at")

@@ -31,7 +31,7 @@ def _seed(app_env: dict, email: str) -> dict:
 
 def _count_needles(app_env: dict, org_id: int) -> tuple[int, int]:
     with app_database(app_env):
-        from services.posts_list import list_posts
+        from services.posts.listing import list_posts
 
         rows, total = list_posts(org_id, search="needle", page_size=100)
         return total, sum(1 for r in rows if r["status"] == "draft")

@@ -83,7 +83,7 @@ def test_slots_bad_input_then_two_posts_take_the_next_two_slots(
     expect(page.get_by_test_id("compose-notice")).to_have_count(0)
     _queue_post(page, "Queued two")
     with app_database(app_env):
-        from services.posts_list import list_posts
+        from services.posts.listing import list_posts
 
         org_id, _ = workspace_of(new_user["email"])
         rows, _ = list_posts(org_id, search="Queued", sort="scheduled_at")

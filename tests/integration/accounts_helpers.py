@@ -8,17 +8,14 @@ import httpx
 from sqlmodel import select
 
 from services.db import session_scope
-from services.models import Organization, SocialAccount, User
+from services.models import SocialAccount
+from tests.seeding import seed_workspace
 
 
 def make_workspace(name: str = "Acme") -> tuple[int, int]:
-    with session_scope() as session:
-        org = Organization(name=name)
-        user = User(email=f"{name.lower()}@example.com", name=name, password_hash="x")
-        session.add(org)
-        session.add(user)
-        session.flush()
-        return org.id, user.id
+    """A workspace with no accounts yet (the tests connect them): (org id, user id)."""
+    org_id, user_id, _ = seed_workspace(name, accounts=0)
+    return org_id, user_id
 
 
 async def browser_follow(authorize_url: str) -> dict[str, str]:

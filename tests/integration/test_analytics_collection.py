@@ -20,25 +20,19 @@ from services.db import session_scope
 from services.models import (
     AccountMetricSnapshot,
     AnalyticsAccountState,
-    Organization,
     Post,
     PostMetricSnapshot,
     PostTarget,
     SocialAccount,
-    User,
 )
 from services.platforms.base import Credentials, PublishRequest
 from tests.fakes.mastodon import MastodonFake
+from tests.seeding import seed_workspace
 
 
 def make_org() -> tuple[int, int]:
-    with session_scope() as s:
-        org = Organization(name="acme")
-        user = User(email="owner@example.com", name="Owner", password_hash="x")
-        s.add(org)
-        s.add(user)
-        s.flush()
-        return org.id, user.id
+    org_id, user_id, _ = seed_workspace("acme", accounts=0)
+    return org_id, user_id
 
 
 def published_target(org_id: int, account_id: int, external_id: str, published_at: datetime) -> int:

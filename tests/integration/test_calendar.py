@@ -18,28 +18,11 @@ from services.calendar import (
     week_range,
 )
 from services.db import session_scope
-from services.models import Organization, Post, PostTarget, SocialAccount, User
+from services.models import Post, PostTarget
 from services.posts import PostError, PostInput, get_post, save_post
+from tests.seeding import seed_workspace
 
 NOW = datetime(2026, 2, 20, 12, 0, tzinfo=UTC)
-
-
-def _seed(name: str = "Acme") -> tuple[int, int, list[int]]:
-    with session_scope() as s:
-        org = Organization(name=name)
-        user = User(email=f"{name.lower()}@example.com", name=name, password_hash="x", timezone="America/New_York")
-        s.add(org)
-        s.add(user)
-        s.flush()
-        accounts = [
-            SocialAccount(
-                organization_id=org.id, platform="demo", external_id=f"{name}-{i}", display_name=f"{name} {i}"
-            )
-            for i in range(2)
-        ]
-        s.add_all(accounts)
-        s.flush()
-        return int(org.id), int(user.id), [int(a.id) for a in accounts]
 
 
 def _schedule(org_id: int, user_id: int, account_ids: list[int], when: datetime, body: str = "hello") -> int:
@@ -75,8 +58,8 @@ def test_ranges_follow_local_midnight_across_dst() -> None:
 
 
 def test_calendar_items_local_time_filters_and_scoping(db: str) -> None:
-    org_id, user_id, (acc_a, acc_b) = _seed()
-    other_org, other_user, (other_acc, _) = _seed("Other")
+    org_id, user_id, (acc_a, acc_b) = seed_workspace(timezone="America/New_York")
+    other_org, other_user, (other_acc, _) = seed_workspace("Other", timezone="America/New_York")
     # 2026-03-01 03:30 UTC is Feb 28 22:30 in New York: it belongs to February there.
     late_feb = _schedule(org_id, user_id, [acc_a], datetime(2026, 3, 1, 3, 30, tzinfo=UTC), "late feb")
     march = _schedule(org_id, user_id, [acc_a, acc_b], datetime(2026, 3, 10, 13, 0, tzinfo=UTC), "march both")
@@ -108,7 +91,7 @@ def test_calendar_items_local_time_filters_and_scoping(db: str) -> None:
 def test_calendar_month_with_2000_posts_is_two_queries_fast(db: str) -> None:
     import time
 
-    org_id, _user_id, (acc_a, acc_b) = _seed()
+    org_id, _user_id, (acc_a, acc_b) = seed_workspace(timezone="America/New_York")
     base = datetime(2026, 5, 1, 4, 0, tzinfo=UTC)
     rows = [
         {
@@ -153,8 +136,8 @@ def test_calendar_month_with_2000_posts_is_two_queries_fast(db: str) -> None:
 
 
 def test_reschedule_rules(db: str) -> None:
-    org_id, user_id, (acc_a, acc_b) = _seed()
-    other_org, _, _ = _seed("Other")
+    org_id, user_id, (acc_a, acc_b) = seed_workspace(timezone="America/New_York")
+    other_org, _, _ = seed_workspace("Other", timezone="America/New_York")
     post_id = _schedule(org_id, user_id, [acc_a], datetime(2026, 3, 5, 14, 0, tzinfo=UTC))
 
     moved = reschedule_to_local(org_id, post_id, datetime(2026, 3, 6, 10, 0), "America/New_York", now=NOW)

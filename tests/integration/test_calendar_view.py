@@ -6,28 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from services.calendar import calendar_items, day_range, month_range
 from services.calendar_view import visible_items
-from services.db import session_scope
-from services.models import Organization, SocialAccount, User
 from services.posts import PostInput, save_post
+from tests.seeding import seed_workspace
 
 NOW = datetime(2026, 2, 20, 12, 0, tzinfo=UTC)
 NY = "America/New_York"
-
-
-def _seed(name: str) -> tuple[int, int, list[int]]:
-    with session_scope() as s:
-        org = Organization(name=name)
-        user = User(email=f"{name.lower()}@example.com", name=name, password_hash="x", timezone=NY)
-        s.add(org)
-        s.add(user)
-        s.flush()
-        accounts = [
-            SocialAccount(organization_id=org.id, platform="demo", external_id=f"{name}-{i}", display_name=f"{name}{i}")
-            for i in range(2)
-        ]
-        s.add_all(accounts)
-        s.flush()
-        return int(org.id), int(user.id), [int(a.id) for a in accounts]
 
 
 def _schedule(org: int, user: int, accounts: list[int], when: datetime, body: str) -> int:
@@ -36,8 +19,8 @@ def _schedule(org: int, user: int, accounts: list[int], when: datetime, body: st
 
 
 def test_buckets_by_local_day_keep_the_first_n_and_count_the_rest(db) -> None:  # noqa: ANN001
-    org, user, accounts = _seed("Acme")
-    other, other_user, other_accounts = _seed("Other")
+    org, user, accounts = seed_workspace("Acme", timezone=NY)
+    other, other_user, other_accounts = seed_workspace("Other", timezone=NY)
     # 01:30 UTC on Mar 11 is still Mar 10 in New York: it belongs to the 10th
     base = datetime(2026, 3, 11, 1, 30, tzinfo=UTC)
     ids = [_schedule(org, user, accounts[:1], base + timedelta(minutes=10 * i), f"post {i}") for i in range(5)]
@@ -62,7 +45,7 @@ def test_buckets_by_local_day_keep_the_first_n_and_count_the_rest(db) -> None:  
 
 
 def test_buckets_by_hour_for_week_and_day_views(db) -> None:  # noqa: ANN001
-    org, user, accounts = _seed("Acme")
+    org, user, accounts = seed_workspace("Acme", timezone=NY)
     at_nine = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)  # 09:00 EDT
     first, second = (_schedule(org, user, accounts, at_nine + timedelta(minutes=m), f"p{m}") for m in (5, 40))
     _schedule(org, user, accounts, at_nine + timedelta(hours=2), "eleven")

@@ -9,29 +9,12 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from services.db import session_scope
-from services.models import Organization, Post, PostTarget, SocialAccount, User
+from services.models import Post, PostTarget
 from services.posts import PostError, PostInput, get_post, save_post
-from services.posts_list import ListError, bulk_delete, bulk_duplicate_as_draft, bulk_reschedule, list_posts
+from services.posts.listing import ListError, bulk_delete, bulk_duplicate_as_draft, bulk_reschedule, list_posts
+from tests.seeding import seed_workspace
 
 NOW = datetime(2026, 2, 20, 12, 0, tzinfo=UTC)
-
-
-def _seed(name: str = "Acme") -> tuple[int, int, list[int]]:
-    with session_scope() as s:
-        org = Organization(name=name)
-        user = User(email=f"{name.lower()}@example.com", name=name, password_hash="x")
-        s.add(org)
-        s.add(user)
-        s.flush()
-        accounts = [
-            SocialAccount(
-                organization_id=org.id, platform="demo", external_id=f"{name}-{i}", display_name=f"{name} {i}"
-            )
-            for i in range(2)
-        ]
-        s.add_all(accounts)
-        s.flush()
-        return int(org.id), int(user.id), [int(a.id) for a in accounts]
 
 
 def _post(org_id: int, user_id: int, accounts: list[int], body: str, when: datetime | None) -> int:
@@ -43,8 +26,8 @@ def _post(org_id: int, user_id: int, accounts: list[int], body: str, when: datet
 
 @pytest.fixture
 def seeded(db: str) -> dict:
-    org_id, user_id, (acc_a, acc_b) = _seed()
-    other_org, other_user, (other_acc, _) = _seed("Other")
+    org_id, user_id, (acc_a, acc_b) = seed_workspace()
+    other_org, other_user, (other_acc, _) = seed_workspace("Other")
     base = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     ids = {
         "sale": _post(org_id, user_id, [acc_a], "Spring SALE: 50% off", base),

@@ -8,30 +8,13 @@ import pytest
 from sqlmodel import select
 
 from services.db import session_scope
-from services.models import Organization, Post, QueueSlot, SocialAccount, User
+from services.models import Post, QueueSlot
 from services.posts import PostInput, delete_post, get_post, save_post
 from services.queue import QueueError, add_to_queue, list_slots, next_free_slots, queue_view, set_slots
+from tests.seeding import seed_workspace
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # Monday 07:00 in New York (EST)
 NY = "America/New_York"
-
-
-def _seed(name: str = "Acme") -> tuple[int, int, list[int]]:
-    with session_scope() as s:
-        org = Organization(name=name)
-        user = User(email=f"{name.lower()}@example.com", name=name, password_hash="x", timezone=NY)
-        s.add(org)
-        s.add(user)
-        s.flush()
-        accounts = [
-            SocialAccount(
-                organization_id=org.id, platform="demo", external_id=f"{name}-{i}", display_name=f"{name} {i}"
-            )
-            for i in range(2)
-        ]
-        s.add_all(accounts)
-        s.flush()
-        return int(org.id), int(user.id), [int(a.id) for a in accounts]
 
 
 def _stored_slots(account_id: int) -> list[tuple[int, str, str]]:
@@ -41,8 +24,8 @@ def _stored_slots(account_id: int) -> list[tuple[int, str, str]]:
 
 
 def test_set_slots_validates_and_replaces(db: str) -> None:
-    org_id, _, (acc, _) = _seed()
-    other_org, _, _ = _seed("Other")
+    org_id, _, (acc, _) = seed_workspace(timezone=NY)
+    other_org, _, _ = seed_workspace("Other", timezone=NY)
     saved = set_slots(org_id, acc, [{"weekday": "fri", "time": "17:30"}, (0, "9:00"), ("Monday", "17:30")], NY)
     assert [(s["weekday_name"], s["time"]) for s in saved] == [
         ("Monday", "09:00"),
@@ -74,7 +57,7 @@ def test_set_slots_validates_and_replaces(db: str) -> None:
 
 
 def test_next_free_slots_follow_local_time_across_dst(db: str) -> None:
-    org_id, _, (acc, _) = _seed()
+    org_id, _, (acc, _) = seed_workspace(timezone=NY)
     set_slots(org_id, acc, [(6, "02:30"), (0, "09:00")], NY)  # Sunday 02:30 hits the gap on Mar 8
     slots = next_free_slots(org_id, acc, 4, NOW)
     assert slots == [
@@ -87,7 +70,7 @@ def test_next_free_slots_follow_local_time_across_dst(db: str) -> None:
     assert next_free_slots(org_id, acc, 1, datetime(2026, 3, 2, 14, 0, tzinfo=UTC)) == [
         datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
     ]
-    empty_org, _, (empty_acc, _) = _seed("Empty")
+    empty_org, _, (empty_acc, _) = seed_workspace("Empty", timezone=NY)
     with pytest.raises(QueueError, match="no posting slots"):
         next_free_slots(empty_org, empty_acc, 1, NOW)
     with pytest.raises(QueueError, match="not found"):
@@ -95,7 +78,7 @@ def test_next_free_slots_follow_local_time_across_dst(db: str) -> None:
 
 
 def test_queue_fills_next_two_slots_and_deleting_frees_one(db: str) -> None:
-    org_id, user_id, (acc, _) = _seed()
+    org_id, user_id, (acc, _) = seed_workspace(timezone=NY)
     set_slots(org_id, acc, [(0, "09:00"), (2, "09:00"), (4, "17:30")], NY)
     first = add_to_queue(org_id, user_id, [acc], post_data=PostInput(body="first", account_ids=[acc]), now=NOW)
     second = add_to_queue(org_id, user_id, [acc], post_data=PostInput(body="second", account_ids=[acc]), now=NOW)
@@ -119,7 +102,7 @@ def test_queue_fills_next_two_slots_and_deleting_frees_one(db: str) -> None:
 
 
 def test_accounts_with_different_next_slots_split_into_one_post_per_time(db: str) -> None:
-    org_id, user_id, (acc_a, acc_b) = _seed()
+    org_id, user_id, (acc_a, acc_b) = seed_workspace(timezone=NY)
     set_slots(org_id, acc_a, [(0, "09:00")], NY)
     set_slots(org_id, acc_b, [(1, "10:00")], "Europe/Berlin")
     data = PostInput(body="hello", account_ids=[acc_a, acc_b], overrides={acc_b: "hallo"})
@@ -140,8 +123,8 @@ def test_accounts_with_different_next_slots_split_into_one_post_per_time(db: str
 
 
 def test_add_to_queue_bad_input_changes_nothing(db: str) -> None:
-    org_id, user_id, (acc_a, acc_b) = _seed()
-    other_org, other_user, (other_acc, _) = _seed("Other")
+    org_id, user_id, (acc_a, acc_b) = seed_workspace(timezone=NY)
+    other_org, other_user, (other_acc, _) = seed_workspace("Other", timezone=NY)
     set_slots(org_id, acc_a, [(0, "09:00")], NY)
 
     def post_count() -> int:

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from services.db import session_scope
-from services.models import Organization, Post, PostTarget, SocialAccount, User
+from services.models import Organization, Post, PostTarget
 from services.posts import PostError, PostInput, delete_post, get_post, save_post
 from services.recurrence import (
     RecurrenceError,
@@ -22,6 +22,7 @@ from services.recurrence import (
     update_occurrence,
     update_series,
 )
+from tests.seeding import seed_workspace
 
 NY = "America/New_York"
 NOW = datetime(2026, 2, 20, 12, 0, tzinfo=UTC)
@@ -84,29 +85,13 @@ def test_bad_rules_are_refused(rule: dict, message: str) -> None:
         expand_occurrences(rule, datetime(2026, 3, 1, 9, 0), NY, FAR)
 
 
-def _seed() -> tuple[int, int, list[int]]:
-    with session_scope() as s:
-        org = Organization(name="Acme")
-        user = User(email="r@example.com", name="R", password_hash="x", timezone=NY)
-        s.add(org)
-        s.add(user)
-        s.flush()
-        accounts = [
-            SocialAccount(organization_id=org.id, platform="demo", external_id=f"r-{i}", display_name=f"R {i}")
-            for i in range(2)
-        ]
-        s.add_all(accounts)
-        s.flush()
-        return int(org.id), int(user.id), [int(a.id) for a in accounts]
-
-
 def _first_post(org_id: int, user_id: int, accounts: list[int], when: datetime) -> int:
     data = PostInput(body="weekly tip", account_ids=accounts, action="schedule", scheduled_at=when, timezone=NY)
     return save_post(org_id, user_id, data, now=NOW)
 
 
 def test_series_materializes_occurrences_as_posts_with_their_own_targets(db: str) -> None:
-    org_id, user_id, accounts = _seed()
+    org_id, user_id, accounts = seed_workspace(timezone=NY)
     head = _first_post(org_id, user_id, accounts, datetime(2026, 3, 2, 14, 0, tzinfo=UTC))  # Mon 09:00 EST
     result = set_recurrence(org_id, head, {"freq": "weekly", "weekdays": [0], "count": 4}, now=NOW)
     assert result["created"] == 3 and result["description"] == "Every week on Mon, 4 times"
@@ -130,7 +115,7 @@ def test_series_materializes_occurrences_as_posts_with_their_own_targets(db: str
 
 
 def test_materialization_is_bounded_and_extended_daily(db: str) -> None:
-    org_id, user_id, accounts = _seed()
+    org_id, user_id, accounts = seed_workspace(timezone=NY)
     head = _first_post(org_id, user_id, accounts[:1], datetime(2026, 2, 21, 14, 0, tzinfo=UTC))
     set_recurrence(org_id, head, {"freq": "daily"}, now=NOW)  # forever
     first_batch = series_occurrences(org_id, head)
@@ -145,7 +130,7 @@ def test_materialization_is_bounded_and_extended_daily(db: str) -> None:
 
 
 def test_series_edit_vs_occurrence_edit(db: str) -> None:
-    org_id, user_id, (acc_a, acc_b) = _seed()
+    org_id, user_id, (acc_a, acc_b) = seed_workspace(timezone=NY)
     head = _first_post(org_id, user_id, [acc_a], datetime(2026, 3, 2, 14, 0, tzinfo=UTC))
     set_recurrence(org_id, head, {"freq": "weekly", "count": 4}, now=NOW)
     occ = series_occurrences(org_id, head)
@@ -183,7 +168,7 @@ def test_series_edit_vs_occurrence_edit(db: str) -> None:
 
 
 def test_other_workspace_cannot_touch_a_series(db: str) -> None:
-    org_id, user_id, accounts = _seed()
+    org_id, user_id, accounts = seed_workspace(timezone=NY)
     head = _first_post(org_id, user_id, accounts[:1], datetime(2026, 3, 2, 14, 0, tzinfo=UTC))
     set_recurrence(org_id, head, {"freq": "daily", "count": 2}, now=NOW)
     with session_scope() as s:

@@ -8,24 +8,17 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from services.db import session_scope
-from services.models import Organization, Post, SocialAccount, User
+from services.models import Post
 from services.posts import PostInput, save_post
 from services.recurrence import set_recurrence
 from services.recurrence.lookup import series_of_post
 from services.scheduler import RECURRENCE_JOB_ID, extend_recurring_series, start_scheduler, stop_scheduler
+from tests.seeding import seed_workspace
 
 
 def _workspace(name: str) -> tuple[int, int, int]:
-    with session_scope() as s:
-        org = Organization(name=name)
-        user = User(email=f"{name.lower()}@example.com", name=name, password_hash="x", timezone="Europe/Berlin")
-        s.add(org)
-        s.add(user)
-        s.flush()
-        account = SocialAccount(organization_id=org.id, platform="demo", external_id=f"{name}-1", display_name=name)
-        s.add(account)
-        s.flush()
-        return int(org.id), int(user.id), int(account.id)
+    org_id, user_id, (account_id,) = seed_workspace(name, timezone="Europe/Berlin", accounts=1)
+    return org_id, user_id, account_id
 
 
 def _scheduled(org_id: int, user_id: int, account_id: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from services import posts, queue
+from services.errors import UserError
 from state.session import current_user
 
 DAY_CHOICES = ("7", "14", "30")
@@ -30,7 +31,7 @@ class QueuePageState(rx.State):
         self.error = ""
         try:
             view = queue.queue_view(org_id, days=int(self.days), tz=tz)
-        except (posts.PostError, ValueError) as exc:
+        except (UserError, ValueError) as exc:
             self.error, self.rows = str(exc), []
             return
         previous_date = ""
@@ -64,7 +65,7 @@ class QueuePageState(rx.State):
             return rx.redirect("/login")
         try:
             posts.cancel_schedule(user.organization_id, int(post_id), user_id=user.user_id)
-        except (posts.PostError, ValueError) as exc:
+        except (UserError, ValueError) as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
         self._refresh(user.organization_id, user.timezone)
