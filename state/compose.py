@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import reflex as rx
 
@@ -17,6 +17,22 @@ from state.session import current_user
 
 DONE_STATES = {"published", "failed", "needs_review", "draft"}
 WATCH_SECONDS = 15 * 60
+
+
+def _due_within(org_id: int, post_id: int, seconds: int) -> bool:
+    """Publishing now, or scheduled to go out within `seconds`: worth watching live."""
+    try:
+        post = posts.get_post(org_id, post_id)
+    except UserError:
+        return False
+    if any(t["status"] == "publishing" for t in post["targets"]):
+        return True
+    when = post.get("scheduled_at")
+    if not when:
+        return False
+    due = datetime.fromisoformat(when)
+    due = due if due.tzinfo else due.replace(tzinfo=UTC)
+    return due - datetime.now(UTC) <= timedelta(seconds=seconds)
 
 
 class ComposeState(rx.State):
@@ -301,6 +317,8 @@ class ComposeState(rx.State):
             if user is None or not self.post_id:
                 return
             org_id, post_id = user.organization_id, self.post_id
+        if not await asyncio.to_thread(_due_within, org_id, post_id, WATCH_SECONDS):
+            return  # far off: polling every second for 15 minutes would only load the server
         for _ in range(WATCH_SECONDS):
             await asyncio.sleep(1)
             async with self:
