@@ -21,6 +21,8 @@ fi
 export SOCIALHUB_SCHEDULER=off
 step "Lint (ruff)"
 .venv/bin/ruff check .
+step "Layering (import-linter, contracts in .importlinter)"
+.venv/bin/lint-imports --no-cache
 
 # pytest-playwright keeps its own event loop, so browser tests run in their own pytest invocation.
 step "Unit and integration tests"

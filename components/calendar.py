@@ -10,9 +10,7 @@ import reflex as rx
 
 from components.dnd import DragDiv
 from components.platform import platform_icon, status_badge
-from state.calendar import ALL, CalendarState
-
-STATUS_CHOICES = ["draft", "scheduled", "publishing", "published", "failed", "needs_review", "partially_failed"]
+from state.calendar import ALL, STATUS_CHOICES, CalendarState
 
 
 def post_chip(item: rx.Var, origin: rx.Var, wide: bool = False) -> rx.Component:

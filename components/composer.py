@@ -109,7 +109,7 @@ def result_row(result: rx.Var, on_retry, on_mark) -> rx.Component:  # noqa: ANN0
             custom_attrs={"data-testid": "result-error-" + result["platform"].to(str)},
         ),
         rx.cond(
-            (result["status"] == "needs_review") | (result["status"] == "failed"),
+            result["can_retry"] != "",
             rx.hstack(
                 rx.button(
                     "Retry",

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import calendar as _stdcal
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, select
 
 from services.db import session_scope
 from services.models import Post, PostTarget, SocialAccount
+from services.publishing.states import LOCKED_TARGET_STATES, PostStatus, TargetStatus
 from services.timezones import TimezoneError, local_midnight_utc, to_local, to_utc, validate_timezone
 
 P = Post.__table__
@@ -23,9 +24,7 @@ T = PostTarget.__table__
 A = SocialAccount.__table__
 
 PREVIEW_CHARS = 140
-#: Target states that make a post impossible to move (in flight, or already on the platform).
-LOCKED_TARGET_STATES = ("publishing", "published")
-CALENDAR_STATUSES = ("draft", "scheduled", "publishing", "published", "failed", "needs_review", "partially_failed")
+CALENDAR_STATUSES = tuple(PostStatus)
 
 
 def month_range(year: int, month: int, tz: str) -> tuple[datetime, datetime]:
@@ -110,17 +109,7 @@ def calendar_items(
     )
     in_range = select(P.c.id).where(and_(*conditions))
     targets_q = (
-        select(
-            T.c.id,
-            T.c.post_id,
-            T.c.social_account_id,
-            T.c.status,
-            T.c.external_url,
-            T.c.last_error,
-            A.c.platform,
-            A.c.display_name,
-            A.c.username,
-        )
+        select(*TARGET_COLUMNS)
         .join(A, A.c.id == T.c.social_account_id)
         .where(T.c.organization_id == org_id, T.c.post_id.in_(in_range))
         .order_by(T.c.post_id, T.c.id)
@@ -128,10 +117,22 @@ def calendar_items(
     with session_scope() as session:
         post_rows = session.execute(posts_q).all()
         target_rows = session.execute(targets_q).all() if post_rows else []
+    targets_by_post = targets_by_post_id(target_rows)
+    return [calendar_item(row, to_local(row.scheduled_at, tz), targets_by_post.get(row.id, [])) for row in post_rows]
 
-    targets_by_post: dict[int, list[dict[str, Any]]] = {}
+
+#: The target columns calendar_item needs (joined to the account for its platform and name).
+TARGET_COLUMNS = (
+    T.c.id, T.c.post_id, T.c.social_account_id, T.c.status, T.c.external_url, T.c.last_error,
+    A.c.platform, A.c.display_name, A.c.username,
+)  # fmt: skip
+
+
+def targets_by_post_id(target_rows: Iterable[Any]) -> dict[int, list[dict[str, Any]]]:
+    """Rows of TARGET_COLUMNS → post id → that post's target entries, in id order."""
+    by_post: dict[int, list[dict[str, Any]]] = {}
     for t in target_rows:
-        targets_by_post.setdefault(t.post_id, []).append(
+        by_post.setdefault(t.post_id, []).append(
             {
                 "target_id": t.id,
                 "account_id": t.social_account_id,
@@ -142,30 +143,32 @@ def calendar_items(
                 "error": t.last_error or "",
             }
         )
-    items = []
-    for row in post_rows:
-        local = to_local(row.scheduled_at, tz)
-        targets = targets_by_post.get(row.id, [])
-        text = row.preview or ""
-        items.append(
-            {
-                "id": row.id,
-                "text": text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…",
-                "status": row.status,
-                "scheduled_at": row.scheduled_at.isoformat(),
-                "local_date": local.date().isoformat(),
-                "local_time": f"{local:%H:%M}",
-                "local_minutes": local.hour * 60 + local.minute,
-                "weekday": local.weekday(),
-                "platforms": sorted({t["platform"] for t in targets}),
-                "targets": targets,
-                "links": [t["url"] for t in targets if t["status"] == "published" and t["url"]],
-                "series_id": row.series_id,
-                "recurring": row.series_id is not None,
-                "can_reschedule": not any(t["status"] in LOCKED_TARGET_STATES for t in targets),
-            }
-        )
-    return items
+    return by_post
+
+
+def calendar_item(row: Any, local: datetime, targets: list[dict[str, Any]]) -> dict[str, Any]:
+    """The one calendar item builder (month/week/day views and calendar_items share it).
+
+    `row` has id, preview (the body's first PREVIEW_CHARS + 1 characters), status and series_id;
+    `local` is its scheduled time in the viewer's zone; `targets` come from targets_by_post_id.
+    """
+    text = row.preview or ""
+    return {
+        "id": row.id,
+        "text": text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…",
+        "status": row.status,
+        "scheduled_at": local.astimezone(UTC).isoformat(),
+        "local_date": local.date().isoformat(),
+        "local_time": f"{local:%H:%M}",
+        "local_minutes": local.hour * 60 + local.minute,
+        "weekday": local.weekday(),
+        "platforms": sorted({t["platform"] for t in targets}),
+        "targets": targets,
+        "links": [t["url"] for t in targets if t["status"] == TargetStatus.PUBLISHED and t["url"]],
+        "series_id": row.series_id,
+        "recurring": row.series_id is not None,
+        "can_reschedule": not any(t["status"] in LOCKED_TARGET_STATES for t in targets),
+    }
 
 
 def items_by_day(items: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -3,8 +3,8 @@
 A busy month holds thousands of posts but a month view draws three per day and "+k more". So the
 window's posts are read as (id, time) only — one narrow index-driven query — bucketed by local day
 or hour in Python (time zones make SQL bucketing database-specific), and only the posts that will
-be drawn get their text, status and targets (a second query over a few dozen ids). The item dicts
-have the same shape as services.calendar.calendar_items.
+be drawn get their text, status and targets (a second query over a few dozen ids). Items are
+built by services.calendar.calendar_item, the same builder calendar_items uses.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from services.calendar import LOCKED_TARGET_STATES, PREVIEW_CHARS, A, P, T, _post_filter
+from services.calendar import PREVIEW_CHARS, TARGET_COLUMNS, A, P, T, _post_filter, calendar_item, targets_by_post_id
 from services.db import session_scope
 from services.timezones import to_local, validate_timezone
 
@@ -63,39 +63,14 @@ def visible_items(
             ).where(P.c.organization_id == org_id, P.c.id.in_(ids))
         ).all()
         targets = session.execute(
-            select(T.c.id, T.c.post_id, T.c.social_account_id, T.c.status, T.c.external_url, T.c.last_error,
-                   A.c.platform, A.c.display_name, A.c.username)
+            select(*TARGET_COLUMNS)
             .join(A, A.c.id == T.c.social_account_id)
             .where(T.c.organization_id == org_id, T.c.post_id.in_(ids))
             .order_by(T.c.post_id, T.c.id)
-        ).all()  # fmt: skip
-    by_post: dict[int, list[dict[str, Any]]] = {}
-    for t in targets:
-        by_post.setdefault(t.post_id, []).append(
-            {"target_id": t.id, "account_id": t.social_account_id, "platform": t.platform,
-             "account_name": t.display_name or t.username, "status": t.status, "url": t.external_url or "",
-             "error": t.last_error or ""}
-        )  # fmt: skip
+        ).all()
+    by_post = targets_by_post_id(targets)
     buckets: dict[BucketKey, list[dict[str, Any]]] = {}
     for row in sorted(posts, key=lambda r: (chosen[r.id], r.id)):
-        local, post_targets = chosen[row.id], by_post.get(row.id, [])
-        text = row.preview or ""
-        buckets.setdefault(_bucket(local, by_hour), []).append(
-            {
-                "id": row.id,
-                "text": text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…",
-                "status": row.status,
-                "scheduled_at": local.astimezone(start_utc.tzinfo).isoformat(),
-                "local_date": local.date().isoformat(),
-                "local_time": f"{local:%H:%M}",
-                "local_minutes": local.hour * 60 + local.minute,
-                "weekday": local.weekday(),
-                "platforms": sorted({t["platform"] for t in post_targets}),
-                "targets": post_targets,
-                "links": [t["url"] for t in post_targets if t["status"] == "published" and t["url"]],
-                "series_id": row.series_id,
-                "recurring": row.series_id is not None,
-                "can_reschedule": not any(t["status"] in LOCKED_TARGET_STATES for t in post_targets),
-            }
-        )
+        local = chosen[row.id]
+        buckets.setdefault(_bucket(local, by_hour), []).append(calendar_item(row, local, by_post.get(row.id, [])))
     return buckets, counts, len(times)

@@ -24,6 +24,7 @@ from services.models import Post, PostTarget, QueueSlot, SocialAccount
 from services.posts import PostInput, get_post, save_post
 from services.posts.compose import load_accounts, load_media, media_files, validate_targets
 from services.posts.errors import PostError
+from services.publishing.states import TargetStatus
 from services.timezones import TimezoneError, to_local, to_utc, validate_timezone
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -34,7 +35,7 @@ MAX_SLOTS_PER_ACCOUNT = 100
 #: Two slots of one account closer than this on the same day overlap (a platform would see a burst).
 MIN_SLOT_GAP_MINUTES = 5
 #: Statuses of an account's target that occupy a slot (drafts and failures don't).
-OCCUPYING_TARGET_STATES = ("scheduled", "publishing", "published", "needs_review")
+OCCUPYING_TARGET_STATES = TargetStatus.matching("occupies_slot")
 _TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _SEARCH_WEEKS = 520  # ten years: past this, a full queue is a data problem, not a scheduling one
 

@@ -73,6 +73,7 @@ def start_scheduler(
         # First tick right away: after downtime, due posts go out (or are marked missed) immediately.
         next_run_time=_utcnow(),
     )
+    engine.listen_for_wakeups()  # "Publish now" nudges this engine instead of waiting for a tick
     handle = SchedulerHandle(scheduler=scheduler, engine=engine)
     _add_recurrence_job(scheduler)
     for func, seconds in extra_jobs or []:

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from services.db import session_scope
 from services.models import Organization, PostTarget, SocialAccount, utcnow
+from services.publishing.states import TargetStatus
 
 ACTIVE_ACCOUNT_STATUSES = ("active", "expiring", "needs_reconnect")
 
@@ -32,7 +33,7 @@ def workspace_counts(org_id: int, tz: str = "UTC", now: datetime | None = None) 
         ).one()
         scheduled = s.exec(
             select(func.count(func.distinct(PostTarget.post_id))).where(
-                PostTarget.organization_id == org_id, PostTarget.status == "scheduled"
+                PostTarget.organization_id == org_id, PostTarget.status == TargetStatus.SCHEDULED
             )
         ).one()
         published = s.exec(
@@ -40,7 +41,7 @@ def workspace_counts(org_id: int, tz: str = "UTC", now: datetime | None = None) 
             .select_from(PostTarget)
             .where(
                 PostTarget.organization_id == org_id,
-                PostTarget.status == "published",
+                PostTarget.status == TargetStatus.PUBLISHED,
                 PostTarget.published_at >= since,
             )
         ).one()

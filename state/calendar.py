@@ -18,6 +18,7 @@ from services import accounts as accounts_service
 from services import calendar as cal
 from services import calendar_view, posts, timezones
 from services.errors import UserError
+from services.publishing.states import PostStatus
 from state.session import current_user
 
 VIEWS = ("month", "week", "day")
@@ -27,6 +28,8 @@ DAY_PER_SLOT = 8
 TEXT_CHARS = {"month": 28, "week": 22, "day": 90}
 WEEKDAY_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 ALL = "all"
+#: The status filter's choices: every post status.
+STATUS_CHOICES: list[str] = [s.value for s in PostStatus]
 
 
 @dataclasses.dataclass
@@ -86,7 +89,7 @@ def _item(raw: dict, chars: int) -> CalItem:
         platforms=list(raw["platforms"])[:4],
         link=(raw["links"] or [""])[0],
         recurring=bool(raw["recurring"]),
-        movable=bool(raw["can_reschedule"]) and raw["status"] in ("scheduled", "draft", "failed"),
+        movable=bool(raw["can_reschedule"]) and PostStatus(raw["status"]).can_reschedule,
     )
 
 

@@ -12,10 +12,9 @@ from services import posts, timezones
 from services.errors import UserError
 from services.media import get_asset, store_upload
 from services.posts import preview
-from services.publishing.engine import run_once
+from services.publishing.states import PostStatus, TargetStatus
 from state.session import current_user
 
-DONE_STATES = {"published", "failed", "needs_review", "draft"}
 WATCH_SECONDS = 15 * 60
 
 
@@ -25,7 +24,7 @@ def _due_within(org_id: int, post_id: int, seconds: int) -> bool:
         post = posts.get_post(org_id, post_id)
     except UserError:
         return False
-    if any(t["status"] == "publishing" for t in post["targets"]):
+    if any(t["status"] == TargetStatus.PUBLISHING for t in post["targets"]):
         return True
     when = post.get("scheduled_at")
     if not when:
@@ -81,7 +80,7 @@ class ComposeState(rx.State):
         self._recompute_rows(user.organization_id)
         if (self.main_text, self.overrides) != shown:
             self.show_new_text()
-        if any(r["status"] in ("scheduled", "publishing") for r in self.results):
+        if any(TargetStatus(r["status"]).is_pending for r in self.results):
             return ComposeState.watch_post
         return None
 
@@ -107,7 +106,7 @@ class ComposeState(rx.State):
         self.selected_ids = [str(t["account_id"]) for t in post["targets"]]
         self.overrides = {str(t["account_id"]): t["body_override"] for t in post["targets"] if t["body_override"]}
         self.media = [self._media_entry(get_asset(org_id, int(m))) for m in post.get("media_ids", [])]
-        if post.get("scheduled_at") and post["status"] == "scheduled":
+        if post.get("scheduled_at") and post["status"] == PostStatus.SCHEDULED:
             local = timezones.to_local(datetime.fromisoformat(post["scheduled_at"]), self.user_timezone)
             self.schedule_date, self.schedule_time = local.strftime("%Y-%m-%d"), local.strftime("%H:%M")
         self.results = [self._result_entry(t) for t in post["targets"]]
@@ -131,6 +130,7 @@ class ComposeState(rx.State):
             "url": target.get("external_url") or "",
             "error": target.get("last_error") or "",
             "target_id": str(target["id"]),
+            "can_retry": "yes" if TargetStatus(target["status"]).can_retry else "",
         }
 
     # --- editing ---------------------------------------------------------------------------
@@ -290,20 +290,17 @@ class ComposeState(rx.State):
                 self.working = False
                 yield rx.toast.error(self.error)
                 return
-            org_id, post_id = user.organization_id, self.post_id
-        # One immediate engine pass for this post (claims keep it safe next to the scheduler's tick).
-        runner = asyncio.create_task(run_once(post_id=post_id, wait_seconds=60))
+            org_id = user.organization_id
+        # Saving with "publish_now" woke the running engine; watch the results come in.
         for _ in range(240):
             await asyncio.sleep(0.5)
             async with self:
                 self._refresh_results(org_id)
-                if all(r["status"] in DONE_STATES for r in self.results):
+                if all(TargetStatus(r["status"]).is_settled for r in self.results):
                     break
         async with self:
             self.working = False
-            failed = [r for r in self.results if r["status"] != "published"]
-        if not runner.done():
-            runner.cancel()
+            failed = [r for r in self.results if r["status"] != TargetStatus.PUBLISHED]
         if failed:
             yield rx.toast.warning(f"Published with problems on {len(failed)} account(s).")
         else:
@@ -328,7 +325,7 @@ class ComposeState(rx.State):
                     self._refresh_results(org_id)
                 except UserError:
                     return
-                if all(r["status"] not in ("scheduled", "publishing") for r in self.results):
+                if not any(TargetStatus(r["status"]).is_pending for r in self.results):
                     return
 
     @rx.event

@@ -12,6 +12,7 @@ import reflex as rx
 
 from services import queue, recurrence, timezones
 from services.errors import UserError
+from services.publishing.states import PostStatus
 from services.recurrence.lookup import series_of_post
 from state.compose import ComposeState
 from state.session import current_user
@@ -112,7 +113,7 @@ class ComposeExtrasState(rx.State):
         if user is None:
             return None
         compose = await self.get_state(ComposeState)
-        if compose.error or not compose.post_id or compose.post_status != "scheduled":
+        if compose.error or not compose.post_id or compose.post_status != PostStatus.SCHEDULED:
             return None  # scheduling itself was refused; the composer already said why
         try:
             result = recurrence.set_recurrence(

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from services.analytics.overview import post_analytics
+from services.publishing.states import TargetStatus
 from state.analytics import show_number
 from state.compose import ComposeState
 from state.session import current_user
@@ -26,7 +27,7 @@ class PostAnalyticsState(rx.State):
     async def load(self):
         user = await current_user(self)
         compose = await self.get_state(ComposeState)
-        published = any(r["status"] == "published" for r in compose.results)
+        published = any(r["status"] == TargetStatus.PUBLISHED for r in compose.results)
         if user is None or not compose.post_id or not published:
             self.visible, self.has_data, self.latest = False, False, []
             return

@@ -14,10 +14,13 @@ import reflex as rx
 from services import accounts as accounts_service
 from services.errors import UserError
 from services.posts import PostError, listing
+from services.publishing.states import PostStatus
 from state.session import current_user
 
 PAGE_SIZE = 25
 ALL = "all"
+#: The status filter's choices: every post status.
+STATUS_CHOICES: list[str] = [s.value for s in PostStatus]
 OFFSET_UNITS = {"minutes": 1 / 60, "hours": 1, "days": 24, "weeks": 24 * 7}
 
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from services import posts, queue
 from services.errors import UserError
+from services.publishing.states import PostStatus
 from state.session import current_user
 
 DAY_CHOICES = ("7", "14", "30")
@@ -44,6 +45,7 @@ class QueuePageState(rx.State):
                 "account": r["account_name"] or "", "platform": r["platform"],
                 "free": "yes" if r["free"] else "", "post_id": str(post.get("id", "")),
                 "text": " ".join((post.get("text") or "").split())[:90], "status": post.get("status", ""),
+                "can_cancel": "yes" if post and post.get("status") == PostStatus.SCHEDULED else "",
             })  # fmt: skip
             previous_date = r["local_date"]
         self.rows = rows

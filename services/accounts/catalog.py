@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+import services.demo_network  # noqa: F401  (plugs the Demo network's server side into its adapter)
 from services.config import get_settings
 from services.models.accounts import SocialAccount
 from services.platforms.base import AccountRef, PlatformAdapter

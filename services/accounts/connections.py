@@ -22,11 +22,12 @@ from services.models.identity import AuditLog
 from services.models.posts import PostTarget
 from services.platforms.base import Credentials, DiscoveredAccount
 from services.platforms.errors import AuthError, PermanentError, PlatformError
+from services.publishing.states import TargetStatus
 
 log = logging.getLogger(__name__)
 EXPIRING_WITHIN = timedelta(days=3)
 #: Targets that have not gone out yet and never will once the account is gone.
-PENDING_TARGET_STATUSES = ("scheduled",)
+PENDING_TARGET_STATUSES = (TargetStatus.SCHEDULED,)
 
 
 class AccountNotFoundError(UserError, LookupError):
@@ -215,7 +216,7 @@ async def disconnect_account(org_id: int, account_id: int) -> None:
             )
         ).all()
         for target in targets:
-            target.status = "failed"
+            target.status = TargetStatus.FAILED
             target.last_error = "account disconnected"
             target.error_kind = "auth"
             target.updated_at = now

@@ -31,6 +31,7 @@ from services.config import get_settings
 from services.db import get_engine, session_scope
 from services.models import AccountMetricSnapshot, AnalyticsAccountState, PostMetricSnapshot, PostTarget, SocialAccount
 from services.platforms.errors import AuthError, PermanentError, PlatformError, RateLimitedError
+from services.publishing.states import TargetStatus
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ def plan_collection(
         rows = session.execute(
             select(PostTarget.id, PostTarget.organization_id, PostTarget.social_account_id, PostTarget.external_id)
             .where(
-                PostTarget.status == "published",
+                PostTarget.status == TargetStatus.PUBLISHED,
                 PostTarget.external_id != "",
                 PostTarget.published_at >= oldest,
                 PostTarget.published_at <= now,

@@ -28,6 +28,7 @@ from services.analytics.rollup import ensure_rollup_zone
 from services.analytics.sqltime import checked_zone, local_date, local_hour, local_weekday, prepare_session
 from services.db import session_scope
 from services.models import AccountMetricSnapshot, Post, PostMetricsDaily, PostMetricSnapshot, PostTarget, SocialAccount
+from services.publishing.states import TargetStatus
 
 Daily = PostMetricsDaily
 POST_SERIES_MAX_POINTS = 2000
@@ -343,7 +344,7 @@ def _period_numbers(org_id: int, f: AnalyticsFilters, now: datetime) -> dict[str
         lower, upper = f.utc_bounds()
         # Posts = what went out, metrics collected or not (must agree with "published this week").
         published = select(func.count()).select_from(PostTarget).where(
-            PostTarget.organization_id == org_id, PostTarget.status == "published",
+            PostTarget.organization_id == org_id, PostTarget.status == TargetStatus.PUBLISHED,
             PostTarget.published_at >= lower, PostTarget.published_at < upper,
         )  # fmt: skip
         if f.account_ids:

@@ -23,6 +23,7 @@ from services.media.public_links import public_media_url, signature_matches
 from services.media.sniff import EXTENSIONS, MediaError, SniffedMedia, sniff
 from services.models import MediaAsset, Post, PostMedia
 from services.platforms.base import MediaFile
+from services.publishing.states import PostStatus
 
 THUMB_SIZE = (320, 320)
 MB = 1024 * 1024
@@ -230,7 +231,7 @@ def delete_media(org_id: int, asset_id: int) -> None:
             .join(Post, Post.id == PostMedia.post_id)
             .where(PostMedia.media_asset_id == asset_id, PostMedia.organization_id == org_id)
         ).all()
-        pending = sum(1 for _, status in links if status != "published")
+        pending = sum(1 for _, status in links if status != PostStatus.PUBLISHED)
         if pending:
             noun = "post" if pending == 1 else "posts"
             raise MediaError(

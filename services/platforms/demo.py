@@ -1,7 +1,8 @@
 """The built-in Demo network: lets a newcomer try the whole product with no platform credentials.
 
-Unlike real adapters it keeps its "server side" in our own database (services.models.demo),
-because there is no server. Its engagement numbers are simulated, deterministic per post
+Unlike real adapters it has no remote server: its "server side" is a DemoServer object that
+services.demo_network provides (it keeps the posts in our own database). The adapter itself never
+touches the database — platforms don't — it only talks to that server, as other adapters talk HTTP. Its engagement numbers are simulated, deterministic per post
 (seeded from the post id) and grow with the post's age, and every metric says simulated=True
 so analytics can label them.
 """
@@ -10,10 +11,9 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from typing import Protocol
 
 from services.platforms.base import (
     AccountMetrics,
@@ -30,6 +30,51 @@ from services.platforms.base import (
 from services.platforms.errors import PermanentError
 from services.platforms.registry import register
 from services.platforms.text_counting import same_post_text
+
+
+@dataclass(frozen=True)
+class DemoRecord:
+    """One post as the Demo network's server stores it."""
+
+    id: int
+    account_external_id: str
+    text: str
+    media_count: int
+    created_at: datetime
+    deleted_at: datetime | None = None
+
+
+class DemoServer(Protocol):
+    """What the Demo adapter needs from the network's server side (services.demo_network)."""
+
+    def create_post(self, account_external_id: str, text: str, media_count: int, key: str | None) -> DemoRecord:
+        """Store a post; with a key already used by this account, return the first post instead."""
+        ...
+
+    def post_by_key(self, account_external_id: str, key: str) -> DemoRecord | None: ...
+
+    def get_post(self, post_id: int) -> DemoRecord | None: ...
+
+    def delete_post(self, post_id: int) -> None: ...
+
+    def recent_posts(self, account_external_id: str, since: datetime, limit: int) -> list[DemoRecord]:
+        """The account's posts created since `since`, newest first."""
+        ...
+
+
+_server: DemoServer | None = None
+
+
+def use_server(server: DemoServer) -> None:
+    """Plug in the network's server side (services.demo_network does this when it is imported)."""
+    global _server
+    _server = server
+
+
+def demo_server() -> DemoServer:
+    if _server is None:  # a wiring bug, not a platform answer: fail loudly
+        raise RuntimeError("The Demo network has no server side: import services.demo_network first")
+    return _server
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -110,86 +155,37 @@ class DemoAdapter(PlatformAdapter):
     def _url(self, post_id: int) -> str:
         return f"{self.settings.base_url}/demo/post/{post_id}"
 
+    def _result(self, post: DemoRecord) -> PublishResult:
+        return PublishResult(external_id=str(post.id), url=self._url(post.id), published_at=post.created_at)
+
     async def publish(self, creds: Credentials, account: AccountRef, request: PublishRequest) -> PublishResult:
-        from services.db import session_scope
-        from services.models.demo import DemoPost
-
         key = request.idempotency_key or None
+        server = demo_server()
         if key:
-            existing = self._by_key(account.external_id, key)
+            existing = server.post_by_key(account.external_id, key)
             if existing:
-                return existing
-        try:
-            with session_scope() as session:
-                post = DemoPost(
-                    account_external_id=account.external_id,
-                    text=request.text,
-                    media_count=len(request.media),
-                    idempotency_key=key,
-                )
-                session.add(post)
-                session.flush()
-                return PublishResult(external_id=str(post.id), url=self._url(post.id), published_at=post.created_at)
-        except IntegrityError:
-            existing = self._by_key(account.external_id, key or "")
-            if existing:  # a concurrent retry with the same key won the insert
-                return existing
-            raise
+                return self._result(existing)
+        return self._result(server.create_post(account.external_id, request.text, len(request.media), key))
 
-    def _by_key(self, account_external_id: str, key: str) -> PublishResult | None:
-        from services.db import session_scope
-        from services.models.demo import DemoPost
-
-        with session_scope() as session:
-            post = session.exec(
-                select(DemoPost).where(
-                    DemoPost.account_external_id == account_external_id, DemoPost.idempotency_key == key
-                )
-            ).first()
-            if post is None:
-                return None
-            return PublishResult(external_id=str(post.id), url=self._url(post.id), published_at=post.created_at)
-
-    def _post(self, account: AccountRef, external_id: str):  # noqa: ANN202
-        from services.db import session_scope
-        from services.models.demo import DemoPost
-
+    def _post(self, account: AccountRef, external_id: str) -> DemoRecord:
         try:
             post_id = int(external_id)
         except ValueError:
             raise PermanentError(f"Demo network: no post {external_id!r}") from None
-        with session_scope() as session:
-            post = session.get(DemoPost, post_id)
-            if post is None or post.account_external_id != account.external_id or post.deleted_at:
-                raise PermanentError("Demo network: post not found (deleted?)")
-            return post
+        post = demo_server().get_post(post_id)
+        if post is None or post.account_external_id != account.external_id or post.deleted_at:
+            raise PermanentError("Demo network: post not found (deleted?)")
+        return post
 
     async def delete(self, creds: Credentials, account: AccountRef, external_id: str) -> None:
-        from services.db import session_scope
-        from services.models.demo import DemoPost
-
-        post = self._post(account, external_id)
-        with session_scope() as session:
-            row = session.get(DemoPost, post.id)
-            row.deleted_at = datetime.now(UTC)
-            session.add(row)
+        demo_server().delete_post(self._post(account, external_id).id)
 
     async def find_recent_post(
         self, creds: Credentials, account: AccountRef, request: PublishRequest, since: datetime
     ) -> PublishResult | None:
-        from services.db import session_scope
-        from services.models.demo import DemoPost
-
-        with session_scope() as session:
-            posts = session.exec(
-                select(DemoPost)
-                .where(DemoPost.account_external_id == account.external_id, DemoPost.created_at >= since)
-                .order_by(DemoPost.id.desc())
-                .limit(50)
-            ).all()
-        for post in posts:
+        for post in demo_server().recent_posts(account.external_id, since, limit=50):
             if post.deleted_at is None and same_post_text(post.text, request.text):
-                return PublishResult(external_id=str(post.id), url=self._url(post.id), published_at=post.created_at)
+                return self._result(post)
         return None
 
     async def fetch_post_metrics(self, creds: Credentials, account: AccountRef, external_id: str) -> PostMetrics:

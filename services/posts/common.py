@@ -12,6 +12,7 @@ from sqlmodel import select as orm_select
 from services.db import get_engine, is_sqlite
 from services.models import AuditLog, Post, PostTarget, SocialAccount
 from services.posts.errors import PostError
+from services.publishing.states import TargetStatus
 
 T = PostTarget.__table__
 P = Post.__table__
@@ -68,7 +69,7 @@ def account_label(account: SocialAccount) -> str:
 
 
 def locked_reason(target: PostTarget) -> str:
-    if target.status == "publishing":
+    if target.status == TargetStatus.PUBLISHING:
         return "it is being published right now — try again in a few seconds"
     return "it is already published"
 

@@ -24,7 +24,8 @@ from services.platforms import registry
 from services.platforms.base import MediaFile
 from services.posts.common import account_label, audit, lock_post, locked_reason, post_targets, utcnow
 from services.posts.errors import PostError
-from services.publishing import states
+from services.publishing import states, wakeup
+from services.publishing.states import TargetStatus
 
 PM = PostMedia.__table__
 Action = Literal["draft", "schedule", "publish_now"]
@@ -121,8 +122,8 @@ def validate_targets(texts: dict[int, str], accounts: dict[int, SocialAccount], 
 
 def _target_values(action: Action, when: datetime | None, now: datetime) -> dict:
     if action == "draft":
-        return {"status": states.DRAFT, "next_attempt_at": None}
-    return {"status": states.SCHEDULED, "next_attempt_at": when if action == "schedule" else now}
+        return {"status": TargetStatus.DRAFT, "next_attempt_at": None}
+    return {"status": TargetStatus.SCHEDULED, "next_attempt_at": when if action == "schedule" else now}
 
 
 def _reset(target: PostTarget, values: dict, now: datetime, new_key: bool) -> None:
@@ -158,9 +159,9 @@ def save_post(
                 raise PostError("Write something or attach media first.")
         post = lock_post(session, org_id, post_id) if post_id is not None else None
         existing = {t.social_account_id: t for t, _a in post_targets(session, post.id)} if post else {}
-        frozen = {aid: t for aid, t in existing.items() if t.status in states.LOCKED_TARGET_STATES}
+        frozen = {aid: t for aid, t in existing.items() if TargetStatus(t.status).is_locked}
         for aid, target in frozen.items():
-            if target.status == states.PUBLISHING or aid not in accounts:
+            if target.status == TargetStatus.PUBLISHING or aid not in accounts:
                 raise PostError(
                     f"Can't change {account_label(target_account(session, target))}: {locked_reason(target)}."
                 )
@@ -216,7 +217,10 @@ def save_post(
                 "scheduled_at": data.scheduled_at.isoformat() if data.scheduled_at else None,
             },
         )
-        return int(post.id)
+        saved_id = int(post.id)
+    if data.action == "publish_now":
+        wakeup.wake(saved_id)  # committed: the running engine claims it now, not at its next tick
+    return saved_id
 
 
 def target_account(session: Session, target: PostTarget) -> SocialAccount:

@@ -7,7 +7,10 @@ all could change, the action is refused with a PostError.
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import delete as sa_delete
@@ -20,19 +23,24 @@ from services.posts.common import account_label, audit, lock_post, locked_reason
 from services.posts.compose import check_schedule_time, media_files, validate_targets
 from services.posts.errors import PostError
 from services.posts.queries import get_post
-from services.publishing import states
+from services.publishing import states, wakeup
+from services.publishing.states import TargetStatus
 
 PM = PostMedia.__table__
+CAN_RESCHEDULE = attrgetter("can_reschedule")
+CAN_CANCEL = attrgetter("can_cancel")
 
 
-def _split(rows: list[tuple[PostTarget, SocialAccount]], movable: tuple[str, ...]):  # noqa: ANN202
+def _split(rows: list[tuple[PostTarget, SocialAccount]], may: Callable[[TargetStatus], bool]):  # noqa: ANN202
+    """(targets the action applies to, refusals with their reason); `may` is a TargetStatus rule."""
     ok, refused = [], []
     for target, account in rows:
-        if target.status in movable:
+        status = TargetStatus(target.status)
+        if may(status):
             ok.append((target, account))
-        elif target.status in states.LOCKED_TARGET_STATES:
+        elif status.is_locked:
             refused.append({"account": account_label(account), "reason": locked_reason(target)})
-        elif target.status == states.NEEDS_REVIEW:
+        elif status is TargetStatus.NEEDS_REVIEW:
             refused.append(
                 {"account": account_label(account), "reason": "check it first, then Retry or Mark as published"}
             )
@@ -62,7 +70,7 @@ def _schedule_targets(
     texts = {t.social_account_id: t.body_override or post.body for t, _a in rows}
     validate_targets(texts, {a.id: a for _t, a in rows}, media_files(_post_media(session, post.id)))
     for target, _account in rows:
-        target.status = states.SCHEDULED
+        target.status = TargetStatus.SCHEDULED
         target.next_attempt_at = when
         target.attempts = 0
         target.last_error = ""
@@ -77,7 +85,7 @@ def reschedule_post(
     check_schedule_time(new_utc, now)
     with session_scope() as session:
         post = lock_post(session, org_id, post_id)
-        ok, refused = _split(post_targets(session, post_id), (states.DRAFT, states.SCHEDULED, states.FAILED))
+        ok, refused = _split(post_targets(session, post_id), CAN_RESCHEDULE)
         _refuse_if_nothing(ok, refused, "reschedule")
         _schedule_targets(session, post, ok, new_utc, now)
         post.scheduled_at = new_utc
@@ -91,11 +99,11 @@ def reschedule_post(
 def publish_now(
     org_id: int, post_id: int, *, user_id: int | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
-    """Make the post's remaining targets due immediately; the engine picks them up on its next tick."""
+    """Make the post's remaining targets due immediately and wake the running engine to claim them now."""
     now = now or utcnow()
     with session_scope() as session:
         post = lock_post(session, org_id, post_id)
-        ok, refused = _split(post_targets(session, post_id), (states.DRAFT, states.SCHEDULED, states.FAILED))
+        ok, refused = _split(post_targets(session, post_id), CAN_RESCHEDULE)
         _refuse_if_nothing(ok, refused, "publish")
         _schedule_targets(session, post, ok, now, now)
         post.scheduled_at = now
@@ -103,18 +111,41 @@ def publish_now(
         session.flush()
         states.refresh_post_statuses(session, [post_id])
         audit(session, org_id, user_id, "post.publish_now", {"post_id": post_id})
+    wakeup.wake(post_id)
     return {**get_post(org_id, post_id), "refused": refused}
 
 
 async def publish_now_and_wait(
     org_id: int, post_id: int, *, user_id: int | None = None, wait_seconds: float = 60.0
 ) -> dict[str, Any]:
-    """Publish now and run one engine pass for this post, so the composer can show each result."""
-    from services.publishing.engine import run_once
-
+    """Publish now, then wait (bounded) until the engine is done with every target, for the results."""
     result = publish_now(org_id, post_id, user_id=user_id)
-    await run_once(post_id=post_id, wait_seconds=wait_seconds)
-    return {**get_post(org_id, post_id), "refused": result["refused"]}
+    post = await wait_until_settled(org_id, post_id, wait_seconds=wait_seconds)
+    return {**post, "refused": result["refused"]}
+
+
+async def wait_until_settled(
+    org_id: int, post_id: int, *, wait_seconds: float = 60.0, poll_seconds: float = 0.2
+) -> dict[str, Any]:
+    """The post once none of its targets is scheduled-and-due or publishing (or as it is at the deadline)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_seconds
+    while True:
+        post = await asyncio.to_thread(get_post, org_id, post_id)
+        if not any(_in_progress(t) for t in post["targets"]) or loop.time() >= deadline:
+            return post
+        await asyncio.sleep(poll_seconds)
+
+
+def _in_progress(target: dict[str, Any]) -> bool:
+    """Publishing, or scheduled for a moment that has come (a retry later on is not waited for)."""
+    status = TargetStatus(target["status"])
+    if status is TargetStatus.PUBLISHING:
+        return True
+    if status is not TargetStatus.SCHEDULED:
+        return False
+    due = datetime.fromisoformat(target["next_attempt_at"]) if target.get("next_attempt_at") else None
+    return due is None or (due if due.tzinfo else due.replace(tzinfo=UTC)) <= utcnow()
 
 
 def cancel_schedule(org_id: int, post_id: int, *, user_id: int | None = None) -> dict[str, Any]:
@@ -122,10 +153,10 @@ def cancel_schedule(org_id: int, post_id: int, *, user_id: int | None = None) ->
     now = utcnow()
     with session_scope() as session:
         post = lock_post(session, org_id, post_id)
-        ok, refused = _split(post_targets(session, post_id), (states.SCHEDULED,))
+        ok, refused = _split(post_targets(session, post_id), CAN_CANCEL)
         _refuse_if_nothing(ok, refused, "cancel")
         for target, _account in ok:
-            target.status = states.DRAFT
+            target.status = TargetStatus.DRAFT
             target.next_attempt_at = None
             target.updated_at = now
         post.scheduled_at = None
@@ -141,17 +172,17 @@ def delete_post(org_id: int, post_id: int, *, user_id: int | None = None) -> dic
     with session_scope() as session:
         lock_post(session, org_id, post_id)
         rows = post_targets(session, post_id)
-        in_flight = [a for t, a in rows if t.status == states.PUBLISHING]
+        in_flight = [a for t, a in rows if t.status == TargetStatus.PUBLISHING]
         if in_flight:
             names = ", ".join(account_label(a) for a in in_flight)
             raise PostError(
                 f"Can't delete this post — it is being published right now on {names}; try again in a few seconds."
             )
         kept = [
-            {"account": account_label(a), "reason": locked_reason(t)} for t, a in rows if t.status == states.PUBLISHED
+            {"account": account_label(a), "reason": locked_reason(t)} for t, a in rows if t.status == TargetStatus.PUBLISHED
         ]
         for target, _account in rows:
-            if target.status != states.PUBLISHED:
+            if target.status != TargetStatus.PUBLISHED:
                 session.delete(target)
         session.flush()
         deleted = not kept
@@ -185,11 +216,11 @@ def retry_target(org_id: int, target_id: int, *, user_id: int | None = None) -> 
     now = utcnow()
     with session_scope() as session:
         target, account = _lock_target(session, org_id, target_id)
-        if target.status not in (states.FAILED, states.NEEDS_REVIEW):
+        if not TargetStatus(target.status).can_retry:
             raise PostError(f"Only failed posts can be retried ({account_label(account)} is {target.status}).")
         if account.status == "needs_reconnect":
             raise PostError(f"Reconnect {account_label(account)} first, then retry.")
-        target.status = states.SCHEDULED
+        target.status = TargetStatus.SCHEDULED
         target.next_attempt_at = now
         target.attempts = 0
         target.last_error = ""
@@ -210,11 +241,11 @@ def mark_target_published(org_id: int, target_id: int, url: str = "", *, user_id
         raise PostError("The link must start with http:// or https://")
     with session_scope() as session:
         target, account = _lock_target(session, org_id, target_id)
-        if target.status not in (states.FAILED, states.NEEDS_REVIEW):
+        if not TargetStatus(target.status).can_retry:
             raise PostError(
                 f"Only failed posts can be marked as published ({account_label(account)} is {target.status})."
             )
-        target.status = states.PUBLISHED
+        target.status = TargetStatus.PUBLISHED
         target.external_url = url[:1000]
         target.published_at = now
         target.next_attempt_at = None

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import math
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -21,7 +21,7 @@ import httpx
 
 from services.config import Settings, get_settings
 from services.publishing import claims as claims_mod
-from services.publishing import maintenance, outcomes
+from services.publishing import maintenance, outcomes, wakeup
 from services.publishing.attempt import attempt_publish
 from services.publishing.heartbeat import beat, new_worker_id
 
@@ -74,6 +74,7 @@ class PublishingEngine:
         self._pending: list[tuple[int, int, outcomes.Outcome, asyncio.Future[None]]] = []
         self._flusher: asyncio.Task | None = None
         self._closed = False
+        self._stop_listening: Callable[[], None] | None = None
         self.last_error = ""
 
     # --- plumbing ------------------------------------------------------------------------
@@ -236,6 +237,25 @@ class PublishingEngine:
                     future.set_result(None)
 
     # --- publish-now and shutdown --------------------------------------------------------
+    def listen_for_wakeups(self) -> None:
+        """Let "Publish now" (services.publishing.wakeup) start a claim at once. Call inside the loop."""
+        if self._stop_listening is None:
+            self._stop_listening = wakeup.listen(self.wake)
+
+    def wake(self, post_id: int | None = None) -> None:
+        """Claim now instead of at the next tick: one post's due targets, or anything due (None)."""
+        if self._closed:
+            return
+        task = asyncio.create_task(self._fill_now(post_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _fill_now(self, post_id: int | None) -> None:
+        try:
+            await self.fill(post_id=post_id)
+        except Exception:  # noqa: BLE001 - the next tick claims it anyway
+            log.exception("publishing after a wake-up failed")
+
     async def run_pass(self, post_id: int | None = None, wait_seconds: float = 60.0) -> int:
         """Claim and publish everything due now (optionally one post's targets) and wait for it."""
         done = 0
@@ -260,6 +280,9 @@ class PublishingEngine:
     async def close(self, grace_seconds: float = 10.0) -> None:
         """Let in-flight publishes finish (bounded); anything cut off is reconciled by its lease."""
         self._closed = True
+        if self._stop_listening is not None:
+            self._stop_listening()
+            self._stop_listening = None
         if self._pump is not None:
             self._pump.cancel()
         pending = [t for t in self._tasks if not t.done()]
@@ -273,15 +296,3 @@ class PublishingEngine:
             for client in self._clients:
                 await client.aclose()
         self._pool.shutdown(wait=False)
-
-
-async def run_once(post_id: int | None = None, wait_seconds: float = 60.0) -> int:
-    """A one-off engine pass (used by "Publish now" so the user sees the result immediately)."""
-    engine = PublishingEngine()
-    try:
-        return await engine.run_pass(post_id=post_id, wait_seconds=wait_seconds)
-    finally:
-        await engine.close()
-
-
-AsyncFn = Callable[[], Awaitable[None]]

@@ -29,13 +29,14 @@ from services.models import MediaAsset, Post, PostMedia, PostTarget, SocialAccou
 from services.posts import PostError, PostInput, delete_post, save_post
 from services.posts.common import lock_post, post_targets
 from services.posts.compose import load_accounts, load_media, media_files, validate_targets
-from services.publishing import states
+from services.publishing.states import PostStatus, TargetStatus
 from services.recurrence.rules import RecurrenceError, describe_rule, expand_occurrences, normalize_rule, occurrence_key
 from services.timezones import to_local
 
 MATERIALIZE_DAYS = 90
 MAX_AHEAD = 60
-EDITABLE = (states.DRAFT, states.SCHEDULED, states.FAILED)
+#: Targets a series edit must not touch: out, in flight, or waiting for the user to check.
+OUT_OF_REACH = tuple(s for s in TargetStatus if not s.can_reschedule)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -91,7 +92,7 @@ def _materialize(session, head: Post, now: datetime, horizon_days: int) -> int: 
             continue  # already there, or its time passed while nothing was running: never post late copies
         post = Post(
             organization_id=head.organization_id, author_id=head.author_id, body=template["body"],
-            status=states.SCHEDULED if accounts else states.DRAFT, scheduled_at=occ["utc"], timezone=tz,
+            status=TargetStatus.SCHEDULED if accounts else TargetStatus.DRAFT, scheduled_at=occ["utc"], timezone=tz,
             series_id=head.id, series_occurrence=occ["key"], created_at=now, updated_at=now,
         )  # fmt: skip
         session.add(post)
@@ -103,7 +104,7 @@ def _materialize(session, head: Post, now: datetime, horizon_days: int) -> int: 
                     post_id=post.id,
                     social_account_id=account_id,
                     body_override=template["overrides"].get(str(account_id)),
-                    status=states.SCHEDULED,
+                    status=TargetStatus.SCHEDULED,
                     next_attempt_at=occ["utc"],
                     idempotency_key=uuid.uuid4().hex,
                     created_at=now,
@@ -133,7 +134,7 @@ def set_recurrence(
         post = lock_post(session, org_id, post_id)
         if post.series_id is not None:
             raise RecurrenceError("This post is already part of a recurring series.")
-        if post.scheduled_at is None or post.status != states.SCHEDULED:
+        if post.scheduled_at is None or post.status != PostStatus.SCHEDULED:
             raise RecurrenceError("Schedule the post first, then make it repeat.")
         start_local = to_local(post.scheduled_at, post.timezone).replace(tzinfo=None)
         normalized = normalize_rule(rule, start_local)
@@ -205,7 +206,7 @@ def _future_followers(org_id: int, series_id: int, now: datetime) -> list[Post]:
             session.exec(
                 select(PostTarget.post_id).where(
                     PostTarget.post_id.in_([p.id for p in rows] or [-1]),
-                    PostTarget.status.in_(states.LOCKED_TARGET_STATES + (states.NEEDS_REVIEW,)),
+                    PostTarget.status.in_(OUT_OF_REACH),
                 )
             ).all()
         )

@@ -6,10 +6,9 @@ import reflex as rx
 
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
-from state.posts_list import ALL, OFFSET_UNITS, PostsListState
+from state.posts_list import ALL, OFFSET_UNITS, STATUS_CHOICES, PostsListState
 
 S = PostsListState
-STATUSES = ["draft", "scheduled", "publishing", "published", "failed", "needs_review", "partially_failed", "cancelled"]
 
 
 def filters() -> rx.Component:
@@ -41,7 +40,7 @@ def filters() -> rx.Component:
             ),
             rx.select.content(
                 rx.select.item("All statuses", value=ALL),
-                *[rx.select.item(s.replace("_", " ").capitalize(), value=s) for s in STATUSES],
+                *[rx.select.item(s.replace("_", " ").capitalize(), value=s) for s in STATUS_CHOICES],
             ),
             value=S.status_filter,
             on_change=S.set_status_filter,

@@ -35,7 +35,7 @@ def slot_row(row: rx.Var) -> rx.Component:
         ),
         rx.table.cell(
             rx.cond(
-                (row["free"] != "yes") & (row["status"] == "scheduled"),
+                row["can_cancel"] == "yes",
                 rx.button(
                     "Remove",
                     size="1",

@@ -12,7 +12,7 @@ from services import accounts
 from services.db import session_scope
 from services.models import Post, PostTarget, SocialAccount
 from services.platforms.base import AccountRef, Credentials, DiscoveredAccount, Profile, PublishRequest
-from services.platforms.errors import AuthError
+from services.platforms.errors import AuthError, PermanentError
 from services.platforms.x import XAdapter
 from tests.fakes.bluesky import BlueskyFake
 from tests.fakes.oauth_support import configure_env
@@ -249,6 +249,9 @@ async def test_connect_bluesky_and_demo(env, bsky: BlueskyFake):
     )
     assert found and found.external_id == first.external_id
     assert (await adapter.fetch_account_metrics(creds, ref)).simulated
+    await adapter.delete(creds, ref, first.external_id)
+    with pytest.raises(PermanentError, match="not found"):
+        await adapter.fetch_post_metrics(creds, ref, first.external_id)
     await accounts.disconnect_account(org_id, demo_id)
     assert accounts.connect_demo(org_id, user_id) == demo_id  # reconnect revives the same row
     assert {r["platform"] for r in accounts.list_accounts(org_id)} == {"bluesky", "demo"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -27,6 +28,8 @@ from services.posts import (
     save_post,
     upcoming_posts,
 )
+from services.posts.lifecycle import wait_until_settled
+from services.publishing import wakeup
 from services.publishing.attempt import attempt_publish
 from services.publishing.claims import claim_due_targets
 from services.publishing.engine import PublishingEngine
@@ -175,10 +178,13 @@ async def test_published_and_in_flight_targets_are_refused(org: dict, engine: Pu
     assert [t["status"] for t in get_post(org["id"], post_id)["targets"]] == ["published"]
 
 
-async def test_publish_now_waits_for_results_and_failures_can_be_resolved(org: dict, fake) -> None:
+async def test_publish_now_waits_for_results_and_failures_can_be_resolved(
+    org: dict, fake, engine: PublishingEngine
+) -> None:
+    engine.listen_for_wakeups()  # what the scheduler does for its engine: no tick runs in this test
     fake.behaviors["POST /api/posts"] = [422]
     post_id = save_post(org["id"], None, PostInput(body="now", account_ids=[org["a"], org["b"]], action="draft"))
-    result = await publish_now_and_wait(org["id"], post_id)
+    result = await publish_now_and_wait(org["id"], post_id, wait_seconds=30)
     assert sorted(t["status"] for t in result["targets"]) == ["failed", "published"]
     assert result["status"] == "partially_failed"
     failed = next(t for t in result["targets"] if t["status"] == "failed")
@@ -197,6 +203,27 @@ async def test_publish_now_waits_for_results_and_failures_can_be_resolved(org: d
         retry_target(org["id"], failed["id"])
     with pytest.raises(PostError, match="not found"):
         retry_target(cn.seed_org("Other"), failed["id"])
+
+
+async def test_publish_now_wakes_the_running_engine_instead_of_waiting_for_a_tick(
+    org: dict, fake, engine: PublishingEngine
+) -> None:
+    post_id = save_post(org["id"], None, PostInput(body="right away", account_ids=[org["a"]], action="draft"))
+    assert wakeup.wake(post_id) is False  # nobody listening yet: the next tick would pick it up
+    publish_now(org["id"], post_id)
+    await asyncio.sleep(0.5)
+    assert fake.posts == [] and get_post(org["id"], post_id)["status"] == "scheduled"
+
+    engine.listen_for_wakeups()
+    assert wakeup.wake(None) is True
+    await wait_until_settled(org["id"], post_id, wait_seconds=30)  # the wake-up above claimed it
+    assert [p.text for p in fake.posts] == ["right away"]
+
+    composed = save_post(org["id"], None, PostInput(body="composed", account_ids=[org["b"]], action="publish_now"))
+    assert (await wait_until_settled(org["id"], composed, wait_seconds=30))["status"] == "published"
+    assert sorted(p.text for p in fake.posts) == ["composed", "right away"]
+    await engine.close()
+    assert wakeup.wake(None) is False  # a closed engine stops listening
 
 
 def test_dashboard_helpers(org: dict) -> None:
