@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_media import image_generator
+from components.fields import field_label, stable_text_area
 from state.ai_assist import MAX_BRIEF, TONE_CHOICES, AIAssistState
 
 
@@ -35,14 +36,17 @@ def _action_button(label: str, action: str, icon: str) -> rx.Component:
 
 def _brief_input() -> rx.Component:
     return rx.vstack(
-        rx.text_area(
+        field_label("Brief", "ai-brief", align_self="start"),
+        # uncontrolled: nothing the server sends ever replaces what the person is typing
+        stable_text_area(
+            field_id="ai-brief",
             value=AIAssistState.brief,
-            on_change=AIAssistState.set_brief.debounce(250),
-            on_blur=AIAssistState.set_brief,
+            version="brief",
+            on_change=AIAssistState.set_brief,
+            testid="ai-brief",
             placeholder="Brief: what should the post be about? e.g. “Autumn menu launches Friday”",
             rows="3",
             width="100%",
-            custom_attrs={"data-testid": "ai-brief"},
         ),
         rx.text(
             AIAssistState.brief_length.to_string() + f" / {MAX_BRIEF:,}",
@@ -72,7 +76,7 @@ def _controls() -> rx.Component:
                 value=AIAssistState.tone,
                 on_change=AIAssistState.set_tone,
                 size="1",
-                custom_attrs={"data-testid": "ai-tone-select"},
+                custom_attrs={"data-testid": "ai-tone-select", "aria-label": "Tone"},
             ),
             _action_button("Change tone", "tone", "palette"),
             align="center",
@@ -155,6 +159,7 @@ def _suggestion_card(s: rx.Var) -> rx.Component:
                 read_only=~s["done"].to(bool),
                 rows="5",
                 width="100%",
+                aria_label="Suggestion: " + s["title"].to(str),
                 custom_attrs={
                     "data-testid": "ai-suggestion-text",
                     "data-key": s["key"],
@@ -253,7 +258,7 @@ def ai_panel() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.icon("sparkles", size=16),
-                    rx.heading("AI assistant", size="3"),
+                    rx.heading("AI assistant", size="3", as_="h2"),
                     rx.spacer(),
                     rx.link(
                         "Providers & personas",

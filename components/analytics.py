@@ -21,7 +21,7 @@ def number_tile(label: str, value: rx.Var, testid: str, hint: str = "") -> rx.Co
     return rx.card(
         rx.vstack(
             rx.text(label, size="2", color_scheme="gray"),
-            rx.heading(value, size="6", custom_attrs={"data-testid": testid}),
+            rx.heading(value, size="6", custom_attrs={"data-testid": testid}, as_="h2"),
             rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
             spacing="1",
         ),
@@ -103,7 +103,7 @@ def top_post_row(post: rx.Var) -> rx.Component:
 
 def top_posts_table(posts: rx.Var) -> rx.Component:
     return rx.card(
-        rx.heading("Top posts", size="3", margin_bottom="8px"),
+        rx.heading("Top posts", size="3", margin_bottom="8px", as_="h2"),
         rx.cond(
             posts.length() > 0,
             rx.table.root(

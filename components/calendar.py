@@ -44,6 +44,7 @@ def post_chip(item: rx.Var, origin: rx.Var, wide: bool = False) -> rx.Component:
                 size="1",
                 variant="ghost",
                 on_click=CalendarState.open_menu(item.id).stop_propagation,
+                aria_label="Post options: reschedule, status, links",
                 custom_attrs={"data-testid": "cal-item-menu"},
                 height="14px",
                 width="14px",
@@ -182,6 +183,8 @@ def time_grid() -> rx.Component:
             max_height="68vh",
             overflow_y="auto",
             width="100%",
+            tab_index=0,  # a scrollable region must be reachable (and scrollable) from the keyboard
+            custom_attrs={"role": "region", "aria-label": "Hours"},
         ),
         width="100%",
         custom_attrs={"data-testid": "cal-" + CalendarState.view},
@@ -194,6 +197,7 @@ def toolbar() -> rx.Component:
             rx.icon("chevron-left", size=16),
             variant="soft",
             on_click=CalendarState.shift(-1),
+            aria_label="Previous",
             custom_attrs={"data-testid": "cal-prev"},
         ),
         rx.button("Today", variant="soft", on_click=CalendarState.go_today, custom_attrs={"data-testid": "cal-today"}),
@@ -201,9 +205,10 @@ def toolbar() -> rx.Component:
             rx.icon("chevron-right", size=16),
             variant="soft",
             on_click=CalendarState.shift(1),
+            aria_label="Next",
             custom_attrs={"data-testid": "cal-next"},
         ),
-        rx.heading(CalendarState.title, size="4", custom_attrs={"data-testid": "cal-title"}),
+        rx.heading(CalendarState.title, as_="h2", size="4", custom_attrs={"data-testid": "cal-title"}),
         rx.spacer(),
         rx.segmented_control.root(
             rx.segmented_control.item("Month", value="month", custom_attrs={"data-testid": "cal-view-month"}),
@@ -211,6 +216,7 @@ def toolbar() -> rx.Component:
             rx.segmented_control.item("Day", value="day", custom_attrs={"data-testid": "cal-view-day"}),
             value=CalendarState.view,
             on_change=CalendarState.set_view,
+            aria_label="Calendar view",
         ),
         align="center",
         width="100%",
@@ -222,7 +228,9 @@ def toolbar() -> rx.Component:
 def filters() -> rx.Component:
     return rx.hstack(
         rx.select.root(
-            rx.select.trigger(placeholder="All accounts", custom_attrs={"data-testid": "cal-filter-account"}),
+            rx.select.trigger(
+                placeholder="All accounts", aria_label="Filter by account", custom_attrs={"data-testid": "cal-filter-account"}
+            ),
             rx.select.content(
                 rx.select.item("All accounts", value=ALL),
                 rx.foreach(CalendarState.accounts, lambda a: rx.select.item(a["label"], value=a["id"])),
@@ -232,7 +240,9 @@ def filters() -> rx.Component:
             size="1",
         ),
         rx.select.root(
-            rx.select.trigger(placeholder="All statuses", custom_attrs={"data-testid": "cal-filter-status"}),
+            rx.select.trigger(
+                placeholder="All statuses", aria_label="Filter by status", custom_attrs={"data-testid": "cal-filter-status"}
+            ),
             rx.select.content(
                 rx.select.item("All statuses", value=ALL),
                 *[rx.select.item(s.replace("_", " ").capitalize(), value=s) for s in STATUS_CHOICES],
@@ -253,7 +263,9 @@ def filters() -> rx.Component:
             color_scheme="gray",
             custom_attrs={"data-testid": "cal-count"},
         ),
-        rx.text("Drag a post to another day or hour to move it.", size="1", color_scheme="gray"),
+        rx.text(
+            "Drag a post to another day or hour to move it, or use its … menu (keyboard).", size="1", color_scheme="gray"
+        ),
         align="center",
         spacing="3",
         wrap="wrap",
@@ -326,12 +338,14 @@ def menu_dialog() -> rx.Component:
                         type="date",
                         value=CalendarState.menu_date,
                         on_change=CalendarState.set_menu_date,
+                        aria_label="New date",
                         custom_attrs={"data-testid": "cal-menu-date"},
                     ),
                     rx.input(
                         type="time",
                         value=CalendarState.menu_time,
                         on_change=CalendarState.set_menu_time,
+                        aria_label="New time",
                         custom_attrs={"data-testid": "cal-menu-time"},
                     ),
                     rx.button(

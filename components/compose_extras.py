@@ -27,8 +27,13 @@ def _weekday_toggle(value: str, label: str) -> rx.Component:
 def repeat_controls() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.switch(checked=S.repeat_on, on_change=S.set_repeat_on, custom_attrs={"data-testid": "repeat-toggle"}),
-            rx.text("Repeat", size="2", weight="medium"),
+            rx.switch(
+                id="repeat-toggle",
+                checked=S.repeat_on,
+                on_change=S.set_repeat_on,
+                custom_attrs={"data-testid": "repeat-toggle"},
+            ),
+            rx.el.label("Repeat", html_for="repeat-toggle", class_name="sh-label"),
             rx.text("(applied when you schedule)", size="1", color_scheme="gray"),
             align="center",
         ),
@@ -43,6 +48,7 @@ def repeat_controls() -> rx.Component:
                         type="number",
                         min=1,
                         width="70px",
+                        aria_label="Repeat every (number)",
                         custom_attrs={"data-testid": "repeat-interval"},
                     ),
                     rx.select(
@@ -50,7 +56,7 @@ def repeat_controls() -> rx.Component:
                         value=S.repeat_freq,
                         on_change=S.set_repeat_freq,
                         size="2",
-                        custom_attrs={"data-testid": "repeat-freq"},
+                        custom_attrs={"data-testid": "repeat-freq", "aria-label": "Repeat unit"},
                     ),
                     rx.text(rx.cond(S.repeat_freq == "daily", "day(s)", "week(s)"), size="2"),
                     align="center",
@@ -69,7 +75,7 @@ def repeat_controls() -> rx.Component:
                 rx.hstack(
                     rx.text("Ends", size="2"),
                     rx.select.root(
-                        rx.select.trigger(custom_attrs={"data-testid": "repeat-end"}),
+                        rx.select.trigger(aria_label="Repeat ends", custom_attrs={"data-testid": "repeat-end"}),
                         rx.select.content(
                             rx.select.item("after a number of times", value="count"),
                             rx.select.item("on a date", value="until"),
@@ -87,6 +93,7 @@ def repeat_controls() -> rx.Component:
                             type="number",
                             min=1,
                             width="80px",
+                            aria_label="Number of times",
                             custom_attrs={"data-testid": "repeat-count"},
                         ),
                     ),
@@ -96,6 +103,7 @@ def repeat_controls() -> rx.Component:
                             value=S.repeat_until,
                             on_change=S.set_repeat_until,
                             type="date",
+                            aria_label="Last date",
                             custom_attrs={"data-testid": "repeat-until"},
                         ),
                     ),
@@ -158,23 +166,27 @@ def series_panel() -> rx.Component:
         ),
         rx.radio_group.root(
             rx.hstack(
-                rx.radio_group.item(value="occurrence", custom_attrs={"data-testid": "scope-occurrence"}),
-                rx.text("Only this occurrence (its date and time above, content)", size="2"),
+                rx.radio_group.item(value="occurrence", id="scope-occurrence", custom_attrs={"data-testid": "scope-occurrence"}),
+                rx.el.label("Only this occurrence (its date and time above, content)", html_for="scope-occurrence"),
                 align="center",
             ),
             rx.hstack(
                 rx.radio_group.item(
-                    value="series", custom_attrs={"data-testid": "scope-series"}, disabled=S.series["active"] != "yes"
+                    value="series",
+                    id="scope-series",
+                    custom_attrs={"data-testid": "scope-series"},
+                    disabled=S.series["active"] != "yes",
                 ),
-                rx.text(
+                rx.el.label(
                     "The whole series (content and accounts of every upcoming occurrence not edited on its own)",
-                    size="2",
+                    html_for="scope-series",
                 ),
                 align="center",
             ),
             value=S.edit_scope,
             on_change=S.set_edit_scope,
             direction="column",
+            aria_label="What to change",
         ),
         rx.hstack(
             rx.button(

@@ -19,9 +19,9 @@ NAV = [
 ]
 
 
-def nav_link(label: str, href: str, icon: str) -> rx.Component:
+def nav_link(label: str, href: str, icon: str, testid_prefix: str = "nav") -> rx.Component:
     return rx.link(
-        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="3"), spacing="2", align="center"),
+        rx.hstack(rx.icon(icon, size=18, aria_hidden="true"), rx.text(label, size="3"), spacing="2", align="center"),
         href=href,
         underline="none",
         color_scheme="gray",
@@ -30,52 +30,102 @@ def nav_link(label: str, href: str, icon: str) -> rx.Component:
         border_radius="8px",
         width="100%",
         _hover={"background": rx.color("accent", 3)},
-        custom_attrs={"data-testid": f"nav-{label.lower()}"},
+        custom_attrs={"data-testid": f"{testid_prefix}-{label.lower()}"},
+    )
+
+
+def brand() -> rx.Component:
+    return rx.hstack(
+        rx.icon("share-2", size=22, color=rx.color("accent", 9), aria_hidden="true"),
+        rx.text("SocialHub", size="5", weight="bold"),
+        align="center",
+        spacing="2",
+        padding_bottom="12px",
     )
 
 
 def sidebar() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            rx.icon("share-2", size=22, color=rx.color("accent", 9)),
-            rx.heading("SocialHub", size="5"),
-            align="center",
-            spacing="2",
-            padding_bottom="12px",
+    """Desktop navigation; under 768px it is hidden (styles.css) and the header's Menu button opens `mobile_menu`."""
+    return rx.el.nav(
+        rx.vstack(
+            brand(),
+            *[nav_link(*item) for item in NAV],
+            spacing="1",
+            width="100%",
         ),
-        *[nav_link(*item) for item in NAV],
-        width="220px",
-        min_width="220px",
-        min_height="100vh",
-        padding="16px",
-        spacing="1",
-        border_right=f"1px solid {rx.color('gray', 5)}",
-        background=rx.color("gray", 2),
+        aria_label="Main",
+        class_name="sh-sidebar",
+        style={
+            "width": "220px",
+            "min_width": "220px",
+            "min_height": "100vh",
+            "padding": "16px",
+            "border_right": f"1px solid {rx.color('gray', 5)}",
+            "background": rx.color("gray", 2),
+        },
+    )
+
+
+def mobile_menu() -> rx.Component:
+    """The phone menu: a Radix dialog (focus trapped, Escape closes); each link closes it as it navigates."""
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(
+                rx.icon("menu", size=18, aria_hidden="true"),
+                "Menu",
+                variant="soft",
+                class_name="sh-menu-button",
+                custom_attrs={"data-testid": "menu-button"},
+            )
+        ),
+        rx.dialog.content(
+            rx.dialog.title("SocialHub"),
+            rx.dialog.description("Go to", size="2", color_scheme="gray"),
+            rx.el.nav(
+                rx.vstack(
+                    *[rx.dialog.close(nav_link(*item, testid_prefix="menu")) for item in NAV],
+                    spacing="1",
+                    width="100%",
+                ),
+                aria_label="Main menu",
+            ),
+            rx.dialog.close(
+                rx.button("Close", variant="ghost", margin_top="8px", custom_attrs={"data-testid": "menu-close"})
+            ),
+            max_width="320px",
+            custom_attrs={"data-testid": "mobile-menu"},
+        ),
     )
 
 
 def header(title: str) -> rx.Component:
-    return rx.hstack(
-        rx.heading(title, size="6", custom_attrs={"data-testid": "page-title"}),
-        rx.spacer(),
-        rx.vstack(
-            rx.text(AuthState.user_name, weight="bold", size="2", custom_attrs={"data-testid": "whoami-name"}),
-            rx.text(AuthState.org_name, size="1", color_scheme="gray", custom_attrs={"data-testid": "whoami-org"}),
-            spacing="0",
-            align="end",
+    return rx.el.header(
+        rx.hstack(
+            mobile_menu(),
+            rx.heading(title, size="6", as_="h1", custom_attrs={"data-testid": "page-title"}),
+            rx.spacer(),
+            rx.vstack(
+                rx.text(AuthState.user_name, weight="bold", size="2", custom_attrs={"data-testid": "whoami-name"}),
+                rx.text(AuthState.org_name, size="1", color_scheme="gray", custom_attrs={"data-testid": "whoami-org"}),
+                spacing="0",
+                align="end",
+                class_name="sh-whoami",
+            ),
+            rx.button(
+                rx.icon("log-out", size=16, aria_hidden="true"),
+                "Log out",
+                variant="soft",
+                on_click=AuthState.logout,
+                custom_attrs={"data-testid": "logout-button"},
+            ),
+            width="100%",
+            align="center",
+            wrap="wrap",
+            padding_bottom="16px",
+            border_bottom=f"1px solid {rx.color('gray', 4)}",
+            margin_bottom="16px",
         ),
-        rx.button(
-            rx.icon("log-out", size=16),
-            "Log out",
-            variant="soft",
-            on_click=AuthState.logout,
-            custom_attrs={"data-testid": "logout-button"},
-        ),
-        width="100%",
-        align="center",
-        padding_bottom="16px",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-        margin_bottom="16px",
+        style={"width": "100%"},
     )
 
 
@@ -84,12 +134,27 @@ def shell(title: str, content: rx.Component) -> rx.Component:
         AuthState.authenticated,
         rx.hstack(
             sidebar(),
-            rx.box(header(title), content, padding="24px", width="100%", max_width="1200px"),
+            rx.box(
+                header(title),
+                rx.el.main(content, id="main", style={"width": "100%", "min_width": "0"}),
+                padding="24px",
+                width="100%",
+                min_width="0",
+                max_width="1200px",
+                class_name="sh-page",
+            ),
             spacing="0",
             align="start",
             width="100%",
         ),
-        rx.center(rx.spinner(size="3"), height="100vh", custom_attrs={"data-testid": "auth-loading"}),
+        rx.el.main(
+            rx.center(
+                rx.spinner(size="3"),
+                rx.el.span("Loading…", class_name="sh-visually-hidden"),
+                height="100vh",
+                custom_attrs={"data-testid": "auth-loading"},
+            )
+        ),
     )
 
 
@@ -97,7 +162,7 @@ def empty_state(icon: str, title: str, text: str, testid: str) -> rx.Component:
     return rx.center(
         rx.vstack(
             rx.icon(icon, size=36, color=rx.color("gray", 8)),
-            rx.heading(title, size="4"),
+            rx.heading(title, size="4", as_="h2"),
             rx.text(text, color_scheme="gray", size="2", text_align="center"),
             align="center",
             spacing="2",

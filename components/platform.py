@@ -44,5 +44,6 @@ def status_badge(status: rx.Var | str, testid: rx.Var | str | None = None) -> rx
         status,
         color_scheme=rx.match(status, *[(k, v) for k, v in STATUS_COLORS.items()], "gray"),
         variant="soft",
+        high_contrast=True,  # soft badges' default text falls under 4.5:1 on dialog panels (axe)
         custom_attrs=attrs,
     )

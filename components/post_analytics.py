@@ -32,13 +32,14 @@ def post_analytics_panel() -> rx.Component:
         PostAnalyticsState.visible,
         rx.vstack(
             rx.hstack(
-                rx.heading("Analytics", size="3"),
+                rx.heading("Analytics", size="3", as_="h2"),
                 rx.spacer(),
                 rx.icon_button(
                     rx.icon("refresh-cw", size=14),
                     size="1",
                     variant="ghost",
                     on_click=PostAnalyticsState.load,
+                    aria_label="Reload this post's analytics",
                     custom_attrs={"data-testid": "post-analytics-reload"},
                 ),
                 width="100%",

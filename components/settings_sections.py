@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.fields import field_label
 from state.settings import QueueSlotsState, TimezoneSettingsState
 
 TZ = TimezoneSettingsState
@@ -17,7 +18,7 @@ DAY_OPTIONS = [
 def section(title: str, description: str, *children: rx.Component, testid: str) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(title, size="4"),
+            rx.heading(title, size="4", as_="h2"),
             rx.text(description, size="2", color_scheme="gray"),
             *children,
             spacing="3",
@@ -61,7 +62,9 @@ def timezone_section() -> rx.Component:
             rx.hstack(
                 # Uncontrolled and never re-mounted by the server: what the user types is never overwritten
                 # by a late state update (the saved zone is shown next to it as "Current").
+                field_label("Timezone", "timezone-input"),
                 rx.input(
+                    id="timezone-input",
                     name="timezone",
                     placeholder="e.g. Europe/Berlin",
                     width="280px",
@@ -92,8 +95,13 @@ def timezone_section() -> rx.Component:
 def _slot_badge(slot: rx.Var, index: rx.Var) -> rx.Component:
     return rx.badge(
         slot["day"] + " " + slot["time"],
-        rx.icon(
-            "x", size=12, cursor="pointer", on_click=Q.remove_slot(index), custom_attrs={"data-testid": "slot-remove"}
+        rx.icon_button(
+            rx.icon("x", size=12),
+            size="1",
+            variant="ghost",
+            on_click=Q.remove_slot(index),
+            aria_label="Remove slot " + slot["day"] + " " + slot["time"],
+            custom_attrs={"data-testid": "slot-remove"},
         ),
         variant="surface",
         size="2",
@@ -109,9 +117,11 @@ def queue_slots_section() -> rx.Component:
             Q.accounts.length() > 0,
             rx.vstack(
                 rx.hstack(
-                    rx.text("Account", size="2"),
+                    rx.text("Account", size="2", id="slots-account-label"),
                     rx.select.root(
-                        rx.select.trigger(custom_attrs={"data-testid": "slots-account"}),
+                        rx.select.trigger(
+                            aria_labelledby="slots-account-label", custom_attrs={"data-testid": "slots-account"}
+                        ),
                         rx.select.content(rx.foreach(Q.accounts, lambda a: rx.select.item(a["label"], value=a["id"]))),
                         value=Q.account_id,
                         on_change=Q.select_account,
@@ -131,7 +141,7 @@ def queue_slots_section() -> rx.Component:
                 ),
                 rx.hstack(
                     rx.select.root(
-                        rx.select.trigger(custom_attrs={"data-testid": "slot-days"}),
+                        rx.select.trigger(aria_label="Slot days", custom_attrs={"data-testid": "slot-days"}),
                         rx.select.content(*[rx.select.item(label, value=value) for value, label in DAY_OPTIONS]),
                         value=Q.new_days,
                         on_change=Q.set_new_days,
@@ -140,6 +150,7 @@ def queue_slots_section() -> rx.Component:
                         type="time",
                         value=Q.new_time,
                         on_change=Q.set_new_time,
+                        aria_label="Slot time",
                         custom_attrs={"data-testid": "slot-time"},
                     ),
                     rx.button(

@@ -96,8 +96,14 @@ def app_jobs() -> list[tuple[JobFunc, float]]:
     SOCIALHUB_ANALYTICS_JOB_SECONDS (default 300; e2e tests shorten it). Each run decides per post what is due.
     """
     from services.analytics.collector import analytics_job
+    from services.analytics.first_metrics import DEMO_FIRST_METRICS_SECONDS, collect_first_demo_metrics
 
-    return [(analytics_job, get_settings().analytics_job_seconds)]
+    # Demo posts get their first (simulated) metrics within seconds of publishing: Analytics is never empty
+    # on a first visit (services/analytics/first_metrics.py).
+    return [
+        (analytics_job, get_settings().analytics_job_seconds),
+        (collect_first_demo_metrics, DEMO_FIRST_METRICS_SECONDS),
+    ]
 
 
 async def stop_scheduler(handle: SchedulerHandle, grace_seconds: float = 10.0) -> None:

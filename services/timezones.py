@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from services.db import session_scope
 from services.errors import UserError
 from services.models import User
+from services.onboarding import record_timezone_set
 from services.timezone_names import all_timezones, is_valid_timezone
 
 
@@ -146,4 +147,5 @@ def set_user_timezone(user_id: int, tz: str) -> str:
         if user is None:
             raise TimezoneError("User not found.")
         user.timezone = name
+    record_timezone_set(user_id)  # the first-run checklist's "set your timezone" step
     return name

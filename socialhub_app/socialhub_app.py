@@ -24,5 +24,6 @@ app = rx.App(
     # Our routes first (in front of Reflex), then headers + body caps around everything.
     api_transformer=[Starlette(routes=extra_routes()), SecurityMiddleware],
     backend_exception_handler=_friendly_backend_error,
+    stylesheets=["/styles.css"],  # focus ring, labels, phone layout (assets/styles.css)
 )
 app.register_lifespan_task(scheduler_lifespan)

@@ -104,6 +104,6 @@ class AccountsState(rx.State):
         try:
             await accounts.disconnect_account(user.organization_id, int(account_id))
         except UserError:
-            self.error = "That account no longer exists."
+            self.error = "That account no longer exists. Reload the page to see the current list."
         await self._refresh(user.organization_id)
         return rx.toast.info("Account disconnected.")

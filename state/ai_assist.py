@@ -227,6 +227,7 @@ class AIAssistState(rx.State):
         if fitted.shortened:
             message += " " + ai.shortened_note(fitted, ai.rules_for([platforms[i] for i in compose.selected_ids
                                                                    if i in platforms]))  # fmt: skip
+        compose.show_new_text()  # an explicit action: the editors show the inserted text
         await compose._recompute_rows(user.organization_id)
         self.suggestions = [s for s in self.suggestions if s["key"] != key]
         return rx.toast.success(message + " Nothing is saved until you save, schedule or publish.")

@@ -26,6 +26,7 @@ class AITemplatesState(rx.State):
     preview_messages: list[dict] = []
     preview_error: str = ""
     error: str = ""
+    editor_version: int = 0  # React key of the two editors: changes only when a template is (re)loaded
 
     @rx.event
     async def load(self):
@@ -40,6 +41,7 @@ class AITemplatesState(rx.State):
     async def _load_template(self, org_id: int, user_id: int) -> None:
         view = await run_blocking(ai.effective_template, org_id, self._level_user(user_id), self.action)
         self.system_text, self.user_text, self.source = view.system_template, view.user_template, view.source
+        self.editor_version += 1
         self.error = ""
         self._render_preview()
 

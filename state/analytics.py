@@ -199,7 +199,7 @@ class AnalyticsState(rx.State):
         if user is None:
             return rx.redirect("/login")
         if not self._applied:
-            return rx.toast.error("Nothing to export yet.")
+            return rx.toast.error("Nothing to export yet: pick a range that has published posts, or publish one first.")
         applied = self._applied
         query = urlencode(
             {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import reflex as rx
 
@@ -19,6 +19,22 @@ from state.runner import run_blocking
 from state.session import current_user
 
 WATCH_SECONDS = 15 * 60
+
+
+def _due_within(org_id: int, post_id: int, seconds: int) -> bool:
+    """Publishing now, or scheduled to go out within `seconds`: worth watching live."""
+    try:
+        post = posts.get_post(org_id, post_id)
+    except UserError:
+        return False
+    if any(t["status"] == TargetStatus.PUBLISHING for t in post["targets"]):
+        return True
+    when = post.get("scheduled_at")
+    if not when:
+        return False
+    due = datetime.fromisoformat(when)
+    due = due if due.tzinfo else due.replace(tzinfo=UTC)
+    return due - datetime.now(UTC) <= timedelta(seconds=seconds)
 
 
 class ComposeState(rx.State):
@@ -38,6 +54,8 @@ class ComposeState(rx.State):
     error: str = ""
     notice: str = ""
     working: bool = False
+    # React key of the editors: changed only when the server replaces what they show (see components/fields.py)
+    editor_version: int = 0
 
     # --- loading ---------------------------------------------------------------------------
     @rx.event
@@ -45,6 +63,7 @@ class ComposeState(rx.State):
         user = await current_user(self)
         if user is None:
             return None
+        shown = (self.main_text, dict(self.overrides))
         self._reset_form()
         self.user_timezone = user.timezone
         self.accounts = [
@@ -62,9 +81,15 @@ class ComposeState(rx.State):
         if raw.isdigit():
             await self._load_post(user.organization_id, int(raw))
         await self._recompute_rows(user.organization_id)
+        if (self.main_text, self.overrides) != shown:
+            self.show_new_text()
         if any(TargetStatus(r["status"]).is_pending for r in self.results):
             return ComposeState.watch_post
         return None
+
+    def show_new_text(self) -> None:
+        """Remount the editors with the server's text: only while they are read-only or on an explicit action."""
+        self.editor_version += 1
 
     def _reset_form(self) -> None:
         self.selected_ids, self.main_text, self.overrides, self.media = [], "", {}, []
@@ -162,6 +187,7 @@ class ComposeState(rx.State):
     @rx.event
     async def reset_override(self):
         self.overrides = {k: v for k, v in self.overrides.items() if k != self.active_tab}
+        self.show_new_text()
         if (org := await self._org()) is not None:
             await self._recompute_rows(org)
 
@@ -276,8 +302,8 @@ class ComposeState(rx.State):
     async def publish_now(self):
         async with self:
             user = await current_user(self)
-            if user is None:
-                return
+            if user is None or self.working:
+                return  # a second click while publishing must not start another publish
             self.working = True
             if not await self._save(user, "publish_now"):
                 self.working = False
@@ -307,6 +333,8 @@ class ComposeState(rx.State):
             if user is None or not self.post_id:
                 return
             org_id, post_id = user.organization_id, self.post_id
+        if not await asyncio.to_thread(_due_within, org_id, post_id, WATCH_SECONDS):
+            return  # far off: polling every second for 15 minutes would only load the server
         for _ in range(WATCH_SECONDS):
             await asyncio.sleep(1)
             async with self:
@@ -344,14 +372,18 @@ class ComposeState(rx.State):
             self.error = str(exc)
             return rx.toast.error(self.error)
         self._reset_form()
+        self.show_new_text()
         await self._recompute_rows(user.organization_id)
         return [rx.toast.info("Post deleted."), rx.redirect("/compose")]
 
     @rx.event
     async def new_post(self):
-        """A blank composer. One reset only: a second one (from a reload) could wipe what the user types next."""
-        if self.router.url.query_parameters.get("post"):
-            return rx.redirect("/compose")  # its on_load resets the form
+        """A blank composer without a reload or a remount.
+
+        The button's click handler already emptied the editors in the browser (and dropped ?post= from
+        the address), so what the person types right after the click is kept: the editors are not
+        remounted here, and their next change reaches the server after this reset.
+        """
         self._reset_form()
         if (org := await self._org()) is not None:
             await self._recompute_rows(org)

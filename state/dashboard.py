@@ -6,7 +6,8 @@ from datetime import datetime
 
 import reflex as rx
 
-from services import posts, timezones, workspaces
+from services import accounts as accounts_service
+from services import onboarding, posts, timezones, workspaces
 from services.analytics.overview import dashboard_headlines
 from services.errors import UserError
 from state.runner import run_blocking
@@ -22,6 +23,7 @@ class DashboardState(rx.State):
     failures: list[dict] = []
     headlines: list[dict] = []
     headlines_simulated: bool = False
+    checklist: list[dict] = []  # first-run steps; empty once every step is done
 
     @rx.event
     async def load(self):
@@ -58,6 +60,25 @@ class DashboardState(rx.State):
             for f in await run_blocking(posts.recent_failures, user.organization_id, limit=8)
         ]
         await self._load_headlines(user.organization_id, tz)
+        steps = await run_blocking(onboarding.first_run_checklist, user.organization_id, user.user_id)
+        self.checklist = (
+            [
+                {"key": st.key, "title": st.title, "hint": st.hint, "href": st.href, "done": st.done}
+                for st in steps
+            ]
+            if onboarding.checklist_open(steps)
+            else []
+        )
+
+    @rx.event
+    async def connect_demo(self):
+        """The checklist's one-click Demo account (the same service call as Accounts → Connect Demo network)."""
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        await run_blocking(accounts_service.connect_demo, user.organization_id, user.user_id)
+        await self.load()
+        return rx.toast.success("Demo network connected. Next: write your first post in Compose.")
 
     async def _load_headlines(self, org_id: int, tz: str) -> None:
         """This week (last 7 local days) vs the 7 days before, from the analytics rollup."""

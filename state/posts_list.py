@@ -87,7 +87,7 @@ class PostsListState(rx.State):
             start = date.fromisoformat(self.date_from) if self.date_from else None
             end = date.fromisoformat(self.date_to) if self.date_to else None
         except ValueError:
-            self.error = "Please pick valid dates."
+            self.error = "Please pick valid dates (or press Clear to show every post)."
             return
         try:
             rows, total = await run_blocking(listing.list_posts,

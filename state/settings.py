@@ -151,7 +151,7 @@ class QueueSlotsState(rx.State):
             return rx.redirect("/login")
         self.slot_error = self.slot_notice = ""
         if not self.account_id:
-            self.slot_error = "Connect an account first."
+            self.slot_error = "Connect an account first (Accounts → Connect Demo network works without credentials)."
             return rx.toast.error(self.slot_error)
         try:
             saved = await run_blocking(

@@ -88,7 +88,9 @@ def simulated_post_metrics(post_id: int, created_at: datetime, now: datetime | N
     rng = random.Random(post_id * 7919)
     reach_cap = rng.randint(300, 5000)
     growth = 1 - math.exp(-hours / rng.uniform(4, 18))
-    impressions = int(reach_cap * growth + min(hours, 24 * 30) * rng.uniform(0.5, 3))
+    # a few first viewers right away, so a just-published Demo post already shows (simulated) numbers
+    first_viewers = rng.randint(20, 60)
+    impressions = first_viewers + int(reach_cap * growth + min(hours, 24 * 30) * rng.uniform(0.5, 3))
     like_rate, repost_rate, reply_rate = rng.uniform(0.02, 0.08), rng.uniform(0.002, 0.02), rng.uniform(0.002, 0.015)
     return PostMetrics(
         likes=int(impressions * like_rate),

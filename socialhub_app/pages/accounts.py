@@ -79,6 +79,7 @@ def connect_controls(platform: rx.Var) -> rx.Component:
                     value=AccountsState.mastodon_instance,
                     on_change=AccountsState.set_mastodon_instance,
                     width="100%",
+                    aria_label="Mastodon instance",
                     custom_attrs={"data-testid": "mastodon-instance-input"},
                 ),
                 rx.button(
@@ -97,6 +98,7 @@ def connect_controls(platform: rx.Var) -> rx.Component:
                     value=AccountsState.bluesky_handle,
                     on_change=AccountsState.set_bluesky_handle,
                     width="100%",
+                    aria_label="Bluesky handle",
                     custom_attrs={"data-testid": "bluesky-handle-input"},
                 ),
                 rx.input(
@@ -105,6 +107,7 @@ def connect_controls(platform: rx.Var) -> rx.Component:
                     value=AccountsState.bluesky_password,
                     on_change=AccountsState.set_bluesky_password,
                     width="100%",
+                    aria_label="Bluesky app password",
                     custom_attrs={"data-testid": "bluesky-password-input"},
                 ),
                 rx.button(
@@ -158,7 +161,7 @@ def accounts_page() -> rx.Component:
                 custom_attrs={"data-testid": "accounts-error"},
             ),
         ),
-        rx.heading("Connected accounts", size="4"),
+        rx.heading("Connected accounts", size="4", as_="h2"),
         rx.cond(
             AccountsState.accounts.length() > 0,
             rx.vstack(rx.foreach(AccountsState.accounts, account_row), width="100%", spacing="2"),
@@ -169,7 +172,7 @@ def accounts_page() -> rx.Component:
                 "accounts-empty",
             ),
         ),
-        rx.heading("Connect an account", size="4", margin_top="16px"),
+        rx.heading("Connect an account", size="4", margin_top="16px", as_="h2"),
         rx.grid(rx.foreach(AccountsState.catalog, platform_card), columns="3", spacing="3", width="100%"),
         spacing="3",
         width="100%",

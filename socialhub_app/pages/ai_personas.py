@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_nav import ai_subnav, error_callout
+from components.fields import field_label
 from components.layout import empty_state
 from components.platform import platform_icon
 from socialhub_app.layout import protected_page
@@ -19,7 +20,7 @@ def persona_card(p: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading(p["name"], size="3", custom_attrs={"data-testid": "ai-persona-name"}),
+                rx.heading(p["name"], size="3", custom_attrs={"data-testid": "ai-persona-name"}, as_="h2"),
                 rx.spacer(),
                 rx.button(
                     "Edit",
@@ -60,8 +61,10 @@ def persona_card(p: rx.Var) -> rx.Component:
 def _input(label: str, value: rx.Var, handler, testid: str, area: bool = False) -> rx.Component:  # noqa: ANN001
     make = rx.text_area if area else rx.input
     return rx.vstack(
-        rx.text(label, size="1", weight="medium"),
-        make(value=value, on_change=handler, on_blur=handler, width="100%", custom_attrs={"data-testid": testid}),
+        field_label(label, testid),
+        make(
+            id=testid, value=value, on_change=handler, on_blur=handler, width="100%", custom_attrs={"data-testid": testid}
+        ),
         spacing="1",
         width="100%",
     )
@@ -72,6 +75,7 @@ def account_checkbox(account: rx.Var) -> rx.Component:
         rx.checkbox(
             checked=AIPersonasState.form_account_ids.contains(account["id"]),
             on_change=lambda checked: AIPersonasState.set_form_account(account["id"], checked),
+            aria_label="Use for " + account["display_name"].to(str),
             custom_attrs={"data-testid": "ai-persona-account-" + account["platform"].to(str)},
         ),
         platform_icon(account["platform"], 14),
@@ -84,7 +88,7 @@ def account_checkbox(account: rx.Var) -> rx.Component:
 def persona_form() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(rx.cond(AIPersonasState.editing_id != "", "Edit persona", "New persona"), size="3"),
+            rx.heading(rx.cond(AIPersonasState.editing_id != "", "Edit persona", "New persona"), size="3", as_="h2"),
             rx.grid(
                 _input("Name", AIPersonasState.form_name, AIPersonasState.set_form_name, "ai-persona-name-input"),
                 _input("Tone", AIPersonasState.form_tone, AIPersonasState.set_form_tone, "ai-persona-tone-input"),
@@ -148,7 +152,7 @@ def ai_personas_page() -> rx.Component:
     return rx.vstack(
         ai_subnav("/ai/personas"),
         rx.hstack(
-            rx.heading("Personas", size="4"),
+            rx.heading("Personas", size="4", as_="h2"),
             rx.spacer(),
             rx.button(
                 rx.icon("plus", size=14),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_nav import ai_subnav, error_callout
+from components.fields import field_label
 from components.layout import empty_state
 from socialhub_app.layout import protected_page
 from state.ai_providers import FORM_ID, AIProvidersState
@@ -19,6 +20,7 @@ def provider_row(p: rx.Var) -> rx.Component:
                     size="1",
                     variant="ghost",
                     on_click=AIProvidersState.move(p["id"], -1),
+                    aria_label="Move " + p["name"].to(str) + " up (tried earlier)",
                     custom_attrs={"data-testid": "ai-provider-up"},
                 ),
                 rx.icon_button(
@@ -26,6 +28,7 @@ def provider_row(p: rx.Var) -> rx.Component:
                     size="1",
                     variant="ghost",
                     on_click=AIProvidersState.move(p["id"], 1),
+                    aria_label="Move " + p["name"].to(str) + " down (tried later)",
                     custom_attrs={"data-testid": "ai-provider-down"},
                 ),
                 spacing="1",
@@ -55,6 +58,7 @@ def provider_row(p: rx.Var) -> rx.Component:
                 rx.switch(
                     checked=p["enabled"].to(bool),
                     on_change=lambda v: AIProvidersState.set_enabled(p["id"], v),
+                    aria_label="Enabled: " + p["name"].to(str),
                     custom_attrs={"data-testid": "ai-provider-enabled"},
                 ),
                 align="center",
@@ -160,8 +164,9 @@ def _checkbox(label: str, name: str) -> rx.Component:
 
 def _field(label: str, name: str, placeholder: str = "", **props) -> rx.Component:  # noqa: ANN003
     return rx.vstack(
-        rx.text(label, size="1", weight="medium"),
+        field_label(label, f"ai-provider-{name}"),
         rx.input(
+            id=f"ai-provider-{name}",
             name=name,
             placeholder=placeholder,
             width="100%",
@@ -177,7 +182,7 @@ def add_form() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
-                rx.heading("Add a provider", size="3"),
+                rx.heading("Add a provider", size="3", as_="h2"),
                 rx.text(
                     "Any OpenAI-compatible endpoint: OpenAI, Azure-compatible gateways, Ollama, vLLM, LM Studio.",
                     size="1",
@@ -215,6 +220,7 @@ def add_form() -> rx.Component:
                         name="scope",
                         default_value="workspace",
                         direction="row",
+                        aria_label="Whose key",
                         custom_attrs={"data-testid": "ai-provider-scope"},
                     ),
                     rx.text(
@@ -241,7 +247,7 @@ def add_form() -> rx.Component:
 def budget_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Monthly workspace budget", size="3"),
+            rx.heading("Monthly workspace budget", size="3", as_="h2"),
             rx.text(AIProvidersState.budget_text, size="2", custom_attrs={"data-testid": "ai-budget-status"}),
             rx.hstack(
                 rx.input(
@@ -250,6 +256,7 @@ def budget_card() -> rx.Component:
                     on_blur=AIProvidersState.set_budget_input,
                     placeholder="USD, empty = no budget",
                     width="220px",
+                    aria_label="Monthly budget (USD)",
                     custom_attrs={"data-testid": "ai-budget-input"},
                 ),
                 rx.button(
@@ -275,7 +282,7 @@ def budget_card() -> rx.Component:
 def ai_providers_page() -> rx.Component:
     return rx.vstack(
         ai_subnav("/ai/providers"),
-        rx.heading("Providers, in the order they are tried", size="4"),
+        rx.heading("Providers, in the order they are tried", size="4", as_="h2"),
         rx.text(
             "Your own keys first, then the workspace's. On a rate limit, timeout or server error the next "
             "provider is tried; if none answers, the built-in offline assistant does.",

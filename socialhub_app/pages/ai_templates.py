@@ -5,21 +5,25 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_nav import ai_subnav, error_callout
+from components.fields import field_label, stable_text_area
 from socialhub_app.layout import protected_page
 from state.ai_templates import ACTION_CHOICES, VARIABLE_HELP, AITemplatesState
 
 
 def _editor(label: str, value: rx.Var, handler, testid: str, rows: str) -> rx.Component:  # noqa: ANN001
     return rx.vstack(
-        rx.text(label, size="1", weight="medium"),
-        rx.text_area(
+        field_label(label, testid),
+        # remounted with the stored text only when another template is loaded (see components/fields.py)
+        stable_text_area(
+            field_id=testid,
             value=value,
-            on_change=handler.debounce(300),
-            on_blur=handler,
+            version=AITemplatesState.editor_version,
+            on_change=handler,
+            testid=testid,
+            debounce=300,
             rows=rows,
             width="100%",
             font_family="monospace",
-            custom_attrs={"data-testid": testid},
         ),
         spacing="1",
         width="100%",
@@ -28,7 +32,7 @@ def _editor(label: str, value: rx.Var, handler, testid: str, rows: str) -> rx.Co
 
 def preview() -> rx.Component:
     return rx.vstack(
-        rx.heading("Preview (sample values)", size="3"),
+        rx.heading("Preview (sample values)", size="3", as_="h2"),
         rx.cond(
             AITemplatesState.preview_error != "",
             rx.callout(
@@ -59,7 +63,7 @@ def preview() -> rx.Component:
 
 def variables_help() -> rx.Component:
     return rx.vstack(
-        rx.heading("Variables", size="3"),
+        rx.heading("Variables", size="3", as_="h2"),
         *[rx.text(rx.code(v["name"]), " ", v["help"], size="1") for v in VARIABLE_HELP],
         spacing="1",
         width="100%",
@@ -76,11 +80,11 @@ def ai_templates_page() -> rx.Component:
                 ACTION_CHOICES,
                 value=AITemplatesState.action,
                 on_change=AITemplatesState.set_action,
-                custom_attrs={"data-testid": "ai-template-action"},
+                custom_attrs={"data-testid": "ai-template-action", "aria-label": "Action"},
             ),
             rx.text("For", size="2"),
             rx.select.root(
-                rx.select.trigger(custom_attrs={"data-testid": "ai-template-scope"}),
+                rx.select.trigger(aria_label="Template for", custom_attrs={"data-testid": "ai-template-scope"}),
                 rx.select.content(
                     rx.select.item("the workspace", value="workspace"),
                     rx.select.item("only me", value="personal"),
@@ -135,6 +139,7 @@ def ai_templates_page() -> rx.Component:
             align="start",
             spacing="4",
             width="100%",
+            class_name="sh-stack-mobile",  # phones: the preview goes under the editors
         ),
         spacing="3",
         width="100%",

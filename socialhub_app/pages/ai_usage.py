@@ -15,7 +15,7 @@ COLUMNS = ("Calls", "Answered", "Failed", "Offline", "Tokens in", "Tokens out", 
 
 def totals_table(title: str, rows: rx.Var, testid: str) -> rx.Component:
     return rx.vstack(
-        rx.heading(title, size="3"),
+        rx.heading(title, size="3", as_="h2"),
         rx.table.root(
             rx.table.header(
                 rx.table.row(rx.table.column_header_cell(""), *[rx.table.column_header_cell(c) for c in COLUMNS])

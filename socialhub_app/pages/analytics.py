@@ -36,6 +36,7 @@ def range_controls() -> rx.Component:
                     type="date",
                     value=AnalyticsState.custom_start,
                     on_change=AnalyticsState.set_custom_start,
+                    aria_label="From date",
                     custom_attrs={"data-testid": "range-start"},
                 ),
                 rx.text("to", size="2"),
@@ -43,6 +44,7 @@ def range_controls() -> rx.Component:
                     type="date",
                     value=AnalyticsState.custom_end,
                     on_change=AnalyticsState.set_custom_end,
+                    aria_label="To date",
                     custom_attrs={"data-testid": "range-end"},
                 ),
                 rx.button(
@@ -203,8 +205,9 @@ def no_data() -> rx.Component:
     return empty_state(
         "chart-no-axes-column",
         "No metrics in this range yet",
-        "Metrics are collected a few minutes after a post is published, then every 30 minutes for a week and "
-        "daily up to 90 days. Try a longer range, or Refresh metrics now.",
+        "Demo posts get simulated metrics within seconds of publishing; other networks a few minutes after, then "
+        "every 30 minutes for a week and daily up to 90 days. Publish a post, try a longer range, or press "
+        "Refresh metrics now.",
         "analytics-no-data",
     )
 

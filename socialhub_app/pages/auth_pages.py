@@ -21,7 +21,7 @@ def field(label: str, name: str, type_: str = "text", testid: str = "", **kwargs
     """A labelled input: the label is tied to the control (get_by_label works)."""
     control_id = kwargs.pop("id", f"field-{name}")
     return rx.vstack(
-        rx.el.label(label, html_for=control_id, style={"fontSize": "14px", "fontWeight": 500}),
+        rx.el.label(label, html_for=control_id, class_name="sh-label"),
         rx.input(name=name, id=control_id, type=type_, width="100%",
                  custom_attrs={"data-testid": testid or f"{name}-input"}, **kwargs),
         spacing="1",
@@ -45,10 +45,10 @@ def auth_messages() -> rx.Component:
 
 
 def auth_card(*children: rx.Component) -> rx.Component:
-    return rx.center(
+    return rx.el.main(rx.center(
         rx.card(
             rx.vstack(
-                rx.hstack(rx.icon("share-2", size=24), rx.heading("SocialHub", size="6"), align="center"),
+                rx.hstack(rx.icon("share-2", size=24), rx.text("SocialHub", size="6", weight="bold"), align="center"),
                 *children,
                 spacing="4",
                 width="100%",
@@ -58,7 +58,7 @@ def auth_card(*children: rx.Component) -> rx.Component:
         ),
         min_height="100vh",
         background=rx.color("gray", 2),
-    )
+    ))
 
 
 def _password_form() -> rx.Component:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.calendar import filters, menu_dialog, messages, month_view, time_grid, toolbar
+from components.calendar_agenda import agenda_view
 from socialhub_app.layout import protected_page
 from state.calendar import CalendarState
 
@@ -15,7 +16,8 @@ def calendar_page() -> rx.Component:
         toolbar(),
         filters(),
         messages(),
-        rx.cond(CalendarState.view == "month", month_view(), time_grid()),
+        rx.box(rx.cond(CalendarState.view == "month", month_view(), time_grid()), width="100%", class_name="sh-cal-grid"),
+        agenda_view(),  # phones: shown instead of the grid (styles.css)
         menu_dialog(),
         width="100%",
         spacing="3",

@@ -9,6 +9,7 @@ from components.ai_panel import ai_panel, ai_toggle_button
 from components.ai_time import time_suggestions
 from components.compose_extras import compose_extras, series_aware
 from components.composer import account_chip, counter_row, preview_card, result_row
+from components.fields import CLEAR_COMPOSER_JS, field_label, stable_text_area
 from components.layout import empty_state
 from components.platform import platform_icon, status_badge
 from components.post_analytics import post_analytics_panel
@@ -65,27 +66,36 @@ def tabs() -> rx.Component:
 def editor() -> rx.Component:
     return rx.cond(
         ComposeState.active_tab == "main",
-        rx.text_area(
-            value=ComposeState.main_text,
-            on_change=ComposeState.set_main_text.debounce(250),
-            # blur fires before a button's click, so an action never sees text older than the editor's
-            on_blur=ComposeState.set_main_text,
-            placeholder="What do you want to share?",
-            rows="7",
+        rx.vstack(
+            field_label("Post text", "compose-text"),
+            stable_text_area(
+                field_id="compose-text",
+                value=ComposeState.main_text,
+                version=ComposeState.editor_version,
+                on_change=ComposeState.set_main_text,
+                testid="compose-text",
+                extra_attrs={"data-compose-editor": "main"},
+                placeholder="What do you want to share?",
+                rows="7",
+                width="100%",
+                max_length=70000,
+            ),
+            spacing="1",
             width="100%",
-            max_length=70000,
-            custom_attrs={"data-testid": "compose-text"},
         ),
         rx.vstack(
-            rx.text_area(
+            field_label("Custom text for this account", "compose-override-text"),
+            stable_text_area(
+                field_id="compose-override-text",
                 value=ComposeState.active_override,
-                on_change=ComposeState.set_override.debounce(250),
-                on_blur=ComposeState.set_override,
+                version=ComposeState.active_tab + "-" + ComposeState.editor_version.to(str),
+                on_change=ComposeState.set_override,
+                testid="compose-override-text",
+                extra_attrs={"data-compose-editor": "override"},
                 placeholder="Custom text for this account (empty = use the main text)",
                 rows="7",
                 width="100%",
                 max_length=70000,
-                custom_attrs={"data-testid": "compose-override-text"},
             ),
             rx.button(
                 "Use the main text",
@@ -95,25 +105,41 @@ def editor() -> rx.Component:
                 custom_attrs={"data-testid": "reset-override"},
             ),
             width="100%",
+            spacing="1",
         ),
     )
 
 
+def _named_file_input(upload: rx.Component, name: str) -> rx.Component:
+    """rx.upload builds its <input type=file> itself; give it an accessible name (axe: label)."""
+    stack = [upload]
+    while stack:
+        node = stack.pop()
+        if type(node).__name__ == "Input":
+            node.custom_attrs["aria-label"] = name
+            break
+        stack.extend(getattr(node, "children", []))
+    return upload
+
+
 def media_section() -> rx.Component:
     return rx.vstack(
-        rx.upload(
-            rx.hstack(
-                rx.icon("image-plus", size=18),
-                rx.text("Drop images (JPEG/PNG/WebP/GIF) or MP4 video, or click", size="2"),
-                align="center",
+        _named_file_input(
+            rx.upload(
+                rx.hstack(
+                    rx.icon("image-plus", size=18),
+                    rx.text("Drop images (JPEG/PNG/WebP/GIF) or MP4 video, or click (Enter)", size="2"),
+                    align="center",
+                ),
+                id=UPLOAD_ID,
+                multiple=True,
+                on_drop=ComposeState.handle_upload(rx.upload_files(upload_id=UPLOAD_ID)),
+                border=f"1px dashed {rx.color('gray', 7)}",
+                padding="12px",
+                width="100%",
+                custom_attrs={"data-testid": "media-upload"},
             ),
-            id=UPLOAD_ID,
-            multiple=True,
-            on_drop=ComposeState.handle_upload(rx.upload_files(upload_id=UPLOAD_ID)),
-            border=f"1px dashed {rx.color('gray', 7)}",
-            padding="12px",
-            width="100%",
-            custom_attrs={"data-testid": "media-upload"},
+            "Add images or an MP4 video",
         ),
         rx.hstack(rx.foreach(ComposeState.media, media_tile), wrap="wrap", spacing="2"),
         width="100%",
@@ -126,6 +152,7 @@ def schedule_controls() -> rx.Component:
             type="date",
             value=ComposeState.schedule_date,
             on_change=ComposeState.set_schedule_date,
+            aria_label="Schedule date",
             custom_attrs={"data-testid": "schedule-date"},
         ),
         rx.input(
@@ -133,6 +160,7 @@ def schedule_controls() -> rx.Component:
             step="1",
             value=ComposeState.schedule_time,
             on_change=ComposeState.set_schedule_time,
+            aria_label="Schedule time",
             custom_attrs={"data-testid": "schedule-time"},
         ),
         rx.badge(ComposeState.user_timezone, variant="surface", custom_attrs={"data-testid": "schedule-timezone"}),
@@ -144,18 +172,25 @@ def schedule_controls() -> rx.Component:
 def actions() -> rx.Component:
     return rx.hstack(
         rx.button(
-            "Save draft", variant="soft", on_click=ComposeState.save_draft, custom_attrs={"data-testid": "save-draft"}
+            "Save draft",
+            variant="soft",
+            on_click=ComposeState.save_draft,
+            disabled=ComposeState.working,
+            custom_attrs={"data-testid": "save-draft"},
         ),
         rx.button(
             "Schedule",
             on_click=[ComposeState.schedule, ComposeExtrasState.after_schedule],
+            disabled=ComposeState.working,
             custom_attrs={"data-testid": "schedule-button"},
         ),
         rx.button(
             "Publish now",
             color_scheme="green",
+            high_contrast=True,  # white on green-9 is below 4.5:1
             on_click=ComposeState.publish_now,
-            loading=ComposeState.working,
+            loading=ComposeState.working,  # spinner + disabled until every account has an outcome
+            disabled=ComposeState.working,
             custom_attrs={"data-testid": "publish-now"},
         ),
         rx.cond(
@@ -178,7 +213,7 @@ def actions() -> rx.Component:
                 rx.button(
                     "New post",
                     variant="ghost",
-                    on_click=ComposeState.new_post,
+                    on_click=[CLEAR_COMPOSER_JS, ComposeState.new_post],
                     custom_attrs={"data-testid": "new-post"},
                 ),
             ),
@@ -216,15 +251,15 @@ def messages() -> rx.Component:
 
 def side_panel() -> rx.Component:
     return rx.vstack(
-        rx.heading("Per account", size="3"),
+        rx.heading("Per account", size="3", as_="h2"),
         rx.foreach(ComposeState.rows, counter_row),
-        rx.heading("Preview", size="3", margin_top="8px"),
+        rx.heading("Preview", size="3", margin_top="8px", as_="h2"),
         rx.foreach(ComposeState.rows, preview_card),
         rx.cond(
             ComposeState.results.length() > 0,
             rx.vstack(
                 rx.hstack(
-                    rx.heading("Status", size="3"),
+                    rx.heading("Status", size="3", as_="h2"),
                     status_badge(ComposeState.post_status, testid="post-status"),
                     align="center",
                 ),
@@ -239,8 +274,7 @@ def side_panel() -> rx.Component:
             ),
         ),
         post_analytics_panel(),
-        width="380px",
-        min_width="320px",
+        width="100%",
         spacing="2",
     )
 
@@ -272,6 +306,7 @@ def compose_page() -> rx.Component:
             align="start",
             spacing="5",
             width="100%",
+            class_name="sh-stack-mobile",  # phones: the preview stacks under the editor
         ),
         empty_state(
             "pen-line",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.onboarding import first_run_checklist
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
 from state.dashboard import DashboardState
@@ -13,7 +14,7 @@ def stat(label: str, value: rx.Var, testid: str) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(label, size="2", color_scheme="gray"),
-            rx.heading(value, size="7", custom_attrs={"data-testid": testid}),
+            rx.heading(value, size="7", custom_attrs={"data-testid": testid}, as_="h2"),
             spacing="1",
         ),
         width="100%",
@@ -63,7 +64,7 @@ def headline_card(item: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(item["label"], size="1", color_scheme="gray"),
-            rx.heading(item["value"], size="5", custom_attrs={"data-testid": "headline-" + item["key"].to(str)}),
+            rx.heading(item["value"], size="5", custom_attrs={"data-testid": "headline-" + item["key"].to(str)}, as_="h2"),
             rx.text(
                 item["change"],
                 size="1",
@@ -80,7 +81,7 @@ def headline_card(item: rx.Var) -> rx.Component:
 def headlines() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.heading("This week vs last week", size="3"),
+            rx.heading("This week vs last week", size="3", as_="h2"),
             rx.cond(
                 DashboardState.headlines_simulated,
                 rx.badge(
@@ -95,7 +96,12 @@ def headlines() -> rx.Component:
             align="center",
             width="100%",
         ),
-        rx.grid(rx.foreach(DashboardState.headlines, headline_card), columns="4", spacing="3", width="100%"),
+        rx.grid(
+            rx.foreach(DashboardState.headlines, headline_card),
+            columns=rx.breakpoints(initial="2", sm="4"),
+            spacing="3",
+            width="100%",
+        ),
         width="100%",
         spacing="2",
         custom_attrs={"data-testid": "headlines"},
@@ -108,18 +114,19 @@ def dashboard_page() -> rx.Component:
         rx.text(
             "Workspace: ", rx.text.strong(DashboardState.workspace_name, custom_attrs={"data-testid": "workspace-name"})
         ),
+        first_run_checklist(),
         rx.grid(
             stat("Connected accounts", DashboardState.accounts, "count-accounts"),
             stat("Scheduled posts", DashboardState.scheduled, "count-scheduled"),
             stat("Published this week", DashboardState.published_this_week, "count-published-week"),
-            columns="3",
+            columns=rx.breakpoints(initial="1", sm="3"),
             spacing="4",
             width="100%",
         ),
         headlines(),
         rx.grid(
             rx.card(
-                rx.heading("Upcoming", size="3"),
+                rx.heading("Upcoming", size="3", as_="h2"),
                 rx.cond(
                     DashboardState.upcoming.length() > 0,
                     rx.vstack(rx.foreach(DashboardState.upcoming, upcoming_item), spacing="2", margin_top="8px"),
@@ -132,7 +139,7 @@ def dashboard_page() -> rx.Component:
                 ),
             ),
             rx.card(
-                rx.heading("Needs attention", size="3"),
+                rx.heading("Needs attention", size="3", as_="h2"),
                 rx.cond(
                     DashboardState.failures.length() > 0,
                     rx.vstack(rx.foreach(DashboardState.failures, failure_item), spacing="3", margin_top="8px"),
@@ -144,7 +151,7 @@ def dashboard_page() -> rx.Component:
                     ),
                 ),
             ),
-            columns="2",
+            columns=rx.breakpoints(initial="1", sm="2"),
             spacing="4",
             width="100%",
         ),

@@ -20,10 +20,13 @@ def filters() -> rx.Component:
             on_change=S.set_search.debounce(300),
             on_blur=S.set_search,
             width="240px",
+            aria_label="Search posts",
             custom_attrs={"data-testid": "posts-search"},
         ),
         rx.select.root(
-            rx.select.trigger(placeholder="All accounts", custom_attrs={"data-testid": "posts-filter-account"}),
+            rx.select.trigger(
+                placeholder="All accounts", aria_label="Filter by account", custom_attrs={"data-testid": "posts-filter-account"}
+            ),
             rx.select.content(
                 rx.select.item("All accounts", value=ALL),
                 rx.foreach(S.accounts, lambda a: rx.select.item(a["label"], value=a["id"])),
@@ -32,7 +35,9 @@ def filters() -> rx.Component:
             on_change=S.set_account_filter,
         ),
         rx.select.root(
-            rx.select.trigger(placeholder="All statuses", custom_attrs={"data-testid": "posts-filter-status"}),
+            rx.select.trigger(
+                placeholder="All statuses", aria_label="Filter by status", custom_attrs={"data-testid": "posts-filter-status"}
+            ),
             rx.select.content(
                 rx.select.item("All statuses", value=ALL),
                 *[rx.select.item(s.replace("_", " ").capitalize(), value=s) for s in STATUS_CHOICES],
@@ -42,10 +47,20 @@ def filters() -> rx.Component:
         ),
         rx.text("From", size="2"),
         rx.input(
-            type="date", value=S.date_from, on_change=S.set_date_from, custom_attrs={"data-testid": "posts-date-from"}
+            type="date",
+            value=S.date_from,
+            on_change=S.set_date_from,
+            aria_label="From date",
+            custom_attrs={"data-testid": "posts-date-from"},
         ),
         rx.text("to", size="2"),
-        rx.input(type="date", value=S.date_to, on_change=S.set_date_to, custom_attrs={"data-testid": "posts-date-to"}),
+        rx.input(
+            type="date",
+            value=S.date_to,
+            on_change=S.set_date_to,
+            aria_label="To date",
+            custom_attrs={"data-testid": "posts-date-to"},
+        ),
         rx.button("Clear", variant="ghost", on_click=S.clear_filters, custom_attrs={"data-testid": "posts-clear"}),
         align="center",
         wrap="wrap",
@@ -80,6 +95,7 @@ def bulk_bar() -> rx.Component:
             on_change=S.set_offset_amount,
             width="70px",
             size="1",
+            aria_label="Move selected posts by (amount)",
             custom_attrs={"data-testid": "bulk-offset"},
         ),
         rx.select(
@@ -87,7 +103,7 @@ def bulk_bar() -> rx.Component:
             value=S.offset_unit,
             on_change=S.set_offset_unit,
             size="1",
-            custom_attrs={"data-testid": "bulk-offset-unit"},
+            custom_attrs={"data-testid": "bulk-offset-unit", "aria-label": "Unit"},
         ),
         rx.button(
             "Reschedule",
@@ -152,6 +168,7 @@ def post_row(row: rx.Var) -> rx.Component:
             rx.checkbox(
                 checked=S.selected.contains(row.id),
                 on_change=S.toggle_row(row.id),
+                aria_label="Select post: " + row.text.to(str),
                 custom_attrs={"data-testid": "post-select"},
             )
         ),
@@ -179,6 +196,7 @@ def pager() -> rx.Component:
             variant="soft",
             disabled=S.page <= 1,
             on_click=S.go_page(S.page - 1),
+            aria_label="Previous page",
             custom_attrs={"data-testid": "posts-prev"},
         ),
         rx.text(
@@ -192,6 +210,7 @@ def pager() -> rx.Component:
             variant="soft",
             disabled=S.page >= S.pages,
             on_click=S.go_page(S.page + 1),
+            aria_label="Next page",
             custom_attrs={"data-testid": "posts-next"},
         ),
         align="center",
@@ -223,6 +242,7 @@ def posts_page() -> rx.Component:
                         rx.checkbox(
                             checked=S.all_selected,
                             on_change=S.toggle_all,
+                            aria_label="Select all posts on this page",
                             custom_attrs={"data-testid": "posts-select-all"},
                         )
                     ),

@@ -65,7 +65,7 @@ def queue_page() -> rx.Component:
                 value=Q.days,
                 on_change=Q.set_days,
                 size="1",
-                custom_attrs={"data-testid": "queue-days"},
+                custom_attrs={"data-testid": "queue-days", "aria-label": "Days ahead"},
             ),
             rx.text("days, times in " + Q.timezone, size="2"),
             rx.spacer(),

@@ -16,11 +16,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.dbutil import create_pg_database, drop_pg_database, require_or_skip_postgres
 from tests.fakes.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+# A page that loads in 300 ms on an idle laptop can take several seconds on a busy 2-core CI box:
+# assertions wait up to 15 s (they still pass the moment the condition holds).
+expect.set_options(timeout=15_000)
 E2E_SECRET = "e2e-secret-key-not-for-production"
 
 

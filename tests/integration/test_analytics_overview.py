@@ -126,15 +126,20 @@ async def test_app_scheduler_runs_analytics_job_at_the_configured_interval(db: s
     monkeypatch.setenv("SOCIALHUB_ANALYTICS_JOB_SECONDS", "7")
     monkeypatch.setenv("SOCIALHUB_SCHEDULER", "on")
     reset_settings()
+    from services.analytics.first_metrics import DEMO_FIRST_METRICS_SECONDS, collect_first_demo_metrics
     from services.scheduler import app_jobs, start_scheduler, stop_scheduler
 
     jobs = app_jobs()
-    assert jobs == [(analytics_job, 7.0)]
+    # the regular collection at the configured interval, and the Demo first-metrics job every few seconds
+    assert jobs == [(analytics_job, 7.0), (collect_first_demo_metrics, DEMO_FIRST_METRICS_SECONDS)]
     handle = start_scheduler(extra_jobs=jobs)
     try:
-        [job_id] = handle.extra_job_ids
+        job_id, first_id = handle.extra_job_ids
         job = handle.scheduler.get_job(job_id)
         assert job.func is analytics_job and job.trigger.interval == timedelta(seconds=7)
+        first = handle.scheduler.get_job(first_id)
+        assert first.func is collect_first_demo_metrics
+        assert first.trigger.interval == timedelta(seconds=DEMO_FIRST_METRICS_SECONDS)
     finally:
         await stop_scheduler(handle, grace_seconds=1)
 
