@@ -23,6 +23,7 @@ class PlatformRules:
     limit: int
     max_hashtags: int | None
     count: Callable[[str], int]
+    max_bytes: int | None = None  # Bluesky: 300 graphemes *and* 3,000 UTF-8 bytes
 
 
 def _generic_rules() -> PlatformRules:
@@ -41,6 +42,7 @@ def platform_rules(name: str) -> PlatformRules:
         limit=cls.constraints.max_chars,
         max_hashtags=cls.constraints.max_hashtags,
         count=adapter.count_text,
+        max_bytes=cls.constraints.max_bytes,
     )
 
 
@@ -58,4 +60,8 @@ def rules_for(platforms: Iterable[str]) -> list[PlatformRules]:
 
 
 def fits_all(text: str, rules: list[PlatformRules]) -> bool:
-    return all(r.count(text) <= r.limit for r in rules)
+    """Every counter within its limit, and every byte cap too (emoji and non-Latin text pass 300
+    graphemes long before 3,000 bytes on Bluesky)."""
+    return all(
+        r.count(text) <= r.limit and (r.max_bytes is None or len(text.encode("utf-8")) <= r.max_bytes) for r in rules
+    )

@@ -98,3 +98,15 @@ def test_issue_examples() -> None:
     instagram = rules_for(["instagram"])
     many = " ".join(f"#t{i}a" for i in range(40))
     assert count_hashtags(merge_hashtags("Hello", many, instagram).text) == 30
+
+
+def test_bluesky_byte_cap_holds_for_emoji_heavy_inserts() -> None:
+    """300 family emoji are 300 graphemes (within Bluesky's count) but ~5,400 bytes: the byte cap must hold too."""
+    rules = rules_for(["bluesky"])
+    answer = " ".join(["👨‍👩‍👧"] * 150)
+    for action in ("caption", "rewrite", "tone", "hashtags"):
+        suggestion = "#launch #coffee" if action == "hashtags" else answer
+        fitted = fit_for_insert(action, answer if action == "hashtags" else "", suggestion, rules)
+        assert len(fitted.text.encode("utf-8")) <= 3000, (action, len(fitted.text.encode("utf-8")))
+        assert rules[0].count(fitted.text) <= 300
+    assert offline.fit_to_limit(answer, rules) and len(offline.fit_to_limit(answer, rules).encode()) <= 3000
