@@ -103,7 +103,7 @@ def test_issue_examples() -> None:
 def test_bluesky_byte_cap_holds_for_emoji_heavy_inserts() -> None:
     """300 family emoji are 300 graphemes (within Bluesky's count) but ~5,400 bytes: the byte cap must hold too."""
     rules = rules_for(["bluesky"])
-    answer = " ".join(["👨‍👩‍👧"] * 150)
+    answer = " ".join(["👨‍👩‍👧👨‍👩‍👧"] * 99)  # 296 graphemes, 3,662 bytes
     for action in ("caption", "rewrite", "tone", "hashtags"):
         suggestion = "#launch #coffee" if action == "hashtags" else answer
         fitted = fit_for_insert(action, answer if action == "hashtags" else "", suggestion, rules)
