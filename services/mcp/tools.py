@@ -72,8 +72,8 @@ def check_post(
         actor.organization_id, _account_rows(actor, account_ids), text or "", _overrides(per_account_text), []
     )
     checks = [
-        {"account_id": int(r["account_id"]), "platform": r["platform"], "count": r["count"], "limit": r["limit"],
-         "ok": r["ok"], "problems": r["problems"]}
+        {"account_id": int(r.account_id), "platform": r.platform, "count": r.count, "limit": r.limit,
+         "ok": r.ok, "problems": list(r.problems)}
         for r in rows
     ]  # fmt: skip
     return {"ok": all(c["ok"] for c in checks), "accounts": checks}

@@ -19,11 +19,11 @@ TOO_BIG = FAMILY * 130 + "a" * 170  # 300 graphemes, 3,420 bytes
 
 def test_composer_counter_shows_bytes_and_flags_the_post(db: str) -> None:
     [row] = evaluate_targets(1, [{"id": 7, "platform": "bluesky", "display_name": "Alice"}], TOO_BIG, {}, [])
-    assert row["count"] == 300 and row["over"] is True
-    assert row["counter"] == "300/300 · 3,420/3,000 bytes"
-    assert "too long for Bluesky in bytes" in row["problem_text"] and not row["ok"]
+    assert row.count == 300 and row.over is True
+    assert row.counter == "300/300 · 3,420/3,000 bytes"
+    assert "too long for Bluesky in bytes" in row.problem_text and not row.ok
     [short] = evaluate_targets(1, [{"id": 7, "platform": "bluesky"}], "hello", {}, [])
-    assert (short["counter"], short["over"], short["ok"]) == ("5/300", False, True)
+    assert (short.counter, short.over, short.ok) == ("5/300", False, True)
 
 
 def test_scheduling_refuses_a_post_over_3000_bytes(db: str) -> None:
