@@ -19,13 +19,16 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def _sqlite_url(data_dir: Path) -> Iterator[str]:
-    from services.db import upgrade_database
+@pytest.fixture(scope="module")
+def _sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One SQLite file per test module: a module that leaves the file damaged (a killed writer, a
+    half-finished background thread) cannot take every later module's SQLite tests down with it."""
+    from services.db import engine_for, upgrade_database
 
-    url = f"sqlite:///{data_dir / 'test.db'}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
     upgrade_database(url)
     yield url
+    engine_for(url).dispose()
 
 
 @pytest.fixture(scope="session")

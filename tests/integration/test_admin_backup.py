@@ -93,6 +93,12 @@ def instance_env(url: str, data_dir: Path, secret: str | None) -> dict[str, str]
 def source(db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
     """The populated instance (its own data dir, so media of other tests stay out)."""
     monkeypatch.setenv("SOCIALHUB_DATA_DIR", str(tmp_path / "source"))
+    if db.startswith("sqlite"):
+        # a file of its own: the backup runs in a subprocess, which must not share the session-wide
+        # test database's open connections (it read an earlier test's rows after the accounts tests)
+        db = f"sqlite:///{tmp_path / 'source.db'}"
+        upgrade_database(db)
+        monkeypatch.setenv("DATABASE_URL", db)
     reset_settings()
     populate()
     yield {"url": db, "rows": all_rows(), "files": media_files(), "env": dict(os.environ)}
