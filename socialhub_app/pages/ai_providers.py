@@ -156,7 +156,11 @@ def delete_dialog(p: rx.Var) -> rx.Component:
 
 def _checkbox(label: str, name: str) -> rx.Component:
     return rx.el.label(
-        rx.checkbox(name=name, custom_attrs={"data-testid": f"ai-provider-input-{name.replace('_', '-')}"}),
+        rx.checkbox(
+            name=name,
+            # Radix renders a <button role=checkbox>: the wrapping label alone gives it no name (axe: button-name)
+            custom_attrs={"data-testid": f"ai-provider-input-{name.replace('_', '-')}", "aria-label": label},
+        ),
         rx.text(label, size="1"),
         style={"display": "flex", "gap": "6px", "alignItems": "center"},
     )
