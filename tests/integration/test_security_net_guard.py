@@ -177,8 +177,8 @@ async def test_bluesky_pds_named_by_the_login_reply_is_checked(closed, monkeypat
     internal = EchoServer().start()
 
     class PointsInward(BlueskyFake):
-        def session(self) -> dict[str, Any]:
-            data = super().session()
+        def session(self, scope: str = "com.atproto.appPass") -> dict[str, Any]:
+            data = super().session(scope)
             data["didDoc"]["service"][0]["serviceEndpoint"] = internal.url
             return data
 
