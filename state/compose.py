@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import reflex as rx
 
@@ -14,27 +14,12 @@ from services.errors import UserError
 from services.media import get_asset
 from services.media.storage import store_upload_stream
 from services.posts import preview
+from services.posts.watch import publishing_or_due_within
 from services.publishing.states import PostStatus, TargetStatus
 from state.runner import run_blocking
 from state.session import current_user
 
 WATCH_SECONDS = 15 * 60
-
-
-def _due_within(org_id: int, post_id: int, seconds: int) -> bool:
-    """Publishing now, or scheduled to go out within `seconds`: worth watching live."""
-    try:
-        post = posts.get_post(org_id, post_id)
-    except UserError:
-        return False
-    if any(t["status"] == TargetStatus.PUBLISHING for t in post["targets"]):
-        return True
-    when = post.get("scheduled_at")
-    if not when:
-        return False
-    due = datetime.fromisoformat(when)
-    due = due if due.tzinfo else due.replace(tzinfo=UTC)
-    return due - datetime.now(UTC) <= timedelta(seconds=seconds)
 
 
 class ComposeState(rx.State):
@@ -333,7 +318,7 @@ class ComposeState(rx.State):
             if user is None or not self.post_id:
                 return
             org_id, post_id = user.organization_id, self.post_id
-        if not await asyncio.to_thread(_due_within, org_id, post_id, WATCH_SECONDS):
+        if not await run_blocking(publishing_or_due_within, org_id, post_id, WATCH_SECONDS):
             return  # far off: polling every second for 15 minutes would only load the server
         for _ in range(WATCH_SECONDS):
             await asyncio.sleep(1)
