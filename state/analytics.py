@@ -22,6 +22,7 @@ from services.analytics.queries import filter_options
 from services.analytics.sqltime import AnalyticsInputError
 from services.errors import UserError
 from services.timezones import format_local
+from state.heavy import run_heavy
 from state.runner import run_blocking
 from state.session import current_user
 
@@ -105,7 +106,7 @@ class AnalyticsState(rx.State):
         """Recompute everything on screen; on bad input keep the last good charts and say what is wrong."""
         try:
             f = self._filters(user.timezone)
-            overview = await run_blocking(analytics_overview, user.organization_id, f)
+            overview = await run_heavy(analytics_overview, user.organization_id, f)
         except UserError as exc:
             self.error = exc.message
             return

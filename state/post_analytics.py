@@ -13,7 +13,7 @@ from services.analytics.overview import post_analytics
 from services.publishing.states import TargetStatus
 from state.analytics import show_number
 from state.compose import ComposeState
-from state.runner import run_blocking
+from state.heavy import run_heavy
 from state.session import current_user
 
 
@@ -32,7 +32,7 @@ class PostAnalyticsState(rx.State):
         if user is None or not compose.post_id or not published:
             self.visible, self.has_data, self.latest = False, False, []
             return
-        found = await run_blocking(post_analytics, user.organization_id, compose.post_id)
+        found = await run_heavy(post_analytics, user.organization_id, compose.post_id)
         self.visible = True
         self.has_data, self.simulated, self.figure = found.has_data, found.simulated, found.figure
         self.latest = [

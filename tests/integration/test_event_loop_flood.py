@@ -1,5 +1,6 @@
 """Nothing slow on the engine's event loop: 50 heavy analytics requests (the real service, called the
-way state handlers call it — `state.runner.run_blocking`) while 100 posts fall due on the same loop.
+way the Analytics page calls it — `state.heavy.run_heavy`, a process pool warmed at backend start)
+while 100 posts fall due on the same loop.
 
 Bound: the issue's targets (PostgreSQL 50 ms lone / 100 ms for a burst, SQLite 250 ms, on an idle
 machine) with room for 100 posts at once — unless this machine is so busy that the same burst
@@ -20,6 +21,7 @@ import tests.countingnet_adapter as cn
 from services.analytics.filters import AnalyticsFilters
 from services.analytics.overview import analytics_overview
 from services.publishing.engine import PublishingEngine
+from state.heavy import run_heavy, warm_heavy_pool
 from state.runner import run_blocking
 from tests.fakes.countingnet import CountingNetServer
 
@@ -32,7 +34,7 @@ async def _burst(fake: CountingNetServer, org: int, accounts: list[int], flood: 
     await run_blocking(cn.bulk_schedule, org, accounts, 100, due, prefix=prefix)
     filters = AnalyticsFilters.last_days(90, "UTC")
     started = time.monotonic()
-    calls = [asyncio.create_task(run_blocking(analytics_overview, org, filters)) for _ in range(flood)]
+    calls = [asyncio.create_task(run_heavy(analytics_overview, org, filters)) for _ in range(flood)]
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if len(fake.posts) >= before + 100:
@@ -58,6 +60,7 @@ async def test_analytics_flood_does_not_delay_due_posts(db: str, monkeypatch: py
         engine = PublishingEngine(worker_id="flood")
         engine.start()
         try:
+            await warm_heavy_pool()  # as the web backend does at start
             await asyncio.sleep(0.3)
             control = await _burst(fake, org, accounts, 0, "control")
             flooded = await _burst(fake, org, accounts, 50, "flood")
@@ -65,6 +68,7 @@ async def test_analytics_flood_does_not_delay_due_posts(db: str, monkeypatch: py
             await engine.close()
     target = BOUND_SECONDS["sqlite" if db.startswith("sqlite") else "postgresql"]
     bound = max(target, 3 * control[-1] + 0.5)
+    print(f"lateness max: control {control[-1]:.3f}s, flooded {flooded[-1]:.3f}s (bound {bound:.3f}s)")
     assert flooded[-1] <= bound, (
         f"slowest post {flooded[-1]:.3f}s late with the flood (median {flooded[50]:.3f}s); "
         f"without it {control[-1]:.3f}s (median {control[50]:.3f}s)"
