@@ -35,6 +35,7 @@ _READ = frozenset(
         "comment.write",
         "mcp.token.manage",
         "notifications.read",
+        "members.read",
     }
 )
 _CONTRIBUTE = _READ | {
