@@ -1,5 +1,6 @@
 """Every mutating action the UI offers, sent as each of the five roles through exactly the function
-the state handler calls (`services.guarded`, or the teams services that check their own role), on SQLite and PostgreSQL.
+the state handler calls (`services.guarded`, or the teams/2FA services that check their own
+role), on SQLite and PostgreSQL.
 
 Allowed → the action succeeds. Refused → PermissionDenied with a human message, and not one row
 of workspace data changed.
@@ -16,7 +17,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlmodel import SQLModel
 
-from services import auth, guarded, posts, recurrence
+from services import auth, guarded, posts, recurrence, two_factor
 from services import queue as queue_service
 from services.accounts import connect_demo
 from services.ai import create_persona
@@ -117,6 +118,7 @@ CASES: dict[str, tuple[str, Callable[[auth.CurrentUser, dict], Any]]] = {
     "ai assistant": ("ai.use", lambda u, c: guarded.assistant_stream(u, "caption", brief="launch", text="", tone="", account_ids=[c["account"]])),
     "invite member": ("members.invite", lambda u, c: create_invite(u, "new@example.com", "viewer")),
     "rename workspace": ("workspace.rename", lambda u, c: rename_workspace(u, "Renamed")),
+    "workspace 2FA rule": ("workspace.security", lambda u, c: two_factor.set_workspace_requirement(u, False)),
     "disconnect": ("accounts.disconnect", lambda u, c: _run(guarded.disconnect_account(u, c["account"]))),
 }  # fmt: skip
 
