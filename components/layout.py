@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.workspace_switcher import workspace_switcher
 from state.auth import AuthState
 
 NAV = [
@@ -13,6 +14,7 @@ NAV = [
     ("Posts", "/posts", "list"),
     ("Queue", "/queue", "list-ordered"),
     ("Accounts", "/accounts", "users"),
+    ("Members", "/members", "user-plus"),
     ("Analytics", "/analytics", "chart-line"),
     ("AI", "/ai/providers", "sparkles"),
     ("Settings", "/settings", "settings"),
@@ -111,6 +113,7 @@ def header(title: str) -> rx.Component:
                 align="end",
                 class_name="sh-whoami",
             ),
+            workspace_switcher(),
             rx.button(
                 rx.icon("log-out", size=16, aria_hidden="true"),
                 "Log out",

@@ -58,6 +58,7 @@ class Settings:
     api_url: str
     media_dir: Path
     session_days: int
+    invite_days: int
     login_max_failures: int
     login_window_seconds: int
     scheduler_enabled: bool
@@ -132,6 +133,7 @@ def _build_settings() -> Settings:
         api_url=api_url,
         media_dir=media_dir,
         session_days=_env_int("SOCIALHUB_SESSION_DAYS", 14),
+        invite_days=max(1, _env_int("SOCIALHUB_INVITE_DAYS", 7)),
         login_max_failures=_env_int("SOCIALHUB_LOGIN_MAX_FAILURES", 5),
         login_window_seconds=_env_int("SOCIALHUB_LOGIN_WINDOW_SECONDS", 900),
         scheduler_enabled=_env("SOCIALHUB_SCHEDULER", "on").lower() not in {"off", "0", "false"},

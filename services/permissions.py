@@ -35,6 +35,7 @@ _READ = frozenset(
         "comment.write",
         "mcp.token.manage",
         "notifications.read",
+        "members.read",
     }
 )
 _CONTRIBUTE = _READ | {
@@ -61,7 +62,7 @@ _EDIT = _CONTRIBUTE | {
     "ai.templates",
 }
 _ADMIN = _EDIT | {"members.invite", "members.manage", "audit.read", "workspace.rename", "workspace.settings"}
-_OWNER = _ADMIN | {"workspace.delete", "owners.manage"}
+_OWNER = _ADMIN | {"workspace.delete", "owners.manage", "workspace.security"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "owner": frozenset(_OWNER),
@@ -100,6 +101,7 @@ _LABELS = {
     "workspace.rename": "rename the workspace",
     "workspace.settings": "change workspace settings",
     "workspace.delete": "delete the workspace",
+    "workspace.security": "change the workspace's two-factor requirement",
 }
 _HINTS = {
     ("contributor", "post.publish"): "submit the post for approval",

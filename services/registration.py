@@ -90,7 +90,7 @@ def sign_up(email: str, name: str, password: str, timezone: str = "UTC", client:
         throttle.record(s, [rule], now)
     with_mail = verification_required()
     user_id = auth.register_user(email, name, password, timezone, verified=not with_mail)
-    if mode == "invite":
+    if invite_token and _invite_handlers:  # an invite link joins its workspace in every mode
         with session_scope() as s:
             for handler in _invite_handlers:
                 if handler.accept and handler.check(s, invite_token, normalized):

@@ -7,6 +7,7 @@ from sqlmodel import select
 from services import auth
 from services.db import session_scope
 from services.models import AuditLog, Membership, Organization, User
+from services.permissions import require
 from services.security import totp
 from services.security.totp import Enrolment, TotpError
 
@@ -55,9 +56,8 @@ def remaining_recovery_codes(user_id: int) -> int:
 
 
 def set_workspace_requirement(user: auth.CurrentUser, required: bool) -> None:
-    """Owners only; turning it on needs 2FA on the owner's own account first."""
-    if user.role != "owner":
-        raise auth.AuthError("Only the workspace owner can change this.")
+    """Owners only (services/permissions.py); turning it on needs 2FA on the owner's own account first."""
+    require(user, "workspace.security")
     with session_scope() as s:
         if required and not totp.is_enabled(s, user.user_id):
             raise auth.AuthError("Turn on two-factor authentication for your own account first.")

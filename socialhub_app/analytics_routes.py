@@ -18,6 +18,7 @@ from starlette.routing import Route
 from services.analytics.export import export_csv, export_filename
 from services.analytics.filters import AnalyticsFilters
 from services.analytics.sqltime import AnalyticsInputError
+from services.permissions import PermissionDenied, require
 from socialhub_app.request_session import request_user
 
 
@@ -50,6 +51,10 @@ async def analytics_export(request: Request) -> Response:
     user = await request_user(request)
     if user is None:
         return PlainTextResponse("Please log in to download analytics.", status_code=401)
+    try:
+        require(user, "analytics.read")
+    except PermissionDenied as exc:
+        return PlainTextResponse(exc.message, status_code=403)
     try:
         f = filters_from_query(request.query_params, user.timezone)
     except AnalyticsInputError as exc:

@@ -16,12 +16,13 @@ from starlette.routing import Route
 from services.demo_network import demo_post
 from services.media import MediaError
 from services.media.storage import absolute_path, get_asset, public_asset
+from services.permissions import allowed
 from socialhub_app.request_session import request_user
 
 
 async def _asset_for(request: Request) -> dict | None:
     user = await request_user(request)
-    if user is None:
+    if user is None or not allowed(user.role, "media.read"):
         return None
     try:
         return await run_in_threadpool(get_asset, user.organization_id, int(request.path_params["asset_id"]))

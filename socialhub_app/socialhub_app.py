@@ -7,6 +7,7 @@ import logging
 import reflex as rx
 from starlette.applications import Starlette
 
+from services.invites import register_with_signup as register_invites_with_signup
 from socialhub_app import pages  # noqa: F401  (registers every page)
 from socialhub_app.lifespan import scheduler_lifespan
 from socialhub_app.routes import extra_routes
@@ -27,3 +28,4 @@ app = rx.App(
     stylesheets=["/styles.css"],  # focus ring, labels, phone layout (assets/styles.css)
 )
 app.register_lifespan_task(scheduler_lifespan)
+register_invites_with_signup()  # invited people may sign up on an invite-only instance

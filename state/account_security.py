@@ -12,6 +12,7 @@ import reflex as rx
 
 from services import auth, passwords, sessions, two_factor
 from services.errors import UserError
+from services.permissions import allowed
 from services.timezones import format_local
 from state.session import current_user
 
@@ -42,7 +43,7 @@ class AccountSecurityState(rx.State):
         ]
         self.totp_enabled = user.totp_enabled
         self.remaining_codes = await asyncio.to_thread(two_factor.remaining_recovery_codes, user.user_id)
-        self.is_owner = user.role == "owner"
+        self.is_owner = allowed(user.role, "workspace.security")  # shows the switch; the service re-checks
         self.workspace_requires_2fa = user.workspace_requires_2fa
 
     @rx.event

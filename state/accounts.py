@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from services import accounts
+from services import accounts, guarded
 from services.errors import UserError
+from services.permissions import PermissionDenied
 from state.runner import run_blocking
 from state.session import current_session_token, current_user
 
@@ -57,7 +58,11 @@ class AccountsState(rx.State):
         if user is None:
             return rx.redirect("/login")
         if platform == "demo":
-            await run_blocking(accounts.connect_demo, user.organization_id, user.user_id)
+            try:
+                await run_blocking(guarded.connect_demo, user)
+            except UserError as exc:
+                self.error = exc.message
+                return rx.toast.error(exc.message)
             await self._refresh(user.organization_id)
             return rx.toast.success("Demo network connected.")
         instance = self.mastodon_instance.strip() if platform == "mastodon" else ""
@@ -65,8 +70,8 @@ class AccountsState(rx.State):
             self.error = "Enter your Mastodon instance, e.g. mastodon.social."
             return None
         try:
-            url = await accounts.start_oauth_connect(
-                user.organization_id, user.user_id, platform, instance, session_token=await current_session_token(self)
+            url = await guarded.start_oauth_connect(
+                user, platform, instance, session_token=await current_session_token(self)
             )
         except UserError as exc:
             self.error = exc.message
@@ -83,9 +88,7 @@ class AccountsState(rx.State):
         self.busy = True
         yield
         try:
-            await accounts.connect_bluesky(
-                user.organization_id, user.user_id, self.bluesky_handle.strip(), self.bluesky_password
-            )
+            await guarded.connect_bluesky(user, self.bluesky_handle.strip(), self.bluesky_password)
         except UserError as exc:
             self.error = exc.message
             return
@@ -102,7 +105,10 @@ class AccountsState(rx.State):
         if user is None:
             return rx.redirect("/login")
         try:
-            await accounts.disconnect_account(user.organization_id, int(account_id))
+            await guarded.disconnect_account(user, int(account_id))
+        except PermissionDenied as exc:
+            self.error = exc.message
+            return rx.toast.error(exc.message)
         except UserError:
             self.error = "That account no longer exists. Reload the page to see the current list."
         await self._refresh(user.organization_id)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from services import ai
+from services import ai, guarded
+from services.errors import UserError
 from state.compose import ComposeState
 from state.session import current_user
 
@@ -181,15 +182,14 @@ class AIAssistState(rx.State):
             self._clear_results()
             self.action, self.running = action, True
             brief, tone = self.brief, self.tone
-        org_id, user_id = user.organization_id, user.user_id
-        if action == "caption":
-            events = ai.stream_caption(org_id, user_id, brief, account_ids=account_ids)
-        elif action == "rewrite":
-            events = ai.stream_rewrites(org_id, user_id, post_text, account_ids=account_ids)
-        elif action == "hashtags":
-            events = ai.stream_hashtags(org_id, user_id, post_text, account_ids=account_ids)
-        else:
-            events = ai.stream_tone(org_id, user_id, post_text, tone, account_ids=account_ids)
+        try:
+            events = guarded.assistant_stream(
+                user, action, brief=brief, text=post_text, tone=tone, account_ids=account_ids
+            )
+        except UserError as exc:  # the role may not use the assistant: say so, buy nothing
+            async with self:
+                self.error, self.running = str(exc), False
+            return
         try:
             async for event in events:
                 async with self:

@@ -59,8 +59,9 @@ class AIMcpState(rx.State):
         if user is None:
             return None
         try:
+            require(user, "mcp.token.manage")
             await asyncio.to_thread(mcp.revoke_token, user.organization_id, user.user_id, int(token_id))
-        except mcp.TokenError as exc:
+        except (PermissionDenied, mcp.TokenError) as exc:
             self.error = str(exc)
             return None
         self.tokens = await asyncio.to_thread(mcp.list_tokens, user.organization_id, user.user_id)

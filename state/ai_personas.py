@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from services import accounts as accounts_service
-from services import ai
+from services import ai, guarded
 from services.errors import UserError
 from state.runner import run_blocking
 from state.session import current_user
@@ -111,11 +111,13 @@ class AIPersonasState(rx.State):
         values = {"name": self.form_name, "audience": self.form_audience, "tone": self.form_tone,
                   "topics": self.form_topics, "mission": self.form_mission}  # fmt: skip
         try:
-            if self.editing_id:
-                persona = await run_blocking(ai.update_persona, org_id, int(self.editing_id), **values)
-            else:
-                persona = await run_blocking(ai.create_persona, org_id, **values)
-            await run_blocking(ai.set_persona_accounts, org_id, persona["id"], [int(a) for a in self.form_account_ids])
+            persona = await run_blocking(
+                guarded.save_persona,
+                user,
+                int(self.editing_id) if self.editing_id else None,
+                values,
+                [int(a) for a in self.form_account_ids],
+            )
         except UserError as exc:
             self.error = str(exc)
             return None
@@ -129,9 +131,11 @@ class AIPersonasState(rx.State):
         if user is None:
             return None
         try:
-            await run_blocking(ai.delete_persona, user.organization_id, int(persona_id))
+            await run_blocking(guarded.delete_persona, user, int(persona_id))
         except UserError as exc:
             self.error = str(exc)
+            await self._refresh(user.organization_id)
+            return rx.toast.error(self.error)  # refused or already gone: nothing was deleted here
         if self.editing_id == persona_id:
             self.form_open = False
         await self._refresh(user.organization_id)

@@ -156,6 +156,9 @@ class AIProvidersState(rx.State):
         row = next((p for p in self.providers if p["id"] == provider_id), None)
         if row is None:
             return
+        if (message := self._refused(user, provider_id)) is not None:  # reordering is a change too
+            self.error = message
+            return
         group = [p for p in self.providers if p["personal"] == row["personal"]]
         index = group.index(row)
         target = index + int(step)

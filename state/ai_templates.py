@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from services import ai
+from services import ai, guarded
 from services.errors import UserError
 from state.runner import run_blocking
 from state.session import current_user
@@ -85,10 +85,14 @@ class AITemplatesState(rx.State):
             return None
         self.error = ""
         try:
-            view = await run_blocking(ai.save_template,
-                user.organization_id, self.action, self.system_text, self.user_text,
-                user_id=self._level_user(user.user_id),
-            )  # fmt: skip
+            view = await run_blocking(
+                guarded.save_template,
+                user,
+                self.action,
+                self.system_text,
+                self.user_text,
+                personal=self.scope == "personal",
+            )
         except UserError as exc:
             self.error = str(exc)
             return None
@@ -102,9 +106,7 @@ class AITemplatesState(rx.State):
             return None
         self.error = ""
         try:
-            await run_blocking(
-                ai.reset_template, user.organization_id, self.action, user_id=self._level_user(user.user_id)
-            )
+            await run_blocking(guarded.reset_template, user, self.action, personal=self.scope == "personal")
         except UserError as exc:
             self.error = str(exc)
             return None

@@ -15,6 +15,7 @@ import reflex as rx
 
 from services import auth, registration, signin
 from services.errors import UserError
+from services.permissions import allowed
 from services.security.client_ip import client_ip
 from services.sessions import BASE_COOKIE, token_from_cookie_header
 from state.runner import run_blocking
@@ -45,6 +46,7 @@ class AuthState(rx.State):
     org_name: str = ""
     user_timezone: str = "UTC"
     authenticated: bool = False
+    user_role: str = ""  # for hiding controls only; the server re-checks the role on every action
     is_instance_admin: bool = False
     auth_error: str = ""
     auth_notice: str = ""
@@ -70,14 +72,36 @@ class AuthState(rx.State):
         if user is None:
             self.authenticated = self.is_instance_admin = False
             self._user_id = self._org_id = 0
-            self.user_name = self.user_email = self.org_name = ""
+            self.user_name = self.user_email = self.org_name = self.user_role = ""
             return None
         self.authenticated = True
         self._user_id, self._org_id = user.user_id, user.organization_id
         self.user_name, self.user_email = user.name, user.email
         self.org_name, self.user_timezone = user.organization_name, user.timezone
+        self.user_role = user.role
         self.is_instance_admin = user.is_instance_admin
         return user
+
+    # What the page may show (hiding only: every handler still calls require() on the server).
+    @rx.var
+    def can_write(self) -> bool:
+        return allowed(self.user_role, "post.draft")
+
+    @rx.var
+    def can_publish(self) -> bool:
+        return allowed(self.user_role, "post.publish")
+
+    @rx.var
+    def can_delete(self) -> bool:
+        return allowed(self.user_role, "post.delete")
+
+    @rx.var
+    def can_connect(self) -> bool:
+        return allowed(self.user_role, "accounts.connect")
+
+    @rx.var
+    def role_label(self) -> str:
+        return self.user_role.capitalize()
 
     async def current(self) -> auth.CurrentUser | None:
         """Re-check the session on every protected action: a revoked session stops working at once."""

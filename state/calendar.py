@@ -16,7 +16,7 @@ import reflex as rx
 from components.platform import STATUS_COLORS
 from services import accounts as accounts_service
 from services import calendar as cal
-from services import calendar_view, posts, timezones
+from services import calendar_view, guarded, posts, timezones
 from services.errors import UserError
 from services.publishing.states import PostStatus
 from state.runner import run_blocking
@@ -289,9 +289,7 @@ class CalendarState(rx.State):
             return rx.redirect("/login")
         try:
             target = date.fromisoformat(day)
-            result = await run_blocking(
-                cal.move_to_day, user.organization_id, post_id, target, self.timezone, user_id=user.user_id
-            )
+            result = await run_blocking(guarded.move_to_day, user, post_id, target, self.timezone)
         except ValueError:
             return self._refuse("That isn't a valid day.")
         except UserError as exc:
@@ -308,9 +306,7 @@ class CalendarState(rx.State):
             return rx.redirect("/login")
         try:
             local = datetime.combine(date.fromisoformat(day), datetime.min.time()).replace(hour=int(hour))
-            result = await run_blocking(
-                cal.reschedule_to_local, user.organization_id, post_id, local, self.timezone, user_id=user.user_id
-            )
+            result = await run_blocking(guarded.reschedule_to_local, user, post_id, local, self.timezone)
         except ValueError:
             return self._refuse("That isn't a valid time slot.")
         except UserError as exc:
@@ -383,12 +379,7 @@ class CalendarState(rx.State):
         try:
             local = timezones.parse_local(self.menu_date, self.menu_time)
             result = await run_blocking(
-                cal.reschedule_to_local,
-                user.organization_id,
-                int(self.menu.get("id", "0")),
-                local,
-                self.timezone,
-                user_id=user.user_id,
+                guarded.reschedule_to_local, user, int(self.menu.get("id", "0")), local, self.timezone
             )
         except UserError as exc:
             self.menu_error = str(exc)

@@ -9,10 +9,10 @@ from datetime import datetime
 import reflex as rx
 
 from services import accounts as accounts_service
-from services import posts, timezones
+from services import guarded, posts, timezones
+from services.auth import CurrentUser
 from services.errors import UserError
 from services.media import get_asset
-from services.media.storage import store_upload_stream
 from services.posts import preview
 from services.posts.watch import publishing_or_due_within
 from services.publishing.states import PostStatus, TargetStatus
@@ -205,9 +205,7 @@ class ComposeState(rx.State):
         self.error = ""
         for upload in files:
             try:  # streamed from Starlette's spooled file to disk in a worker thread, limit enforced while copying
-                asset = await run_blocking(
-                    store_upload_stream, user.organization_id, user.user_id, upload.name or "upload", upload.file
-                )
+                asset = await run_blocking(guarded.upload_media_stream, user, upload.name or "upload", upload.file)
             except UserError as exc:
                 self.error = f"{upload.name}: {exc}"
                 continue
@@ -232,15 +230,11 @@ class ComposeState(rx.State):
             timezone=self.user_timezone,
         )
 
-    async def _save(self, user, action: str, when: datetime | None = None) -> bool:  # noqa: ANN001
+    async def _save(self, user: CurrentUser, action: str, when: datetime | None = None) -> bool:
         self.error = self.notice = ""
         try:
             self.post_id = await run_blocking(
-                posts.save_post,
-                user.organization_id,
-                user.user_id,
-                self._input(action, when),
-                post_id=self.post_id or None,
+                guarded.save_post, user, self._input(action, when), post_id=self.post_id or None
             )
         except UserError as exc:
             self.error = str(exc)
@@ -338,7 +332,7 @@ class ComposeState(rx.State):
         if user is None or not self.post_id:
             return None
         try:
-            await run_blocking(posts.cancel_schedule, user.organization_id, self.post_id, user_id=user.user_id)
+            await run_blocking(guarded.cancel_schedule, user, self.post_id)
         except UserError as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
@@ -352,7 +346,7 @@ class ComposeState(rx.State):
         if user is None or not self.post_id:
             return None
         try:
-            await run_blocking(posts.delete_post, user.organization_id, self.post_id, user_id=user.user_id)
+            await run_blocking(guarded.delete_post, user, self.post_id)
         except UserError as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
@@ -380,7 +374,7 @@ class ComposeState(rx.State):
         if user is None:
             return None
         try:
-            await run_blocking(posts.retry_target, user.organization_id, int(target_id), user_id=user.user_id)
+            await run_blocking(guarded.retry_target, user, int(target_id))
         except UserError as exc:
             return rx.toast.error(str(exc))
         await self._refresh_results(user.organization_id)
@@ -392,7 +386,7 @@ class ComposeState(rx.State):
         if user is None:
             return None
         try:
-            await run_blocking(posts.mark_target_published, user.organization_id, int(target_id), user_id=user.user_id)
+            await run_blocking(guarded.mark_target_published, user, int(target_id))
         except UserError as exc:
             return rx.toast.error(str(exc))
         await self._refresh_results(user.organization_id)

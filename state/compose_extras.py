@@ -10,8 +10,9 @@ from datetime import datetime
 
 import reflex as rx
 
-from services import queue, recurrence, timezones
+from services import guarded, timezones
 from services.errors import UserError
+from services.permissions import require
 from services.publishing.states import PostStatus
 from services.recurrence.lookup import series_of_post
 from state.compose import ComposeState
@@ -117,9 +118,7 @@ class ComposeExtrasState(rx.State):
         if compose.error or not compose.post_id or compose.post_status != PostStatus.SCHEDULED:
             return None  # scheduling itself was refused; the composer already said why
         try:
-            result = await run_blocking(
-                recurrence.set_recurrence, user.organization_id, compose.post_id, self._rule(), user_id=user.user_id
-            )
+            result = await run_blocking(guarded.set_recurrence, user, compose.post_id, self._rule())
         except UserError as exc:
             self.repeat_error = f"Scheduled once, but it can't repeat: {exc}"
             return rx.toast.error(self.repeat_error)
@@ -138,21 +137,16 @@ class ComposeExtrasState(rx.State):
         self.queue_error = compose.error = compose.notice = ""
         account_ids = [int(a) for a in compose.selected_ids]
         try:
+            require(user, "post.schedule")  # before the draft save below: a refusal changes nothing
             if compose.post_id:
                 # Keep the editor's latest text: save it first, then queue the saved post.
                 if not await compose._save(user, "draft"):
                     self.queue_error = compose.error
                     return rx.toast.error(self.queue_error)
-                results = await run_blocking(
-                    queue.add_to_queue, user.organization_id, user.user_id, account_ids, post_id=compose.post_id
-                )
+                results = await run_blocking(guarded.add_to_queue, user, account_ids, post_id=compose.post_id)
             else:
                 results = await run_blocking(
-                    queue.add_to_queue,
-                    user.organization_id,
-                    user.user_id,
-                    account_ids,
-                    post_data=compose._input("schedule", None),
+                    guarded.add_to_queue, user, account_ids, post_data=compose._input("schedule", None)
                 )
         except UserError as exc:
             self.queue_error = compose.error = str(exc)
@@ -188,11 +182,11 @@ class ComposeExtrasState(rx.State):
         org = user.organization_id
         try:
             if self.edit_scope == "series":
-                outcome = await run_blocking(recurrence.update_series,
-                    org, int(self.series["series_id"]), body=compose.main_text,
+                outcome = await run_blocking(guarded.update_series,
+                    user, int(self.series["series_id"]), body=compose.main_text,
                     account_ids=[int(a) for a in compose.selected_ids],
                     overrides={int(k): v for k, v in compose.overrides.items() if v and k in compose.selected_ids},
-                    media_ids=[int(m["id"]) for m in compose.media], user_id=user.user_id,
+                    media_ids=[int(m["id"]) for m in compose.media],
                 )  # fmt: skip
                 skipped = "; ".join(f"post {s['post_id']}: {s['reason']}" for s in outcome["skipped"])
                 message = f"Whole series updated: {outcome['updated']} upcoming posts changed."
@@ -201,13 +195,7 @@ class ComposeExtrasState(rx.State):
             else:
                 local = timezones.parse_local(compose.schedule_date, compose.schedule_time)
                 when, note = timezones.to_utc(local, compose.user_timezone)
-                await run_blocking(
-                    recurrence.update_occurrence,
-                    org,
-                    compose.post_id,
-                    compose._input("schedule", when),
-                    user_id=user.user_id,
-                )
+                await run_blocking(guarded.update_occurrence, user, compose.post_id, compose._input("schedule", when))
                 message = (note + " " if note else "") + (
                     f"Only this occurrence changed, now at {timezones.format_local(when, compose.user_timezone)}; "
                     "later series edits will leave it alone."
@@ -227,9 +215,7 @@ class ComposeExtrasState(rx.State):
             return None
         compose = await self.get_state(ComposeState)
         try:
-            outcome = await run_blocking(
-                recurrence.end_series, user.organization_id, int(self.series["series_id"]), user_id=user.user_id
-            )
+            outcome = await run_blocking(guarded.end_series, user, int(self.series["series_id"]))
         except UserError as exc:
             compose.error = str(exc)
             return rx.toast.error(compose.error)

@@ -6,8 +6,7 @@ from datetime import datetime
 
 import reflex as rx
 
-from services import accounts as accounts_service
-from services import onboarding, posts, timezones, workspaces
+from services import guarded, onboarding, posts, timezones, workspaces
 from services.analytics.overview import dashboard_headlines
 from services.errors import UserError
 from state.runner import run_blocking
@@ -76,7 +75,10 @@ class DashboardState(rx.State):
         user = await current_user(self)
         if user is None:
             return rx.redirect("/login")
-        await run_blocking(accounts_service.connect_demo, user.organization_id, user.user_id)
+        try:
+            await run_blocking(guarded.connect_demo, user)
+        except UserError as exc:
+            return rx.toast.error(str(exc))
         await self.load()
         return rx.toast.success("Demo network connected. Next: write your first post in Compose.")
 

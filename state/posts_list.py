@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import reflex as rx
 
 from services import accounts as accounts_service
+from services import guarded
 from services.errors import UserError
 from services.posts import PostError, listing
 from services.publishing.states import PostStatus
@@ -189,16 +190,12 @@ class PostsListState(rx.State):
         ids = [int(s) for s in self.selected]
         try:
             if action == "delete":
-                outcome = await run_blocking(listing.bulk_delete, user.organization_id, ids, user_id=user.user_id)
+                outcome = await run_blocking(guarded.bulk_delete, user, ids)
             elif action == "duplicate":
-                outcome = await run_blocking(
-                    listing.bulk_duplicate_as_draft, user.organization_id, ids, user_id=user.user_id
-                )
+                outcome = await run_blocking(guarded.bulk_duplicate, user, ids)
             else:
                 offset = self._offset()
-                outcome = await run_blocking(
-                    listing.bulk_reschedule, user.organization_id, ids, offset, user_id=user.user_id
-                )
+                outcome = await run_blocking(guarded.bulk_reschedule, user, ids, offset)
         except (UserError, ValueError) as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from services import posts, queue
+from services import guarded, queue
 from services.errors import UserError
 from services.publishing.states import PostStatus
 from state.runner import run_blocking
@@ -67,7 +67,7 @@ class QueuePageState(rx.State):
         if user is None:
             return rx.redirect("/login")
         try:
-            await run_blocking(posts.cancel_schedule, user.organization_id, int(post_id), user_id=user.user_id)
+            await run_blocking(guarded.cancel_schedule, user, int(post_id))
         except (UserError, ValueError) as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from services import accounts as accounts_service
-from services import queue, timezones
+from services import guarded, queue, timezones
 from services.errors import UserError
 from state.auth import AuthState
 from state.runner import run_blocking
@@ -155,11 +155,10 @@ class QueueSlotsState(rx.State):
             return rx.toast.error(self.slot_error)
         try:
             saved = await run_blocking(
-                queue.set_slots,
-                user.organization_id,
+                guarded.set_slots,
+                user,
                 int(self.account_id),
                 [{"weekday": int(s["weekday"]), "time": s["time"]} for s in self.slots],
-                user.timezone,
             )
         except UserError as exc:
             self.slot_error = f"Nothing was saved: {exc}"

@@ -14,9 +14,10 @@ from services.models.demo import DemoPost
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
 from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, QueueSlot, SchedulerHeartbeat
 from services.models.security import AuthToken, RecoveryCode, TotpCredential
+from services.models.teams import Invite
 
 __all__ = [
-    "AIProvider", "AIProviderHealth", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "DemoPost", "LoginFailure",
+    "AIProvider", "AIProviderHealth", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "DemoPost", "Invite", "LoginFailure",
     "MediaAsset", "Membership", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RecoveryCode", "RollupZone",
     "SchedulerHeartbeat", "SocialAccount", "TotpCredential", "User", "UserSession", "utcnow",

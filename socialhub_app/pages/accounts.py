@@ -8,6 +8,7 @@ from components.layout import empty_state
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
 from state.accounts import AccountsState
+from state.auth import AuthState
 
 
 def account_row(account: rx.Var) -> rx.Component:
@@ -30,41 +31,46 @@ def account_row(account: rx.Var) -> rx.Component:
                 spacing="1",
             ),
             rx.spacer(),
-            rx.alert_dialog.root(
-                rx.alert_dialog.trigger(
-                    rx.button(
-                        "Disconnect",
-                        color_scheme="red",
-                        variant="soft",
-                        custom_attrs={"data-testid": "disconnect-button"},
-                    ),
-                ),
-                rx.alert_dialog.content(
-                    rx.alert_dialog.title("Disconnect this account?"),
-                    rx.alert_dialog.description(
-                        "Its tokens are deleted and posts still scheduled for it will not be published."
-                    ),
-                    rx.hstack(
-                        rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                        rx.alert_dialog.action(
-                            rx.button(
-                                "Disconnect",
-                                color_scheme="red",
-                                on_click=AccountsState.disconnect(account["id"]),
-                                custom_attrs={"data-testid": "confirm-disconnect"},
-                            ),
-                        ),
-                        justify="end",
-                        spacing="3",
-                        margin_top="12px",
-                    ),
-                ),
-            ),
+            rx.cond(AuthState.can_connect, _disconnect_dialog(account)),
             align="center",
             width="100%",
         ),
         width="100%",
         custom_attrs={"data-testid": "account-row", "data-platform": account["platform"]},
+    )
+
+
+def _disconnect_dialog(account: rx.Var) -> rx.Component:
+    """Only for roles that may disconnect (the server refuses the others anyway)."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                "Disconnect",
+                color_scheme="red",
+                variant="soft",
+                custom_attrs={"data-testid": "disconnect-button"},
+            ),
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Disconnect this account?"),
+            rx.alert_dialog.description(
+                "Its tokens are deleted and posts still scheduled for it will not be published."
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Disconnect",
+                        color_scheme="red",
+                        on_click=AccountsState.disconnect(account["id"]),
+                        custom_attrs={"data-testid": "confirm-disconnect"},
+                    ),
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="12px",
+            ),
+        ),
     )
 
 
@@ -132,7 +138,7 @@ def platform_card(platform: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(platform_icon(platform["name"], 20), rx.text(platform["label"], weight="bold"), align="center"),
-            connect_controls(platform),
+            rx.cond(AuthState.can_connect, connect_controls(platform)),
             rx.cond(
                 platform["config_help"] != "",
                 rx.text(

@@ -13,8 +13,10 @@ from components.fields import CLEAR_COMPOSER_JS, field_label, stable_text_area
 from components.layout import empty_state
 from components.platform import platform_icon, status_badge
 from components.post_analytics import post_analytics_panel
+from components.role_note import role_note
 from socialhub_app.layout import protected_page
 from state.ai_assist import AIAssistState
+from state.auth import AuthState
 from state.compose import ComposeState
 from state.compose_extras import ComposeExtrasState
 from state.post_analytics import PostAnalyticsState
@@ -170,6 +172,11 @@ def schedule_controls() -> rx.Component:
 
 
 def actions() -> rx.Component:
+    """The save buttons a role may use; the others are hidden with a note (the server re-checks anyway)."""
+    return rx.cond(AuthState.can_write, _actions(), role_note())
+
+
+def _actions() -> rx.Component:
     return rx.hstack(
         rx.button(
             "Save draft",
@@ -178,37 +185,50 @@ def actions() -> rx.Component:
             disabled=ComposeState.working,
             custom_attrs={"data-testid": "save-draft"},
         ),
-        rx.button(
-            "Schedule",
-            on_click=[ComposeState.schedule, ComposeExtrasState.after_schedule],
-            disabled=ComposeState.working,
-            custom_attrs={"data-testid": "schedule-button"},
-        ),
-        rx.button(
-            "Publish now",
-            color_scheme="green",
-            high_contrast=True,  # white on green-9 is below 4.5:1
-            on_click=ComposeState.publish_now,
-            loading=ComposeState.working,  # spinner + disabled until every account has an outcome
-            disabled=ComposeState.working,
-            custom_attrs={"data-testid": "publish-now"},
+        rx.cond(
+            AuthState.can_publish,
+            rx.hstack(
+                rx.button(
+                    "Schedule",
+                    on_click=[ComposeState.schedule, ComposeExtrasState.after_schedule],
+                    disabled=ComposeState.working,
+                    custom_attrs={"data-testid": "schedule-button"},
+                ),
+                rx.button(
+                    "Publish now",
+                    color_scheme="green",
+                    high_contrast=True,  # white on green-9 is below 4.5:1
+                    on_click=ComposeState.publish_now,
+                    loading=ComposeState.working,  # spinner + disabled until every account has an outcome
+                    disabled=ComposeState.working,
+                    custom_attrs={"data-testid": "publish-now"},
+                ),
+                spacing="2",
+            ),
+            role_note(),
         ),
         rx.cond(
             ComposeState.post_id > 0,
             rx.hstack(
-                rx.button(
-                    "Cancel schedule",
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=ComposeState.cancel_schedule,
-                    custom_attrs={"data-testid": "cancel-schedule"},
+                rx.cond(
+                    AuthState.can_publish,
+                    rx.button(
+                        "Cancel schedule",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=ComposeState.cancel_schedule,
+                        custom_attrs={"data-testid": "cancel-schedule"},
+                    ),
                 ),
-                rx.button(
-                    "Delete",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=ComposeState.delete_post,
-                    custom_attrs={"data-testid": "delete-post"},
+                rx.cond(
+                    AuthState.can_delete,
+                    rx.button(
+                        "Delete",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=ComposeState.delete_post,
+                        custom_attrs={"data-testid": "delete-post"},
+                    ),
                 ),
                 rx.button(
                     "New post",
@@ -216,6 +236,7 @@ def actions() -> rx.Component:
                     on_click=[CLEAR_COMPOSER_JS, ComposeState.new_post],
                     custom_attrs={"data-testid": "new-post"},
                 ),
+                spacing="2",
             ),
         ),
         wrap="wrap",
@@ -297,8 +318,8 @@ def compose_page() -> rx.Component:
                 media_section(),
                 schedule_controls(),
                 time_suggestions(),
-                compose_extras(),
-                series_aware(actions()),
+                rx.cond(AuthState.can_publish, compose_extras()),
+                rx.cond(AuthState.can_publish, series_aware(actions()), actions()),  # series edits schedule
                 width="100%",
                 spacing="3",
             ),

@@ -23,6 +23,7 @@ LOGGED_IN_PAGES = [
     "/posts",
     "/queue",
     "/accounts",
+    "/members",
     "/analytics",
     "/ai/providers",
     "/ai/personas",

@@ -13,7 +13,7 @@ from tests.e2e.conftest import register_through_ui
 from tests.e2e.helpers import connect_demo, open_composer, select_chip, type_text
 
 PHONE = {"width": 390, "height": 844}
-PAGES = ["/", "/compose", "/calendar", "/posts", "/queue", "/accounts", "/analytics",
+PAGES = ["/", "/compose", "/calendar", "/posts", "/queue", "/accounts", "/members", "/analytics",
          "/ai/providers", "/ai/personas", "/ai/templates", "/ai/usage", "/settings"]  # fmt: skip
 
 

@@ -1,0 +1,74 @@
+"""The shell's workspace switcher (a native-keyboard select) and a dialog to create/rename workspaces."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from state.workspaces import WorkspaceState as W
+
+
+def _option(ws: rx.Var) -> rx.Component:
+    return rx.select.item(ws["name"], value=ws["id"], custom_attrs={"data-testid": "workspace-option-" + ws["id"]})
+
+
+def _manage_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.icon_button(
+                rx.icon("settings-2", size=16),
+                variant="ghost",
+                aria_label="Manage workspaces",
+                custom_attrs={"data-testid": "manage-workspaces"},
+            )
+        ),
+        rx.dialog.content(
+            rx.dialog.title("Workspaces"),
+            rx.vstack(
+                rx.text("Rename this workspace", as_="label", html_for="workspace-rename", size="2", weight="bold"),
+                rx.hstack(
+                    rx.input(
+                        id="workspace-rename",
+                        aria_label="Workspace name",
+                        value=W.rename_to,
+                        on_change=W.set_rename_to,
+                        custom_attrs={"data-testid": "workspace-rename-input"},
+                    ),
+                    rx.button("Rename", on_click=W.rename, custom_attrs={"data-testid": "workspace-rename-button"}),
+                ),
+                rx.text("New workspace", as_="label", html_for="workspace-new", size="2", weight="bold"),
+                rx.hstack(
+                    rx.input(
+                        id="workspace-new",
+                        aria_label="New workspace name",
+                        value=W.new_name,
+                        on_change=W.set_new_name,
+                        placeholder="Client name",
+                        custom_attrs={"data-testid": "workspace-new-input"},
+                    ),
+                    rx.button("Create", on_click=W.create, custom_attrs={"data-testid": "workspace-create-button"}),
+                ),
+                rx.cond(
+                    W.error != "",
+                    rx.text(W.error, color_scheme="red", size="2", custom_attrs={"data-testid": "workspace-error"}),
+                ),
+                rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                spacing="2",
+            ),
+        ),
+    )
+
+
+def workspace_switcher() -> rx.Component:
+    return rx.hstack(
+        rx.select.root(
+            rx.select.trigger(
+                aria_label="Workspace", custom_attrs={"data-testid": "workspace-switcher"}, min_width="160px"
+            ),
+            rx.select.content(rx.foreach(W.workspaces, _option)),
+            value=W.current_id,
+            on_change=W.switch,
+        ),
+        _manage_dialog(),
+        align="center",
+        spacing="1",
+    )

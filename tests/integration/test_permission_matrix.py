@@ -1,0 +1,161 @@
+"""Every mutating action the UI offers, sent as each of the five roles through exactly the function
+the state handler calls (`services.guarded`, or the teams/2FA services that check their own
+role), on SQLite and PostgreSQL.
+
+Allowed → the action succeeds. Refused → PermissionDenied with a human message, and not one row
+of workspace data changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+from sqlmodel import SQLModel
+
+from services import auth, guarded, posts, recurrence, two_factor
+from services import queue as queue_service
+from services.accounts import connect_demo
+from services.ai import create_persona
+from services.db import session_scope
+from services.invites import create_invite
+from services.models import Membership, PostTarget
+from services.permissions import ROLES, PermissionDenied, allowed
+from services.publishing.states import TargetStatus
+from services.workspace_switch import rename_workspace
+from tests.fakes.openai_server import png_bytes
+
+_SKIP_TABLES = {"audit_log", "sessions", "login_failures", "alembic_version"}
+
+
+def _snapshot() -> dict[str, list]:
+    """Every row of every workspace table, to prove a refusal changed nothing."""
+    out: dict[str, list] = {}
+    with session_scope() as s:
+        for name, table in sorted(SQLModel.metadata.tables.items()):
+            if name in _SKIP_TABLES:
+                continue
+            rows = s.exec(select(table)).all()
+            out[name] = sorted(tuple(str(v) for v in r) for r in rows)
+    return out
+
+
+def _actor(role: str) -> auth.CurrentUser:
+    """A real person with this role, resolved from a real login session like every request."""
+    uid = auth.register_user(f"{role}@example.com", role.title(), "correct horse battery")
+    with session_scope() as s:
+        m = s.exec(select(Membership).where(Membership.user_id == uid)).scalars().one()
+        m.role = role
+    token = auth.login(f"{role}@example.com", "correct horse battery")
+    user = auth.resolve_session(token)
+    assert user is not None and user.role == role
+    return user
+
+
+def _seed(user: auth.CurrentUser) -> dict[str, Any]:
+    """Fresh things for one action to act on (written as the raw services, no role involved)."""
+    org_id, uid = user.organization_id, user.user_id
+    account = connect_demo(org_id, uid)
+    future = datetime.now(UTC) + timedelta(days=2)
+    draft = posts.save_post(org_id, uid, posts.PostInput(body="draft", account_ids=[account]))
+    sched = posts.save_post(
+        org_id, uid, posts.PostInput(body="sched", account_ids=[account], action="schedule", scheduled_at=future)
+    )
+    series = posts.save_post(
+        org_id, uid, posts.PostInput(body="series", account_ids=[account], action="schedule", scheduled_at=future)
+    )
+    series_id = recurrence.set_recurrence(org_id, series, {"freq": "daily", "count": 3}, user_id=uid)["series_id"]
+    failed = posts.save_post(
+        org_id, uid, posts.PostInput(body="failed", account_ids=[account], action="schedule", scheduled_at=future)
+    )
+    with session_scope() as s:
+        s.exec(update(PostTarget).where(PostTarget.post_id == failed).values(status=TargetStatus.FAILED))
+        failed_target = s.exec(select(PostTarget.id).where(PostTarget.post_id == failed)).scalars().one()
+    queue_service.set_slots(org_id, account, [{"weekday": d, "time": "09:00"} for d in range(7)], "UTC")
+    persona = create_persona(org_id, "Brand")["id"]
+    return {"account": account, "draft": draft, "sched": sched, "series_id": series_id, "failed_target": failed_target,
+           "persona": persona, "future": future}  # fmt: skip
+
+
+def _input(ctx: dict, action: str = "draft", when: datetime | None = None) -> posts.PostInput:
+    return posts.PostInput(body="new text", account_ids=[ctx["account"]], action=action, scheduled_at=when)
+
+
+def _run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+#: action name (as in services/permissions.py) → how the handler performs it.
+CASES: dict[str, tuple[str, Callable[[auth.CurrentUser, dict], Any]]] = {
+    "save draft": ("post.draft", lambda u, c: guarded.save_post(u, _input(c))),
+    "edit draft": ("post.draft", lambda u, c: guarded.save_post(u, _input(c), post_id=c["draft"])),
+    "schedule": ("post.schedule", lambda u, c: guarded.save_post(u, _input(c, "schedule", c["future"]))),
+    "publish now": ("post.publish", lambda u, c: guarded.save_post(u, _input(c, "publish_now"))),
+    "cancel schedule": ("post.schedule", lambda u, c: guarded.cancel_schedule(u, c["sched"])),
+    "delete post": ("post.delete", lambda u, c: guarded.delete_post(u, c["draft"])),
+    "retry target": ("post.retry", lambda u, c: guarded.retry_target(u, c["failed_target"])),
+    "mark published": ("post.publish", lambda u, c: guarded.mark_target_published(u, c["failed_target"])),
+    "upload media": ("media.upload", lambda u, c: guarded.upload_media(u, "a.png", png_bytes())),
+    "drag to day": ("post.schedule", lambda u, c: guarded.move_to_day(u, c["sched"], c["future"].date() + timedelta(days=1), "UTC")),
+    "reschedule": ("post.schedule", lambda u, c: guarded.reschedule_to_local(u, c["sched"], datetime.combine(date.today() + timedelta(days=3), datetime.min.time()).replace(hour=10), "UTC")),
+    "bulk delete": ("post.delete", lambda u, c: guarded.bulk_delete(u, [c["draft"]])),
+    "bulk duplicate": ("post.draft", lambda u, c: guarded.bulk_duplicate(u, [c["draft"]])),
+    "bulk reschedule": ("post.schedule", lambda u, c: guarded.bulk_reschedule(u, [c["sched"]], timedelta(hours=1))),
+    "add to queue": ("post.schedule", lambda u, c: guarded.add_to_queue(u, [c["account"]], post_id=c["draft"])),
+    "posting slots": ("queue.slots", lambda u, c: guarded.set_slots(u, c["account"], [{"weekday": 1, "time": "10:00"}])),
+    "make recurring": ("post.schedule", lambda u, c: guarded.set_recurrence(u, c["sched"], {"freq": "daily", "count": 2})),
+    "edit series": ("post.schedule", lambda u, c: guarded.update_series(u, c["series_id"], body="all of them")),
+    "stop repeating": ("post.schedule", lambda u, c: guarded.end_series(u, c["series_id"])),
+    "connect demo": ("accounts.connect", lambda u, c: guarded.connect_demo(u)),
+    "save persona": ("ai.personas", lambda u, c: guarded.save_persona(u, None, {"name": "New"}, [c["account"]])),
+    "delete persona": ("ai.personas", lambda u, c: guarded.delete_persona(u, c["persona"])),
+    "workspace template": ("ai.templates", lambda u, c: guarded.save_template(u, "caption", "Sys", "{text}", personal=False)),
+    "personal template": ("ai.use", lambda u, c: guarded.save_template(u, "caption", "Sys", "{text}", personal=True)),
+    "ai assistant": ("ai.use", lambda u, c: guarded.assistant_stream(u, "caption", brief="launch", text="", tone="", account_ids=[c["account"]])),
+    "invite member": ("members.invite", lambda u, c: create_invite(u, "new@example.com", "viewer")),
+    "rename workspace": ("workspace.rename", lambda u, c: rename_workspace(u, "Renamed")),
+    "workspace 2FA rule": ("workspace.security", lambda u, c: two_factor.set_workspace_requirement(u, False)),
+    "disconnect": ("accounts.disconnect", lambda u, c: _run(guarded.disconnect_account(u, c["account"]))),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(db: str, role: str) -> None:
+    """One role, every action (each on freshly seeded posts); all mismatches reported together."""
+    user = _actor(role)
+    wrong: list[str] = []
+    for case, (action, perform) in CASES.items():  # "disconnect" runs last: it removes the account
+        ctx = _seed(user)
+        before = _snapshot()
+        try:
+            perform(user, ctx)
+        except PermissionDenied as exc:
+            if allowed(role, action):
+                wrong.append(f"{case}: refused but should be allowed ({exc})")
+            elif not exc.message.startswith(f"{role.capitalize()}s can't "):
+                wrong.append(f"{case}: unclear refusal {exc.message!r}")
+            elif _snapshot() != before:
+                wrong.append(f"{case}: refused but data changed")
+        else:
+            if not allowed(role, action):
+                wrong.append(f"{case}: allowed but should be refused")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_matrix_shape() -> None:
+    """The table itself: viewers change nothing, contributors draft but never publish, owners do all."""
+    assert [r for r in ROLES if allowed(r, "post.publish")] == ["owner", "admin", "editor"]
+    assert [r for r in ROLES if allowed(r, "post.draft")] == ["owner", "admin", "editor", "contributor"]
+    assert [r for r in ROLES if allowed(r, "workspace.delete")] == ["owner"]
+    assert not any(allowed("viewer", a) for a, _ in CASES.values() if a != "ai.use") and not allowed("viewer", "ai.use")
+
+
+def test_refusal_message_hints_at_approval(db: str) -> None:
+    user = _actor("contributor")
+    ctx = _seed(user)
+    with pytest.raises(PermissionDenied, match="Contributors can't publish; submit the post for approval."):
+        guarded.save_post(user, _input(ctx, "publish_now"))
