@@ -143,5 +143,6 @@ def test_suggest_a_time_from_seeded_history(page: Page, app_url: str, new_user: 
     first = slots.first.get_by_test_id("ai-time-slot-use")
     label = first.inner_text()
     first.click()
+    expect(page.get_by_test_id("schedule-date")).not_to_have_value("", timeout=15000)
     date_value = page.get_by_test_id("schedule-date").input_value()
     assert date_value and datetime.strptime(date_value, "%Y-%m-%d").strftime("%d %b") in label
