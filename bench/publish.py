@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The fake platform listens on loopback, which the SSRF guard refuses unless allow-listed.
+os.environ.setdefault("SOCIALHUB_ALLOW_PRIVATE_HOSTS", "127.0.0.1,localhost,::1")
 
 from tests.dbutil import create_pg_database, drop_pg_database, truncate_all  # noqa: E402
 
