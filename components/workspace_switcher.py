@@ -48,6 +48,37 @@ def _manage_dialog() -> rx.Component:
                     rx.button("Create", on_click=W.create, custom_attrs={"data-testid": "workspace-create-button"}),
                 ),
                 rx.cond(
+                    W.current_role == "owner",
+                    rx.vstack(
+                        rx.text(
+                            "Delete this workspace (Owner only): its posts, accounts, tokens and media are removed for good. "
+                            "Type its name to confirm.",
+                            as_="label",
+                            html_for="workspace-delete",
+                            size="2",
+                            weight="bold",
+                        ),
+                        rx.hstack(
+                            rx.input(
+                                id="workspace-delete",
+                                aria_label="Type the workspace name to confirm deletion",
+                                value=W.delete_confirm,
+                                on_change=W.set_delete_confirm,
+                                custom_attrs={"data-testid": "workspace-delete-confirm"},
+                            ),
+                            rx.button(
+                                "Delete workspace",
+                                color_scheme="red",
+                                on_click=W.delete_current,
+                                disabled=W.delete_confirm != W.current_name,
+                                custom_attrs={"data-testid": "workspace-delete-button"},
+                            ),
+                        ),
+                        spacing="2",
+                        width="100%",
+                    ),
+                ),
+                rx.cond(
                     W.error != "",
                     rx.text(W.error, color_scheme="red", size="2", custom_attrs={"data-testid": "workspace-error"}),
                 ),

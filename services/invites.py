@@ -10,6 +10,7 @@ on an invite-only instance.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from services.auth import EMAIL_RE, CurrentUser, hash_token, normalize_email
 from services.config import get_settings
 from services.db import session_scope
 from services.errors import UserError
+from services.mail import MailError, mail_configured, send
 from services.models import AuditLog, Invite, Membership, Organization, User, utcnow
 from services.permissions import ROLES, require
 
@@ -75,6 +77,35 @@ def create_invite(actor: CurrentUser, email: str, role: str) -> str:
         s.add(AuditLog(organization_id=org_id, user_id=actor.user_id, action="member.invited",
                        detail={"email": email, "role": role}))  # fmt: skip
     return token
+
+
+@dataclass(frozen=True)
+class SentInvite:
+    token: str
+    mailed: bool = False  # SMTP configured and the mail server took it
+    mail_problem: str = ""  # SMTP configured but sending failed: the link on screen still works
+
+
+def invite_and_mail(actor: CurrentUser, email: str, role: str) -> SentInvite:
+    """Create the invite, then mail the link when SMTP is configured (the link on screen always works)."""
+    token = create_invite(actor, email, role)
+    if not mail_configured():
+        return SentInvite(token)
+    address = normalize_email(email)
+    with session_scope() as s:
+        org = s.get(Organization, actor.organization_id)
+        workspace = org.name if org else "a workspace"
+    days = get_settings().invite_days
+    text = (
+        f"{actor.name} invited you to join “{workspace}” on SocialHub as {role.strip().capitalize()}.\n\n"
+        f"Open this link to join (it works once and expires in {days} days):\n{invite_link(token)}\n\n"
+        "If you didn't expect this, ignore this mail."
+    )
+    try:
+        send(address, f"You're invited to {workspace} on SocialHub", text)
+    except MailError as exc:
+        return SentInvite(token, mail_problem=f"The invite mail could not be sent ({exc}); copy the link instead.")
+    return SentInvite(token, mailed=True)
 
 
 def _find(s: Session, token: str) -> Invite:

@@ -93,11 +93,15 @@ class MembersState(rx.State):
 
     @rx.event
     async def invite(self):
-        token, event = await self._act(invites.create_invite, self.invite_email, self.invite_role)
-        if self.error or not token:
+        sent, event = await self._act(invites.invite_and_mail, self.invite_email, self.invite_role)
+        if self.error or not sent:
             return event
-        self.invite_link = invites.invite_link(token)
-        self.invite_email = ""
+        self.invite_link = invites.invite_link(sent.token)
+        email, self.invite_email = self.invite_email.strip(), ""
+        if sent.mailed:
+            return rx.toast.success(f"Invite mailed to {email}. You can also copy the link.")
+        if sent.mail_problem:
+            return rx.toast.warning(sent.mail_problem)
         return rx.toast.success("Invite created. Copy the link and send it.")
 
     @rx.event

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from services import workspace_switch
+from services import workspace_delete, workspace_switch
 from services.auth import CurrentUser
 from services.errors import UserError
 from state.auth import AuthState
@@ -22,6 +22,9 @@ class WorkspaceState(rx.State):
     current_id: str = ""
     new_name: str = ""
     rename_to: str = ""
+    delete_confirm: str = ""
+    current_name: str = ""
+    current_role: str = ""
     error: str = ""
 
     async def _refresh(self, user: CurrentUser) -> None:
@@ -29,7 +32,8 @@ class WorkspaceState(rx.State):
         rows = await run_blocking(workspace_switch.list_workspaces, user.user_id)
         self.workspaces = [{"id": str(w["id"]), "name": w["name"], "role": w["role"]} for w in rows]
         self.current_id = str(user.organization_id)
-        self.rename_to = user.organization_name
+        self.rename_to = self.current_name = user.organization_name
+        self.current_role = next((w["role"] for w in self.workspaces if w["id"] == self.current_id), "")
 
     @rx.event
     async def load(self):
@@ -59,6 +63,26 @@ class WorkspaceState(rx.State):
     @rx.event
     def set_rename_to(self, value: str):
         self.rename_to = value
+
+    @rx.event
+    def set_delete_confirm(self, value: str):
+        self.delete_confirm = value
+
+    @rx.event
+    async def delete_current(self):
+        """Owner only, after typing the exact name (services.workspace_delete checks both)."""
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        self.error = ""
+        try:
+            await run_blocking(workspace_delete.delete_workspace, user, self.delete_confirm)
+        except UserError as exc:
+            self.error = str(exc)
+            return rx.toast.error(self.error)
+        self.delete_confirm = ""
+        await (await self.get_state(AuthState))._load()
+        return [rx.toast.success(f"Workspace “{user.organization_name}” deleted."), rx.redirect("/")]
 
     @rx.event
     async def create(self):

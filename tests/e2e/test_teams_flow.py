@@ -72,3 +72,25 @@ def test_invite_join_demote_remove(page: Page, browser: Browser, app_url: str) -
         expect(mia.get_by_test_id("whoami-org")).to_have_text(f"Mia {tag}'s workspace", timeout=20000)
     finally:
         other.close()
+
+
+def test_owner_deletes_a_workspace_by_typing_its_name(page: Page, app_url: str) -> None:
+    tag = uuid.uuid4().hex[:6]
+    owner = {"email": f"del-{tag}@example.com", "name": f"Dora {tag}", "password": "correct horse battery"}
+    register_through_ui(page, app_url, owner)
+    page.get_by_role("button", name="Manage workspaces").click()
+    page.get_by_label("New workspace name").fill(f"Client {tag}")
+    page.get_by_test_id("workspace-create-button").click()
+    expect(page.get_by_test_id("whoami-org")).to_have_text(f"Client {tag}", timeout=20000)
+
+    page.get_by_role("button", name="Manage workspaces").click()
+    confirm = page.get_by_label("Type the workspace name to confirm deletion")
+    delete = page.get_by_test_id("workspace-delete-button")
+    confirm.fill(f"client {tag}")  # not the exact name: the button stays disabled
+    expect(delete).to_be_disabled()
+    confirm.fill(f"Client {tag}")
+    expect(delete).to_be_enabled()
+    delete.click()
+    expect(page.get_by_test_id("whoami-org")).to_have_text(f"Dora {tag}'s workspace", timeout=20000)
+    page.get_by_test_id("workspace-switcher").click()
+    expect(page.get_by_role("option", name=f"Client {tag}")).to_have_count(0)
