@@ -86,6 +86,8 @@ def _manage_dialog() -> rx.Component:
                 spacing="2",
             ),
         ),
+        open=W.dialog_open,
+        on_open_change=W.set_dialog_open,
     )
 
 

@@ -25,6 +25,7 @@ class WorkspaceState(rx.State):
     delete_confirm: str = ""
     current_name: str = ""
     current_role: str = ""
+    dialog_open: bool = False
     error: str = ""
 
     async def _refresh(self, user: CurrentUser) -> None:
@@ -65,6 +66,11 @@ class WorkspaceState(rx.State):
         self.rename_to = value
 
     @rx.event
+    def set_dialog_open(self, value: bool):
+        self.dialog_open = value
+        self.error = self.delete_confirm = ""
+
+    @rx.event
     def set_delete_confirm(self, value: str):
         self.delete_confirm = value
 
@@ -80,7 +86,7 @@ class WorkspaceState(rx.State):
         except UserError as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
-        self.delete_confirm = ""
+        self.delete_confirm, self.dialog_open = "", False
         await (await self.get_state(AuthState))._load()
         return [rx.toast.success(f"Workspace “{user.organization_name}” deleted."), rx.redirect("/")]
 
@@ -95,7 +101,7 @@ class WorkspaceState(rx.State):
         except UserError as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
-        self.new_name = ""
+        self.new_name, self.dialog_open = "", False
         await (await self.get_state(AuthState))._load()
         return [rx.toast.success("Workspace created."), rx.redirect("/")]
 
