@@ -10,6 +10,7 @@ keeps its own buckets.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import threading
@@ -105,7 +106,7 @@ class RedisBuckets:
         self._script = self._client.register_script(_LUA)
 
     def take(self, key: str, limit: int) -> RateDecision:
-        allowed, tokens = self._script(keys=[f"socialhub:api:rate:{key}"], args=[limit])
+        allowed, tokens = self._script(keys=[key], args=[limit])
         return _decision(bool(int(allowed)), float(tokens), limit)
 
 
@@ -122,7 +123,9 @@ def take(bucket: str) -> RateDecision:
             backend = _redis.get(settings.redis_url) or _redis.setdefault(
                 settings.redis_url, RedisBuckets(settings.redis_url)
             )
-            return backend.take(bucket, limit)
+            # one Redis may serve several installations (or test databases): key ids are per database
+            namespace = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
+            return backend.take(f"socialhub:api:rate:{namespace}:{bucket}", limit)
         except Exception as exc:  # noqa: BLE001 - an unreachable Redis must not take the API down
             log.warning("rate limit: Redis unavailable (%s); using this process's buckets", type(exc).__name__)
     return _local.take(bucket, limit)
