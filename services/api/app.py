@@ -7,11 +7,14 @@ generated from the route signatures and Pydantic models, so it can't drift from 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
 
 from services.api import problems
 from services.api.auth import RateLimitHeaders
 from services.api.docs import mount_docs
+from services.api.problems import ApiProblem
 from services.api.routes_media import router as media_router
 from services.api.routes_posts import router as posts_router
 from services.api.routes_workspace import router as workspace_router
@@ -30,6 +33,27 @@ DESCRIPTION = """Automate SocialHub: the same services, rules and publishing eng
 """
 
 
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameter names a route declares, its dependencies' included."""
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def refuse_unknown_query(request: Request) -> None:
+    """Unknown query parameters are refused like unknown body fields: a typo must not be silently ignored."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in known]
+    if unknown:
+        errors = [{"field": name, "in": "query", "message": "Unknown query parameter."} for name in unknown]
+        raise ApiProblem(422, "validation-error", f"Unknown query parameter: {', '.join(unknown)}.", errors)
+
+
 def build_api() -> FastAPI:
     app = FastAPI(
         title="SocialHub API",
@@ -39,7 +63,7 @@ def build_api() -> FastAPI:
         docs_url=None,  # served by mount_docs without a CDN
         redoc_url=None,  # the mount's root_path (/api) becomes the document's server URL
     )
-    v1 = APIRouter(prefix="/v1")
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(refuse_unknown_query)])
     v1.include_router(workspace_router)
     v1.include_router(posts_router)
     v1.include_router(media_router)

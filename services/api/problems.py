@@ -140,8 +140,12 @@ def install(app: Any) -> None:
     app.add_exception_handler(Exception, on_unexpected)
 
 
+ANSWERED = (400, 401, 403, 404, 409, 413, 422, 429)  # what any call may answer besides success
+
+
 def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries: each status answers a problem document."""
+    """OpenAPI `responses=` entries: each status (default: every refusal the API makes) is a problem document."""
+    statuses = statuses or ANSWERED
     return {
         s: {"model": Problem, "description": TITLES.get(s, "Error"), "content": {MEDIA_TYPE: {}}}
         for s in statuses

@@ -28,7 +28,7 @@ PATH = "/api/v1/media"  # the request-body cap gives this path the upload limit
 CHUNK = 1024 * 1024
 
 
-@router.post("", status_code=201, response_model=Media, responses=documented(400, 401, 403, 413, 422, 429))
+@router.post("", status_code=201, response_model=Media, responses=documented())
 def upload(
     file: Annotated[UploadFile, File(description="An image (JPEG, PNG, GIF, WebP) or an MP4 video.")],
     actor: Annotated[ApiActor, Depends(acting("media.upload"))],
@@ -54,7 +54,7 @@ def _file_print(file: UploadFile, name: str) -> str:
     return digest.hexdigest()
 
 
-@router.get("", response_model=MediaList, responses=documented(401, 403, 422, 429))
+@router.get("", response_model=MediaList, responses=documented())
 def list_all(
     actor: Annotated[ApiActor, Depends(acting("media.read"))], limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> MediaList:
@@ -62,12 +62,12 @@ def list_all(
     return MediaList(data=[media_from(a) for a in list_media(actor.organization_id, limit)])
 
 
-@router.get("/{media_id}", response_model=Media, responses=documented(401, 403, 404, 422, 429))
+@router.get("/{media_id}", response_model=Media, responses=documented())
 def get_one(media_id: MediaId, actor: Annotated[ApiActor, Depends(acting("media.read"))]) -> Media:
     return media_from(get_asset(actor.organization_id, media_id))
 
 
-@router.delete("/{media_id}", status_code=204, responses=documented(401, 403, 404, 422, 429))
+@router.delete("/{media_id}", status_code=204, responses=documented())
 def delete(media_id: MediaId, actor: Annotated[ApiActor, Depends(acting("media.delete"))]) -> Response:
     """Refused (422) while a post that hasn't been published uses it."""
     delete_media(actor.organization_id, media_id)

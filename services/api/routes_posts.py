@@ -36,10 +36,10 @@ IdempotencyKey = Annotated[
     Header(alias="Idempotency-Key", max_length=255, description="Retry-safe create: same key → first answer, once."),
 ]
 Sort = Literal[tuple(s for name in SORTS for s in (name, f"-{name}"))]  # type: ignore[valid-type]
-COMMON = documented(401, 403, 404, 409, 422, 429)
+COMMON = documented()
 
 
-@router.post("", status_code=201, response_model=Post, responses=documented(400, 401, 403, 409, 422, 429))
+@router.post("", status_code=201, response_model=Post, responses=documented())
 def create_post(payload: PostCreate, actor: Actor, idempotency_key: IdempotencyKey = None) -> Response:
     """Create a draft, a scheduled post or a post published right away (per-account text and media ids)."""
     require(actor, ACTION_PERMISSION[payload.action])

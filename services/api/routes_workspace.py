@@ -42,7 +42,7 @@ from services.workspaces import organization_name
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-READS = documented(401, 403, 404, 422, 429)
+READS = documented()
 MAX_CALENDAR_DAYS = 92
 
 
@@ -91,7 +91,7 @@ def free_slots(
     return Slots(account_id=account_id, slots=queue.next_free_slots(actor.organization_id, account_id, count))
 
 
-@router.post("/queue", status_code=201, response_model=QueueResult, responses=documented(401, 403, 404, 409, 422, 429),
+@router.post("/queue", status_code=201, response_model=QueueResult, responses=documented(),
              tags=["queue"])  # fmt: skip
 def add_to_queue(payload: QueueAdd, actor: Annotated[ApiActor, Depends(acting("post.schedule"))]) -> QueueResult:
     """Schedule an existing post (post_id) or new content into each account's next free slot."""

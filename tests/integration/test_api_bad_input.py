@@ -9,8 +9,7 @@ from sqlalchemy import func, select, update
 
 from services.db import session_scope
 from services.models import ApiKey, MediaAsset, Post
-from tests.conftest_services import db  # noqa: F401
-from tests.integration.api_helpers import ApiWorld, png, world  # noqa: F401
+from tests.integration.api_helpers import ApiWorld, png
 
 PROBLEM = "application/problem+json"
 

@@ -13,8 +13,7 @@ from services.api import keys, ratelimit
 from services.db import session_scope
 from services.models import ApiKey, MediaAsset, Membership, Post
 from services.permissions import ROLES, PermissionDenied, allowed
-from tests.conftest_services import db  # noqa: F401
-from tests.integration.api_helpers import ApiWorld, actor, png, world  # noqa: F401
+from tests.integration.api_helpers import ApiWorld, actor, png
 
 FUTURE = "2031-05-04T09:00:00Z"
 

@@ -8,8 +8,7 @@ from sqlalchemy import update
 
 from services.db import session_scope
 from services.models import Post, PostTarget
-from tests.conftest_services import db  # noqa: F401
-from tests.integration.api_helpers import ApiWorld, png, world  # noqa: F401
+from tests.integration.api_helpers import ApiWorld, png
 
 FUTURE = "2031-05-04T09:00:00"
 
