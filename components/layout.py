@@ -15,6 +15,7 @@ NAV = [
     ("Accounts", "/accounts", "users"),
     ("Analytics", "/analytics", "chart-line"),
     ("AI", "/ai/providers", "sparkles"),
+    ("API keys", "/settings/api-keys", "key-round"),
     ("Settings", "/settings", "settings"),
 ]
 
@@ -30,7 +31,7 @@ def nav_link(label: str, href: str, icon: str, testid_prefix: str = "nav") -> rx
         border_radius="8px",
         width="100%",
         _hover={"background": rx.color("accent", 3)},
-        custom_attrs={"data-testid": f"{testid_prefix}-{label.lower()}"},
+        custom_attrs={"data-testid": f"{testid_prefix}-{label.lower().replace(' ', '-')}"},
     )
 
 
