@@ -218,3 +218,32 @@ def test_rate_limit_is_shared_through_redis(world: ApiWorld, monkeypatch: pytest
     assert first == [True, True, True] and ratelimit.take(bucket).allowed is False
     r = [world.client.get("/api/v1/workspace", headers=world.h()) for _ in range(4)]
     assert [x.status_code for x in r] == [200, 200, 200, 429]
+
+
+def test_a_retry_while_the_first_request_runs_is_told_to_wait(world: ApiWorld) -> None:
+    from services.api import idempotency
+
+    key_id = world.client.get("/api/v1/workspace", headers=world.h()).json()["key"]["id"]
+    started = idempotency.begin(key_id, "k-1", "print")
+    assert isinstance(started, int)
+    with pytest.raises(idempotency.IdempotencyInProgress):
+        idempotency.begin(key_id, "k-1", "print")  # the first has not finished: no second create
+    idempotency.finish(started, 201, {"id": 7})
+    replay = idempotency.begin(key_id, "k-1", "print")
+    assert isinstance(replay, idempotency.Replay) and replay.body == {"id": 7}
+
+
+def test_openapi_31_and_offline_docs(world: ApiWorld) -> None:
+    c = world.client
+    doc = c.get("/api/v1/openapi.json").json()
+    assert doc["openapi"].startswith("3.1") and doc["servers"] == [{"url": "/api"}]
+    assert {"/v1/posts", "/v1/media", "/v1/queue", "/v1/calendar", "/v1/analytics/overview"} <= set(doc["paths"])
+    assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    create = doc["paths"]["/v1/posts"]["post"]
+    assert "application/problem+json" in create["responses"]["422"]["content"]
+    assert doc["components"]["schemas"]["PostCreate"]["additionalProperties"] is False
+    page = c.get("/api/docs")
+    assert page.status_code == 200 and "/api/docs/assets/swagger-ui-bundle.js" in page.text
+    assert "<script>" not in page.text  # no inline script: the app's CSP (script-src 'self') holds
+    assert c.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert "/api/v1/openapi.json" in c.get("/api/docs/start.js").text
