@@ -17,6 +17,7 @@ NAV = [
     ("Members", "/members", "user-plus"),
     ("Analytics", "/analytics", "chart-line"),
     ("AI", "/ai/providers", "sparkles"),
+    ("API keys", "/settings/api-keys", "key-round"),
     ("Settings", "/settings", "settings"),
 ]
 
@@ -32,7 +33,7 @@ def nav_link(label: str, href: str, icon: str, testid_prefix: str = "nav") -> rx
         border_radius="8px",
         width="100%",
         _hover={"background": rx.color("accent", 3)},
-        custom_attrs={"data-testid": f"{testid_prefix}-{label.lower()}"},
+        custom_attrs={"data-testid": f"{testid_prefix}-{label.lower().replace(' ', '-')}"},
     )
 
 

@@ -95,6 +95,7 @@ class Settings:
     redis_url: str = ""  # shared Reflex state for several web processes (rxconfig.py)
     publish_first_retry_seconds: tuple[float, float] = (2.0, 5.0)  # window of the first (fast) retry
     metrics_token: str = ""  # Bearer token for /metrics; empty = localhost only
+    api_rate_per_min: int = 600  # REST API token bucket per key (services/api/ratelimit.py)
 
     @property
     def https(self) -> bool:
@@ -169,6 +170,7 @@ def _build_settings() -> Settings:
         redis_url=_env("REDIS_URL") or _env("REFLEX_REDIS_URL"),
         publish_first_retry_seconds=_env_range("SOCIALHUB_PUBLISH_FIRST_RETRY_SECONDS", (2.0, 5.0)),
         metrics_token=_env("SOCIALHUB_METRICS_TOKEN"),
+        api_rate_per_min=max(1, _env_int("SOCIALHUB_API_RATE_PER_MIN", 600)),
     )
 
 

@@ -36,6 +36,7 @@ _READ = frozenset(
         "mcp.token.manage",
         "notifications.read",
         "members.read",
+        "workspace.read",
     }
 )
 _CONTRIBUTE = _READ | {
@@ -60,6 +61,7 @@ _EDIT = _CONTRIBUTE | {
     "ai.budget",
     "ai.personas",
     "ai.templates",
+    "api_keys.manage",
 }
 _ADMIN = _EDIT | {"members.invite", "members.manage", "audit.read", "workspace.rename", "workspace.settings"}
 _OWNER = _ADMIN | {"workspace.delete", "owners.manage", "workspace.security"}
@@ -94,6 +96,7 @@ _LABELS = {
     "ai.budget": "change the AI budget",
     "ai.personas": "change personas",
     "ai.templates": "change workspace prompt templates",
+    "api_keys.manage": "manage API keys",
     "members.invite": "invite members",
     "members.manage": "manage members",
     "owners.manage": "manage owners",
@@ -142,6 +145,16 @@ def require(user: Any, action: str) -> None:
     role = role_of(user)
     if not allowed(role, action):
         raise PermissionDenied(refusal(role, action), role=role, action=action)
+
+
+def role_rank(role: str) -> int:
+    """0 for owner … 4 for viewer (lower is more powerful); unknown roles rank below every role."""
+    return ROLES.index(role) if role in ROLES else len(ROLES)
+
+
+def lower_role(a: str, b: str) -> str:
+    """The less powerful of two roles (an API key acts with min(its own role, its creator's role now))."""
+    return a if role_rank(a) >= role_rank(b) else b
 
 
 def membership_role(org_id: int, user_id: int) -> str | None:

@@ -20,6 +20,7 @@ from sqlalchemy import delete
 from sqlmodel import select
 
 from services.db import session_scope
+from services.errors import NotFound
 from services.models import Post, PostTarget, QueueSlot, SocialAccount
 from services.posts import PostInput, get_post, save_post
 from services.posts.compose import load_accounts, load_media, media_files, validate_targets
@@ -42,6 +43,10 @@ _SEARCH_WEEKS = 520  # ten years: past this, a full queue is a data problem, not
 
 class QueueError(PostError):
     """A PostError, so the UI's one `except PostError` shows it like any other refusal."""
+
+
+class QueueAccountNotFound(QueueError, NotFound):
+    """The account is not in this workspace."""
 
 
 def _parse_weekday(raw: Any) -> int:
@@ -99,7 +104,7 @@ def _check_overlaps(pairs: list[tuple[int, str]]) -> None:
 def _account(session, org_id: int, account_id: int) -> SocialAccount:  # noqa: ANN001
     account = session.get(SocialAccount, account_id)
     if account is None or account.organization_id != org_id:
-        raise QueueError("Account not found.")
+        raise QueueAccountNotFound("Account not found.")
     return account
 
 

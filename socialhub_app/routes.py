@@ -12,9 +12,10 @@ import logging
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from services.accounts import complete_oauth_callback
+from services.api.app import MOUNT, build_api
 from services.config import get_settings
 from services.health import health_status
 from services.mcp.http import mcp_route
@@ -90,8 +91,9 @@ async def oauth_callback(request: Request) -> Response:
     return _message_page("Connection failed", outcome.message, 400)
 
 
-def extra_routes() -> list[Route]:
+def extra_routes() -> list[Route | Mount]:
     return [
+        Mount(MOUNT, app=build_api()),  # the REST API (/api/v1/…, docs at /api/docs)
         Route("/health", health),
         Route("/oauth/callback/{platform}", oauth_callback),
         Route("/metrics", metrics_endpoint),

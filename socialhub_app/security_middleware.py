@@ -2,13 +2,14 @@
 
 Body cap: a request whose Content-Length is over the cap is answered 413 before any of it is read;
 one without a length (chunked) is counted while it streams and cut off the moment it passes the cap
-(the app sees a disconnect, the client gets 413). Uploads (`/_upload`) get the upload cap, every
+(the app sees a disconnect, the client gets 413). Uploads (`/_upload`, the API's `/api/v1/media`) get the upload cap, every
 other route `SOCIALHUB_MAX_REQUEST_KB`. The per-file limits are enforced again while the upload is
 copied (services.media.storage.store_upload_stream).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -21,20 +22,31 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-UPLOAD_PATH = "/_upload"
+UPLOAD_PATHS = ("/_upload", "/api/v1/media")  # the composer's uploads and the REST API's
+API_PREFIX = "/api/"
 MB = 1024 * 1024
 
 
 def body_cap(path: str) -> int:
     settings = get_settings()
-    if path.rstrip("/") == UPLOAD_PATH:
+    if path.rstrip("/") in UPLOAD_PATHS:
         return int(settings.max_upload_request_mb * MB)
     return settings.max_request_kb * 1024
 
 
-def _too_large_message(cap: int) -> bytes:
+def _too_large_message(cap: int) -> str:
     size = f"{cap / MB:g} MB" if cap >= MB else f"{cap // 1024} KB"
-    return f"Request too large: at most {size} can be sent here.".encode()
+    return f"Request too large: at most {size} can be sent here."
+
+
+def _too_large_body(cap: int, path: str) -> tuple[bytes, bytes]:
+    """(content type, body): API clients get an RFC 9457 problem document, everyone else plain text."""
+    message = _too_large_message(cap)
+    if path.startswith(API_PREFIX):
+        doc = {"type": "urn:socialhub:problem:request-too-large", "title": "Request too large", "status": 413,
+               "detail": message, "errors": []}  # fmt: skip
+        return b"application/problem+json", json.dumps(doc).encode()
+    return b"text/plain; charset=utf-8", message.encode()
 
 
 class SecurityMiddleware:
@@ -68,12 +80,12 @@ class SecurityMiddleware:
             state["refused"] = True
             if state["started"]:
                 return
-            body = _too_large_message(cap)
+            content_type, body = _too_large_body(cap, scope.get("path", ""))
             await send(
                 {
                     "type": "http.response.start",
                     "status": 413,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close"), *extra],
+                    "headers": [(b"content-type", content_type), (b"connection", b"close"), *extra],
                 }
             )
             await send({"type": "http.response.body", "body": body})

@@ -11,6 +11,7 @@ from tests.conftest_services import (  # noqa: F401
     pg_db,
     sqlite_db,
 )
+from tests.integration.api_helpers import world  # noqa: F401  (the REST API tests' workspace + keys + client)
 from tests.realservers.atproto_network import atproto_network, start_early, stop_unused  # noqa: F401
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from services.accounts.catalog import adapter_for_account, known_adapter_class, platform_label
 from services.accounts.tokens import DISCONNECTED, load_credentials, store_credentials
 from services.db import session_scope
-from services.errors import UserError
+from services.errors import NotFound
 from services.models.accounts import SocialAccount
 from services.models.identity import AuditLog
 from services.models.posts import PostTarget
@@ -30,7 +30,7 @@ EXPIRING_WITHIN = timedelta(days=3)
 PENDING_TARGET_STATUSES = (TargetStatus.SCHEDULED,)
 
 
-class AccountNotFoundError(UserError, LookupError):
+class AccountNotFoundError(NotFound, LookupError):
     """No such account in this workspace."""
 
 

@@ -107,6 +107,31 @@ def range_totals(org_id: int, f: AnalyticsFilters, now: datetime | None = None) 
     return queries._period_numbers(org_id, f, now or datetime.now(UTC))
 
 
+def _has_data(*frames: pd.DataFrame) -> bool:
+    """Anything at all in the range: an honest empty state instead of blank charts (page and API agree)."""
+    return not all(df.empty for df in frames)
+
+
+def overview_numbers(org_id: int, f: AnalyticsFilters, now: datetime | None = None) -> dict[str, Any]:
+    """The Analytics page's numbers without its charts (the REST API): totals, top posts, flags.
+
+    Same queries as analytics_overview, so the API and the page can't disagree; the Plotly
+    figures (the costly part) are not built.
+    """
+    ensure_rollup_zone(org_id, f.tz)
+    daily = queries.daily_metrics(org_id, f)
+    platforms = queries.platform_comparison(org_id, f)
+    followers = queries.follower_growth(org_id, f)
+    top = queries.top_posts(org_id, f)
+    has_data = _has_data(daily, platforms, followers, top)
+    return {
+        "totals": range_totals(org_id, f, now),
+        "top_posts": _top_post_rows(top, f.tz),
+        "simulated": has_data and _has_simulated(org_id, f),
+        "has_data": has_data,
+    }
+
+
 def analytics_overview(org_id: int, f: AnalyticsFilters, now: datetime | None = None) -> AnalyticsOverview:
     ensure_rollup_zone(org_id, f.tz)
     daily = queries.daily_metrics(org_id, f)
@@ -123,7 +148,7 @@ def analytics_overview(org_id: int, f: AnalyticsFilters, now: datetime | None = 
         "followers": _readable(figures.follower_figure(followers), _day_span(f)),
         "heatmap": figures.heatmap_figure(heatmap, f.tz),
     }
-    has_data = not (daily.empty and platforms.empty and followers.empty and top.empty)
+    has_data = _has_data(daily, platforms, followers, top)
     return AnalyticsOverview(
         figures=charts,
         top_posts=_top_post_rows(top, f.tz),
@@ -133,24 +158,39 @@ def analytics_overview(org_id: int, f: AnalyticsFilters, now: datetime | None = 
     )
 
 
+def _latest_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each target's latest counters (the numbers beside a post's chart)."""
+    if df.empty:
+        return []
+    return [
+        {
+            "platform": str(row.platform),
+            "account": str(row.account),
+            "likes": _num(row.likes),
+            "reposts": _num(row.reposts),
+            "replies": _num(row.replies),
+            "impressions": _num(row.impressions),
+            "engagement": _num(row.engagement),
+            "simulated": bool(row.simulated),
+        }
+        for row in df.groupby("post_target_id", sort=True).tail(1).itertuples(index=False)
+    ]
+
+
+def post_numbers(org_id: int, post_id: int) -> dict[str, Any]:
+    """A post's latest counters per target without the chart (the REST API; same query as the page)."""
+    df = queries.post_time_series(org_id, post_id)
+    return {
+        "has_data": not df.empty,
+        "simulated": bool(not df.empty and df["simulated"].astype(bool).any()),
+        "targets": _latest_rows(df),
+    }
+
+
 def post_analytics(org_id: int, post_id: int) -> PostAnalytics:
     """A post's detail view: its chart and each target's latest counters (empty for another workspace's post)."""
     df = queries.post_time_series(org_id, post_id)
-    latest: list[dict[str, Any]] = []
-    if not df.empty:
-        for row in df.groupby("post_target_id", sort=True).tail(1).itertuples(index=False):
-            latest.append(
-                {
-                    "platform": str(row.platform),
-                    "account": str(row.account),
-                    "likes": _num(row.likes),
-                    "reposts": _num(row.reposts),
-                    "replies": _num(row.replies),
-                    "impressions": _num(row.impressions),
-                    "engagement": _num(row.engagement),
-                    "simulated": bool(row.simulated),
-                }
-            )
+    latest = _latest_rows(df)
     span = None
     if not df.empty and df["captured_at"].min() == df["captured_at"].max():  # read once: an hour either side
         moment = df["captured_at"].min()

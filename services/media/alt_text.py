@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.db import session_scope
-from services.media.sniff import MediaError
+from services.media.sniff import MediaError, MediaNotFound
 from services.media.storage import asset_dict
 from services.models import MediaAsset
 
@@ -18,7 +18,7 @@ def set_alt_text(org_id: int, asset_id: int, alt_text: str) -> dict:
     with session_scope() as session:
         asset = session.get(MediaAsset, asset_id)
         if asset is None or asset.organization_id != org_id:
-            raise MediaError("Media not found.")
+            raise MediaNotFound("Media not found.")
         asset.alt_text = text
         session.add(asset)
         session.flush()
@@ -30,7 +30,7 @@ def set_generated_prompt(org_id: int, asset_id: int, prompt: str) -> dict:
     with session_scope() as session:
         asset = session.get(MediaAsset, asset_id)
         if asset is None or asset.organization_id != org_id:
-            raise MediaError("Media not found.")
+            raise MediaNotFound("Media not found.")
         asset.generated_prompt = (prompt or "")[:MAX_PROMPT]
         session.add(asset)
         session.flush()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-from services.errors import UserError
+from services.errors import NotFound, UserError
 
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 EXTENSIONS = {
@@ -34,6 +34,10 @@ MP4_BRANDS = {
 
 class MediaError(UserError, ValueError):
     """A user-facing reason an upload or an attachment is refused; `str()` is the message."""
+
+
+class MediaNotFound(MediaError, NotFound):
+    """No such media in this workspace."""
 
 
 @dataclass(frozen=True)

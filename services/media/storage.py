@@ -21,7 +21,7 @@ from services.config import get_settings
 from services.db import session_scope
 from services.media import intake
 from services.media.public_links import public_media_url, signature_matches
-from services.media.sniff import EXTENSIONS, MediaError
+from services.media.sniff import EXTENSIONS, MediaError, MediaNotFound
 from services.models import MediaAsset, Post, PostMedia
 from services.platforms.base import MediaFile
 from services.publishing.states import PostStatus
@@ -101,7 +101,8 @@ def asset_dict(asset: MediaAsset) -> dict[str, Any]:
 
 
 def _clean_name(filename: str) -> str:
-    name = os.path.basename((filename or "").replace("\\", "/")).strip()
+    name = os.path.basename((filename or "").replace("\\", "/"))
+    name = "".join(c for c in name if c.isprintable()).strip()  # no NUL/control characters in a row
     return name[:255] or "upload"
 
 
@@ -160,7 +161,7 @@ def get_asset(org_id: int, asset_id: int) -> dict[str, Any]:
     with session_scope() as session:
         asset = session.get(MediaAsset, asset_id)
         if asset is None or asset.organization_id != org_id:
-            raise MediaError("Media not found.")
+            raise MediaNotFound("Media not found.")
         return asset_dict(asset)
 
 
@@ -220,7 +221,7 @@ def delete_media(org_id: int, asset_id: int) -> None:
     with session_scope() as session:
         asset = session.get(MediaAsset, asset_id)
         if asset is None or asset.organization_id != org_id:
-            raise MediaError("Media not found.")
+            raise MediaNotFound("Media not found.")
         links = session.exec(
             select(PostMedia.id, Post.status)
             .join(Post, Post.id == PostMedia.post_id)

@@ -23,7 +23,7 @@ from services.models import MediaAsset, Post, PostMedia, PostTarget, SocialAccou
 from services.platforms import registry
 from services.platforms.base import MediaFile
 from services.posts.common import account_label, audit, lock_post, locked_reason, post_targets, utcnow
-from services.posts.errors import PostError
+from services.posts.errors import PostConflict, PostError, PostFieldError, TargetsInvalid
 from services.publishing import states, wakeup
 from services.publishing.states import TargetStatus
 
@@ -48,17 +48,17 @@ def _check_timezone(name: str) -> str:
     try:
         ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise PostError(f"'{name}' is not a known time zone.") from exc
+        raise PostFieldError(f"'{name}' is not a known time zone.", "timezone") from exc
     return name or "UTC"
 
 
 def check_schedule_time(when: datetime | None, now: datetime) -> datetime:
     if when is None:
-        raise PostError("Pick a date and time to schedule this post.")
+        raise PostFieldError("Pick a date and time to schedule this post.", "scheduled_at")
     if when.tzinfo is None:
-        raise PostError("The scheduled time has no time zone.")
+        raise PostFieldError("The scheduled time has no time zone.", "scheduled_at")
     if when < now - PAST_TOLERANCE:
-        raise PostError("That time is in the past — pick a time in the future.")
+        raise PostFieldError("That time is in the past — pick a time in the future.", "scheduled_at")
     return when
 
 
@@ -69,7 +69,10 @@ def load_accounts(session: Session, org_id: int, account_ids: list[int]) -> dict
     ).all()
     found = {a.id: a for a in rows}
     if len(found) != len(ids):
-        raise PostError("One of the selected accounts is not connected to this workspace.")
+        missing = next(i for i in ids if i not in found)
+        raise PostFieldError(
+            "One of the selected accounts is not connected to this workspace.", f"account_ids[{ids.index(missing)}]"
+        )
     return {i: found[i] for i in ids}
 
 
@@ -82,7 +85,10 @@ def load_media(session: Session, org_id: int, media_ids: list[int]) -> list[Medi
     ).all()
     found = {m.id: m for m in rows}
     if len(found) != len(ids):
-        raise PostError("One of the attached files was not found; upload it again.")
+        missing = next(i for i in ids if i not in found)
+        raise PostFieldError(
+            "One of the attached files was not found; upload it again.", f"media_ids[{ids.index(missing)}]"
+        )
     return [found[i] for i in ids]
 
 
@@ -104,20 +110,26 @@ def media_files(assets: list[MediaAsset]) -> list[MediaFile]:
 def validate_targets(texts: dict[int, str], accounts: dict[int, SocialAccount], media: list[MediaFile]) -> None:
     """Every target must be publishable as is; the refusal names each account and platform."""
     problems: list[str] = []
+    errors: list[dict[str, str]] = []  # the same reasons, per account, for doors that show fields
+
+    def refuse(account: SocialAccount, reason: str) -> None:
+        problems.append(f"{account_label(account)}: {reason}")
+        errors.append({"field": f"accounts.{account.id}", "message": problems[-1]})
+
     for account_id, text in texts.items():
         account = accounts[account_id]
         if account.status == "needs_reconnect":
-            problems.append(f"{account_label(account)}: the account needs to be reconnected first")
+            refuse(account, "the account needs to be reconnected first")
             continue
         try:
             adapter = registry.get_adapter(account.platform, instance_url=account.instance_url)
         except KeyError:
-            problems.append(f"{account_label(account)}: this platform is not available on this server")
+            refuse(account, "this platform is not available on this server")
             continue
         for reason in adapter.validate(text, media):
-            problems.append(f"{account_label(account)}: {reason}")
+            refuse(account, reason)
     if problems:
-        raise PostError("Can't publish this yet — " + "; ".join(problems))
+        raise TargetsInvalid("Can't publish this yet — " + "; ".join(problems), errors)
 
 
 def _target_values(action: Action, when: datetime | None, now: datetime) -> dict:
@@ -162,12 +174,12 @@ def save_post(
         frozen = {aid: t for aid, t in existing.items() if TargetStatus(t.status).is_locked}
         for aid, target in frozen.items():
             if target.status == TargetStatus.PUBLISHING or aid not in accounts:
-                raise PostError(
+                raise PostConflict(
                     f"Can't change {account_label(target_account(session, target))}: {locked_reason(target)}."
                 )
         changing = {aid: acc for aid, acc in accounts.items() if aid not in frozen}
         if post is not None and not changing:
-            raise PostError("This post is already published on all its accounts; it can no longer be edited.")
+            raise PostConflict("This post is already published on all its accounts; it can no longer be edited.")
         texts = {aid: (data.overrides.get(aid) or body) for aid in changing}
         if data.action != "draft":
             validate_targets(texts, changing, media_files(assets))

@@ -21,7 +21,7 @@ from services.db import session_scope
 from services.models import MediaAsset, Post, PostMedia, PostTarget, SocialAccount
 from services.posts.common import account_label, audit, lock_post, locked_reason, post_targets, utcnow
 from services.posts.compose import check_schedule_time, media_files, validate_targets
-from services.posts.errors import PostError
+from services.posts.errors import PostConflict, PostError, PostNotFound
 from services.posts.queries import PostDetail, TargetDetail, get_post
 from services.publishing import states, wakeup
 from services.publishing.states import TargetStatus
@@ -70,7 +70,7 @@ def _split(rows: list[tuple[PostTarget, SocialAccount]], may: Callable[[TargetSt
 def _refuse_if_nothing(ok: list, refused: list[Refusal], verb: str) -> None:
     if not ok:
         reasons = "; ".join(f"{r['account']}: {r['reason']}" for r in refused) or "it has no accounts"
-        raise PostError(f"Can't {verb} this post — {reasons}.")
+        raise PostConflict(f"Can't {verb} this post — {reasons}.")
 
 
 def _post_media(session: Session, post_id: int) -> list[MediaAsset]:
@@ -195,7 +195,7 @@ def delete_post(org_id: int, post_id: int, *, user_id: int | None = None) -> Del
         in_flight = [a for t, a in rows if t.status == TargetStatus.PUBLISHING]
         if in_flight:
             names = ", ".join(account_label(a) for a in in_flight)
-            raise PostError(
+            raise PostConflict(
                 f"Can't delete this post — it is being published right now on {names}; try again in a few seconds."
             )
         kept = [
@@ -225,12 +225,12 @@ def _lock_target(session: Session, org_id: int, target_id: int) -> tuple[PostTar
         )
     ).scalar()
     if post_id is None:
-        raise PostError("That post was not found.")
+        raise PostNotFound("That post was not found.")
     lock_post(session, org_id, post_id)
     for target, account in post_targets(session, post_id):
         if target.id == target_id:
             return target, account
-    raise PostError("That post was not found.")
+    raise PostNotFound("That post was not found.")
 
 
 def retry_target(org_id: int, target_id: int, *, user_id: int | None = None) -> PostDetail:
@@ -239,7 +239,7 @@ def retry_target(org_id: int, target_id: int, *, user_id: int | None = None) -> 
     with session_scope() as session:
         target, account = _lock_target(session, org_id, target_id)
         if not TargetStatus(target.status).can_retry:
-            raise PostError(f"Only failed posts can be retried ({account_label(account)} is {target.status}).")
+            raise PostConflict(f"Only failed posts can be retried ({account_label(account)} is {target.status}).")
         if account.status == "needs_reconnect":
             raise PostError(f"Reconnect {account_label(account)} first, then retry.")
         target.status = TargetStatus.SCHEDULED
@@ -264,7 +264,7 @@ def mark_target_published(org_id: int, target_id: int, url: str = "", *, user_id
     with session_scope() as session:
         target, account = _lock_target(session, org_id, target_id)
         if not TargetStatus(target.status).can_retry:
-            raise PostError(
+            raise PostConflict(
                 f"Only failed posts can be marked as published ({account_label(account)} is {target.status})."
             )
         target.status = TargetStatus.PUBLISHED

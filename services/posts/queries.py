@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from services.db import session_scope
 from services.models import Post, PostMedia, PostTarget, SocialAccount
-from services.posts.errors import PostError
+from services.posts.errors import PostNotFound
 from services.publishing import states
 
 T = PostTarget.__table__
@@ -108,7 +108,7 @@ def get_post(org_id: int, post_id: int) -> PostDetail:
     with session_scope() as session:
         post = session.execute(select(P).where(P.c.id == post_id, P.c.organization_id == org_id)).first()
         if post is None:
-            raise PostError("That post was not found.")
+            raise PostNotFound("That post was not found.")
         targets = session.execute(
             select(*_TARGET_COLUMNS)
             .join(A, A.c.id == T.c.social_account_id)

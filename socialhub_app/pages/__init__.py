@@ -8,6 +8,7 @@ from socialhub_app.pages import (
     ai_templates,
     ai_usage,
     analytics,
+    api_keys,
     auth_pages,
     calendar,
     compose,
@@ -24,6 +25,7 @@ from socialhub_app.pages import (
 __all__ = [
     "accounts",
     "ai_mcp",
+    "api_keys",
     "ai_personas",
     "ai_providers",
     "ai_templates",

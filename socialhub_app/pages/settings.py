@@ -15,7 +15,10 @@ from state.settings import QueueSlotsState, TimezoneSettingsState
 SECTIONS = [timezone_section, queue_slots_section]
 SECTION_LOADS = [TimezoneSettingsState.load, QueueSlotsState.load]
 #: Other settings pages: (label, route).
-SETTINGS_LINKS: list[tuple[str, str]] = [("Security: password, 2FA, sessions", "/settings/security")]
+SETTINGS_LINKS: list[tuple[str, str]] = [
+    ("Security: password, 2FA, sessions", "/settings/security"),
+    ("API keys for scripts, n8n and Make", "/settings/api-keys"),
+]
 
 
 def settings_links() -> rx.Component:
