@@ -35,6 +35,7 @@ _READ = frozenset(
         "comment.write",
         "mcp.token.manage",
         "notifications.read",
+        "alerts.self",
     }
 )
 _CONTRIBUTE = _READ | {
@@ -59,8 +60,11 @@ _EDIT = _CONTRIBUTE | {
     "ai.budget",
     "ai.personas",
     "ai.templates",
+    "posts.import",
+    "feeds.manage",
 }
-_ADMIN = _EDIT | {"members.invite", "members.manage", "audit.read", "workspace.rename", "workspace.settings"}
+_ADMIN = _EDIT | {
+    "webhooks.manage","members.invite", "members.manage", "audit.read", "workspace.rename", "workspace.settings"}
 _OWNER = _ADMIN | {"workspace.delete", "owners.manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -93,6 +97,10 @@ _LABELS = {
     "ai.budget": "change the AI budget",
     "ai.personas": "change personas",
     "ai.templates": "change workspace prompt templates",
+    "posts.import": "import posts",
+    "feeds.manage": "manage RSS feeds",
+    "webhooks.manage": "manage webhooks",
+    "alerts.self": "change their email alerts",
     "members.invite": "invite members",
     "members.manage": "manage members",
     "owners.manage": "manage owners",

@@ -9,6 +9,15 @@ from services.models.analytics import (
     PostMetricSnapshot,
     RollupZone,
 )
+from services.models.automation import (
+    AlertItem,
+    AlertPreference,
+    RssEntry,
+    RssFeed,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookMessage,
+)
 from services.models.base import utcnow
 from services.models.demo import DemoPost
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
@@ -16,6 +25,7 @@ from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, Queue
 from services.models.security import AuthToken, RecoveryCode, TotpCredential
 
 __all__ = [
+    "AlertItem", "AlertPreference", "RssEntry", "RssFeed", "WebhookDelivery", "WebhookEndpoint", "WebhookMessage",
     "AIProvider", "AIProviderHealth", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "DemoPost", "LoginFailure",
     "MediaAsset", "Membership", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RecoveryCode", "RollupZone",
