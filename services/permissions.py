@@ -64,7 +64,13 @@ _EDIT = _CONTRIBUTE | {
     "feeds.manage",
 }
 _ADMIN = _EDIT | {
-    "webhooks.manage","members.invite", "members.manage", "audit.read", "workspace.rename", "workspace.settings"}
+    "members.invite",
+    "members.manage",
+    "audit.read",
+    "workspace.rename",
+    "workspace.settings",
+    "webhooks.manage",
+}
 _OWNER = _ADMIN | {"workspace.delete", "owners.manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
