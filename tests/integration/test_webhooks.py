@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -102,6 +103,19 @@ async def test_a_delivery_cut_off_by_a_killed_process_is_sent_later(db: str, rec
     secret, _endpoint = webhooks.create_endpoint(org_id, user_id, receiver.hook_url(), ["post.published"])
     emit_event(org_id, "post.published", {"post_id": 3}, ordering_key="post:3")
     receiver.behaviors["POST /hook"] = [("hang", 8)]
+    _send_and_die_mid_request(receiver)
+    [row] = deliveries()
+    assert (row.status, row.claimed_by) == ("pending", "doomed")
+    assert (await deliver_due())["delivered"] == 0  # still leased to the dead worker
+    await asyncio.sleep(2.1)
+    assert (await deliver_due())["delivered"] == 1  # lease over: sent again, nothing lost
+    first, second = receiver.deliveries()
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]
+    assert [p["data"]["post_id"] for p in receiver.verified(secret)] == [3, 3]
+
+
+def _send_and_die_mid_request(receiver: WebhookReceiver) -> None:
+    """A worker process starts the delivery, the receiver holds the request, the worker is SIGKILLed."""
     script = (
         "import asyncio\n"
         "from services.webhooks.delivery import deliver_due\n"
@@ -116,14 +130,6 @@ async def test_a_delivery_cut_off_by_a_killed_process_is_sent_later(db: str, rec
         os.kill(proc.pid, signal.SIGKILL)  # mid-request: no answer was recorded
     finally:
         proc.wait(timeout=10)
-    [row] = deliveries()
-    assert (row.status, row.claimed_by) == ("pending", "doomed")
-    assert (await deliver_due())["delivered"] == 0  # still leased to the dead worker
-    time.sleep(2.1)
-    assert (await deliver_due())["delivered"] == 1  # lease over: sent again, nothing lost
-    first, second = receiver.deliveries()
-    assert first.headers["webhook-id"] == second.headers["webhook-id"]
-    assert [p["data"]["post_id"] for p in receiver.verified(secret)] == [3, 3]
 
 
 def test_private_destinations_are_refused(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
