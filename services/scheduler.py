@@ -107,7 +107,7 @@ def app_jobs() -> list[tuple[JobFunc, float]]:
     from services.alerts import alerts_job
     from services.analytics.collector import analytics_job
     from services.analytics.first_metrics import DEMO_FIRST_METRICS_SECONDS, collect_first_demo_metrics
-    from services.imports.feeds import feeds_job
+    from services.imports.feed_check import feeds_job
     from services.webhooks import webhook_delivery_job
 
     # Demo posts get their first (simulated) metrics within seconds of publishing: Analytics is never empty
