@@ -25,6 +25,7 @@ def _esc(text: str) -> str:
 class FeedServer(FakeServer):
     def __init__(self, atom: bool = False) -> None:
         self.entries: list[dict] = []
+        self.files: dict[str, bytes] = {}  # other paths to serve as-is (media for the CSV import)
         self.atom = atom
         super().__init__()
 
@@ -59,7 +60,12 @@ class FeedServer(FakeServer):
                 return Response("broken", status_code=behavior)
             return Response(body, media_type="application/rss+xml", headers={"etag": etag})
 
-        return Starlette(routes=[Route("/feed.xml", feed)])
+        async def file(request: Request) -> Response:
+            await self.record(request)
+            data = self.files.get(request.url.path)
+            return Response(data, media_type="application/octet-stream") if data else Response(status_code=404)
+
+        return Starlette(routes=[Route("/feed.xml", feed), Route("/{path:path}", file)])
 
     @property
     def feed_url(self) -> str:
