@@ -15,6 +15,7 @@ NAV = [
     ("Accounts", "/accounts", "users"),
     ("Analytics", "/analytics", "chart-line"),
     ("AI", "/ai/providers", "sparkles"),
+    ("Automation", "/automation/webhooks", "workflow"),
     ("Settings", "/settings", "settings"),
 ]
 
