@@ -197,3 +197,25 @@ async def test_needs_reconnect_is_announced_once(db: str, receiver: WebhookRecei
 def test_unknown_event_types_are_a_bug(db: str) -> None:
     with pytest.raises(ValueError, match="Unknown event type"):
         emit_event(1, "post.exploded", {})
+
+
+async def test_marking_a_failed_target_published_is_announced(db: str, receiver: WebhookReceiver) -> None:
+    from services.posts import PostInput, get_post, mark_target_published, save_post
+    from services.publishing.engine import PublishingEngine
+
+    org_id, user_id, account_id = workspace()
+    secret, _endpoint = webhooks.create_endpoint(org_id, user_id, receiver.hook_url(), ["post.failed", "post.published"])
+    post_id = save_post(org_id, user_id, PostInput(body="Will fail first", account_ids=[account_id], action="publish_now"))
+    mark_needs_reconnect(account_id, "expired")  # after it was queued: the engine fails the target
+    engine = PublishingEngine(worker_id="hooks-test")
+    try:
+        await engine.run_pass(post_id=post_id, wait_seconds=30)
+    finally:
+        await engine.close(grace_seconds=3)
+    [target] = get_post(org_id, post_id)["targets"]
+    assert target["status"] == "failed"
+    mark_target_published(org_id, target["id"], "https://demo.example/1", user_id=user_id)
+    await deliver_due()
+    await deliver_due()
+    got = [(p["type"], p["data"]["post_id"]) for p in receiver.verified(secret)]
+    assert got == [("post.failed", post_id), ("post.published", post_id)]  # in order, for the same post
