@@ -90,6 +90,17 @@ def emit_event(
     return _fan_out(session, org_id, event_type, data, ordering_key, summary, link, now)
 
 
+def anyone_listening(session: Session) -> bool:
+    """Whether any workspace has an enabled endpoint or (with SMTP) an alert opt-in at all.
+
+    The publishing engine asks this before gathering event data for a batch of outcomes: on an
+    instance without automation, announcing outcomes costs one indexed lookup, not a join per batch.
+    """
+    if session.execute(select(E.c.id).where(E.c.enabled).limit(1)).first() is not None:
+        return True
+    return mail_configured() and session.execute(select(AP.c.id).limit(1)).first() is not None
+
+
 def _subscribers(session: Session, org_id: int) -> tuple[list[tuple[int, list[str]]], dict[str, list[int]]]:
     """(endpoint id, events) and event → opted-in user ids, read once per transaction and workspace.
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from services.config import get_settings
-from services.events import emit_event
+from services.events import anyone_listening, emit_event
 from services.models import Post, PostTarget, SocialAccount
 from services.publishing import states
 
@@ -32,7 +32,7 @@ EVENT_FOR_STATUS = {
 
 def emit_target_outcomes(session: Session, target_ids: list[int], now: datetime) -> int:
     """Queue one event per target of `target_ids` that this transaction just settled at `now`."""
-    if not target_ids:
+    if not target_ids or not anyone_listening(session):
         return 0
     rows = session.execute(
         select(

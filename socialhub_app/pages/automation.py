@@ -77,7 +77,7 @@ def _endpoint_row(e: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.vstack(rx.text(e["url"], size="2", weight="medium"), rx.text(e["description"], size="1"),
                                 rx.cond(e["notice"] != "", rx.text(e["notice"], size="1", color_scheme="red",
-                                        custom_attrs={"data-testid": "webhook-notice"})),  # fmt: skip
+                                        custom_attrs={"data-testid": "webhook-disabled-reason"})),  # fmt: skip
                                 spacing="1")),  # fmt: skip
         rx.table.cell(rx.text(e["events"], size="1")),
         rx.table.cell(rx.badge(e["status"], color_scheme=rx.cond(e["enabled"] == "yes", "green", "red"),
