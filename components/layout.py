@@ -18,6 +18,7 @@ NAV = [
     ("Analytics", "/analytics", "chart-line"),
     ("AI", "/ai/providers", "sparkles"),
     ("API keys", "/settings/api-keys", "key-round"),
+    ("Automation", "/automation/webhooks", "workflow"),
     ("Settings", "/settings", "settings"),
 ]
 

@@ -37,6 +37,7 @@ _READ = frozenset(
         "notifications.read",
         "members.read",
         "workspace.read",
+        "alerts.self",
     }
 )
 _CONTRIBUTE = _READ | {
@@ -62,8 +63,17 @@ _EDIT = _CONTRIBUTE | {
     "ai.personas",
     "ai.templates",
     "api_keys.manage",
+    "posts.import",
+    "feeds.manage",
 }
-_ADMIN = _EDIT | {"members.invite", "members.manage", "audit.read", "workspace.rename", "workspace.settings"}
+_ADMIN = _EDIT | {
+    "members.invite",
+    "members.manage",
+    "audit.read",
+    "workspace.rename",
+    "workspace.settings",
+    "webhooks.manage",
+}
 _OWNER = _ADMIN | {"workspace.delete", "owners.manage", "workspace.security"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -97,6 +107,10 @@ _LABELS = {
     "ai.personas": "change personas",
     "ai.templates": "change workspace prompt templates",
     "api_keys.manage": "manage API keys",
+    "posts.import": "import posts",
+    "feeds.manage": "manage RSS feeds",
+    "webhooks.manage": "manage webhooks",
+    "alerts.self": "change their email alerts",
     "members.invite": "invite members",
     "members.manage": "manage members",
     "owners.manage": "manage owners",

@@ -22,8 +22,8 @@ from sqlmodel import select
 from services.db import session_scope
 from services.errors import NotFound
 from services.models import Post, PostTarget, QueueSlot, SocialAccount
-from services.posts import PostInput, get_post, save_post
-from services.posts.compose import load_accounts, load_media, media_files, validate_targets
+from services.posts import PostInput, get_post
+from services.posts.compose import load_accounts, load_media, media_files, save_post_in, validate_targets
 from services.posts.errors import PostError
 from services.publishing.states import TargetStatus
 from services.timezones import TimezoneError, to_local, to_utc, validate_timezone
@@ -348,20 +348,35 @@ def add_to_queue(
     if (post_id is None) == (post_data is None):
         raise QueueError("Internal error: give either a post or new post content.")
     template = _input_from_post(org_id, post_id) if post_id is not None else post_data
-    by_time: dict[datetime, list[int]] = {}
+    assert template is not None
     with session_scope() as session:
-        accounts = load_accounts(session, org_id, account_ids)
-        texts = {aid: template.overrides.get(aid) or template.body for aid in accounts}
-        if not any(t.strip() for t in texts.values()) and not template.media_ids:
-            raise QueueError("Write something or attach media first.")
-        validate_targets(texts, accounts, media_files(load_media(session, org_id, template.media_ids)))
-        for aid in account_ids:
-            try:
-                slot = next_free_slots(org_id, aid, 1, now, session)[0]
-            except QueueError as exc:
-                name = accounts[aid].display_name or accounts[aid].username or accounts[aid].platform
-                raise QueueError(f"{name}: {exc}") from None
-            by_time.setdefault(slot, []).append(aid)
+        return queue_post_in(session, org_id, user_id, account_ids, template, post_id=post_id, now=now)
+
+
+def queue_post_in(
+    session,  # noqa: ANN001 - a Session
+    org_id: int,
+    user_id: int | None,
+    account_ids: list[int],
+    template: PostInput,
+    *,
+    post_id: int | None = None,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """`add_to_queue` inside the caller's transaction (an RSS entry commits with its post, or neither)."""
+    by_time: dict[datetime, list[int]] = {}
+    accounts = load_accounts(session, org_id, account_ids)
+    texts = {aid: template.overrides.get(aid) or template.body for aid in accounts}
+    if not any(t.strip() for t in texts.values()) and not template.media_ids:
+        raise QueueError("Write something or attach media first.")
+    validate_targets(texts, accounts, media_files(load_media(session, org_id, template.media_ids)))
+    for aid in account_ids:
+        try:
+            slot = next_free_slots(org_id, aid, 1, now, session)[0]
+        except QueueError as exc:
+            name = accounts[aid].display_name or accounts[aid].username or accounts[aid].platform
+            raise QueueError(f"{name}: {exc}") from None
+        by_time.setdefault(slot, []).append(aid)
     results = []
     for index, (when, group) in enumerate(sorted(by_time.items())):
         data = PostInput(
@@ -374,6 +389,6 @@ def add_to_queue(
             timezone=template.timezone,
         )
         target_post = post_id if index == 0 else None
-        new_id = save_post(org_id, user_id, data, post_id=target_post, now=now)
+        new_id = save_post_in(session, org_id, user_id, data, post_id=target_post, now=now)
         results.append({"post_id": new_id, "scheduled_at": when.isoformat(), "account_ids": group})
     return results

@@ -91,18 +91,33 @@ def start_scheduler(
     return handle
 
 
+#: Outbox delivery cadence: webhooks go out within seconds; alert mails are batched anyway
+#: (one per person per 5 minutes), so a 30 s look is plenty; feeds carry their own interval.
+WEBHOOK_JOB_SECONDS = 2.0
+ALERTS_JOB_SECONDS = 30.0
+FEEDS_JOB_SECONDS = 60.0
+
+
 def app_jobs() -> list[tuple[JobFunc, float]]:
     """The recurring jobs the web app runs beside publishing: metrics collection, every
     SOCIALHUB_ANALYTICS_JOB_SECONDS (default 300; e2e tests shorten it). Each run decides per post what is due.
+    Plus the automation outboxes: webhook deliveries, alert mails, RSS feeds. Every job claims its
+    rows in the database, so several schedulers never send the same thing twice at once.
     """
+    from services.alerts import alerts_job
     from services.analytics.collector import analytics_job
     from services.analytics.first_metrics import DEMO_FIRST_METRICS_SECONDS, collect_first_demo_metrics
+    from services.imports.feed_check import feeds_job
+    from services.webhooks import webhook_delivery_job
 
     # Demo posts get their first (simulated) metrics within seconds of publishing: Analytics is never empty
     # on a first visit (services/analytics/first_metrics.py).
     return [
         (analytics_job, get_settings().analytics_job_seconds),
         (collect_first_demo_metrics, DEMO_FIRST_METRICS_SECONDS),
+        (webhook_delivery_job, WEBHOOK_JOB_SECONDS),
+        (alerts_job, ALERTS_JOB_SECONDS),
+        (feeds_job, FEEDS_JOB_SECONDS),
     ]
 
 

@@ -1,7 +1,7 @@
 """api keys and idempotency records
 
 Revision ID: 0008a
-Revises: 0006g
+Revises: 0007t
 Create Date: 2026-12-07 01:26:43.162785
 """
 from alembic import op

@@ -20,8 +20,10 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from services.accounts.catalog import adapter_for_account
+from services.config import get_settings
 from services.crypto import DecryptionError, decrypt_json, encrypt_json
 from services.db import session_scope
+from services.events import emit_event
 from services.models.accounts import SocialAccount
 from services.platforms.base import Credentials
 from services.platforms.errors import AuthError, PermanentError
@@ -77,15 +79,34 @@ def _usable_account(account_id: int) -> SocialAccount:
 
 
 def mark_needs_reconnect(account_id: int, reason: str) -> None:
+    """Flag the account; the first time (not on every later failure) `account.needs_reconnect` is
+    queued for webhooks and alert mails in the same transaction as the flag."""
     with session_scope() as session:
         account = session.get(SocialAccount, account_id)
         if account is None or account.status == DISCONNECTED:
             return
+        newly = account.status != "needs_reconnect"
         account.status = "needs_reconnect"
         account.status_reason = (reason or "Access was revoked or expired; reconnect the account")[:1000]
         account.updated_at = datetime.now(UTC)
         session.add(account)
+        if newly:
+            _announce_needs_reconnect(session, account)
     log.info("account %s needs reconnect: %s", account_id, reason)
+
+
+def _announce_needs_reconnect(session: Session, account: SocialAccount) -> None:
+    name = account.display_name or (f"@{account.username}" if account.username else account.platform)
+    emit_event(
+        account.organization_id,
+        "account.needs_reconnect",
+        {"account": {"id": account.id, "platform": account.platform, "username": account.username,
+                     "display_name": account.display_name}, "reason": account.status_reason},  # fmt: skip
+        session=session,
+        ordering_key=f"account:{account.id}",
+        summary=f"{account.platform} account {name} needs to be reconnected: {account.status_reason}"[:1000],
+        link=get_settings().base_url.rstrip("/") + "/accounts",
+    )
 
 
 async def _refresh(account_id: int, *, force: bool, stale_access_token: str | None = None) -> Credentials:

@@ -29,6 +29,7 @@ from services.accounts import account_ref, adapter_for_account, call_with_refres
 from services.analytics.rollup import record_account_snapshot, record_post_snapshot
 from services.config import get_settings
 from services.db import get_engine, session_scope
+from services.events import emit_event
 from services.models import AccountMetricSnapshot, AnalyticsAccountState, PostMetricSnapshot, PostTarget, SocialAccount
 from services.platforms.errors import AuthError, PermanentError, PlatformError, RateLimitedError
 from services.publishing.states import TargetStatus
@@ -80,6 +81,10 @@ class CollectionReport:
     flagged_needs_reconnect: list[int] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # "account 3" / "target 17" → message
     skipped: str = ""
+    by_workspace: dict[int, int] = field(default_factory=dict)  # workspace id → snapshots taken
+
+    def count(self, org_id: int) -> None:
+        self.by_workspace[org_id] = self.by_workspace.get(org_id, 0) + 1
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -218,6 +223,7 @@ async def _collect_account(
                     post_target_id=target.target_id, platform=account.platform, metrics=metrics, captured_at=clock(),
                 )  # fmt: skip
             report.post_snapshots += 1
+            report.count(target.organization_id)
         if work.followers_due:
             if not first and pause:
                 await asyncio.sleep(pause)
@@ -228,6 +234,7 @@ async def _collect_account(
                     platform=account.platform, metrics=metrics, captured_at=clock(),
                 )  # fmt: skip
             report.account_snapshots += 1
+            report.count(account.organization_id)
         _save_state(account.id, account.organization_id, backoff_until=None, error="", at=clock())
     except RateLimitedError as exc:
         now = clock()
@@ -300,7 +307,21 @@ async def collect_due_metrics(
                     report.errors[f"account {work.account_id}"] = f"unexpected error: {type(exc).__name__}"
 
         await asyncio.gather(*(run(w) for w in plan))
+    if report.by_workspace:
+        await asyncio.to_thread(_announce_collected, dict(report.by_workspace), clock())
     return report.to_dict()
+
+
+def _announce_collected(by_workspace: dict[int, int], at: datetime) -> None:
+    """`analytics.collected` per workspace, after the run (its own transaction: the snapshots were
+    written account by account, so no single transaction owns the run; a crash here loses only
+    this notice, the figures are saved)."""
+    for org_id, snapshots in sorted(by_workspace.items()):
+        try:
+            emit_event(org_id, "analytics.collected", {"snapshots": snapshots, "collected_at": at.isoformat()},
+                       ordering_key="analytics", now=at)  # fmt: skip
+        except Exception:  # noqa: BLE001 - a notice must never fail the collection
+            log.exception("could not queue analytics.collected for workspace %s", org_id)
 
 
 async def analytics_job() -> dict:

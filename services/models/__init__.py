@@ -10,6 +10,15 @@ from services.models.analytics import (
     RollupZone,
 )
 from services.models.api import ApiIdempotencyRecord, ApiKey
+from services.models.automation import (
+    AlertItem,
+    AlertPreference,
+    RssEntry,
+    RssFeed,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookMessage,
+)
 from services.models.base import utcnow
 from services.models.demo import DemoPost
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
@@ -18,6 +27,7 @@ from services.models.security import AuthToken, RecoveryCode, TotpCredential
 from services.models.teams import Invite
 
 __all__ = [
+    "AlertItem", "AlertPreference", "RssEntry", "RssFeed", "WebhookDelivery", "WebhookEndpoint", "WebhookMessage",
     "AIProvider", "ApiIdempotencyRecord", "ApiKey", "AIProviderHealth", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "DemoPost", "Invite", "LoginFailure",
     "MediaAsset", "Membership", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RecoveryCode", "RollupZone",

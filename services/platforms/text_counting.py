@@ -60,6 +60,8 @@ def _is_emoji_cluster(cluster: str) -> bool:
 
 
 def _x_weight(segment: str) -> int:
+    if segment.isascii():  # fast path (bulk import checks thousands): every ASCII character weighs 1
+        return len(segment)
     total = 0
     for cluster in grapheme.graphemes(segment):
         if _is_emoji_cluster(cluster):
@@ -88,6 +90,8 @@ def count_text(text: str, constraints: Constraints) -> int:
         text = _MASTODON_REMOTE_MENTION.sub(lambda m: "@" + m.group(1), text)
         return _with_urls_weighted(text, find_urls(text), url_weight, len)
     if constraints.counting == "graphemes":
+        if text.isascii():  # fast path: in ASCII only CR LF forms a two-character grapheme cluster
+            return len(text) - text.count("\r\n")
         return grapheme.length(text)
     if constraints.url_weight:
         return _with_urls_weighted(text, find_urls(text), url_weight, len)

@@ -156,83 +156,97 @@ def save_post(
     org_id: int, user_id: int | None, data: PostInput, post_id: int | None = None, now: datetime | None = None
 ) -> int:
     """Create (post_id None) or edit a post and its targets; returns the post id. Raises PostError."""
+    with session_scope() as session:
+        saved_id = save_post_in(session, org_id, user_id, data, post_id=post_id, now=now)
+    if data.action == "publish_now":
+        wakeup.wake(saved_id)  # committed: the running engine claims it now, not at its next tick
+    return saved_id
+
+
+def save_post_in(
+    session: Session,
+    org_id: int,
+    user_id: int | None,
+    data: PostInput,
+    *,
+    post_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """`save_post` inside the caller's transaction: a bulk import or an RSS entry commits its posts
+    together with its own rows, or nothing. The caller wakes the engine for publish-now posts."""
     now = now or utcnow()
     tz = _check_timezone(data.timezone)
     body = data.body or ""
     if data.action == "schedule":
         check_schedule_time(data.scheduled_at, now)
-    with session_scope() as session:
-        accounts = load_accounts(session, org_id, data.account_ids)
-        assets = load_media(session, org_id, data.media_ids)
-        if data.action != "draft":
-            if not accounts:
-                raise PostError("Pick at least one account to publish to.")
-            if not body.strip() and not assets:
-                raise PostError("Write something or attach media first.")
-        post = lock_post(session, org_id, post_id) if post_id is not None else None
-        existing = {t.social_account_id: t for t, _a in post_targets(session, post.id)} if post else {}
-        frozen = {aid: t for aid, t in existing.items() if TargetStatus(t.status).is_locked}
-        for aid, target in frozen.items():
-            if target.status == TargetStatus.PUBLISHING or aid not in accounts:
-                raise PostConflict(
-                    f"Can't change {account_label(target_account(session, target))}: {locked_reason(target)}."
-                )
-        changing = {aid: acc for aid, acc in accounts.items() if aid not in frozen}
-        if post is not None and not changing:
-            raise PostConflict("This post is already published on all its accounts; it can no longer be edited.")
-        texts = {aid: (data.overrides.get(aid) or body) for aid in changing}
-        if data.action != "draft":
-            validate_targets(texts, changing, media_files(assets))
-
-        if post is None:
-            post = Post(
-                organization_id=org_id, author_id=user_id, body=body, timezone=tz, created_at=now, updated_at=now
+    accounts = load_accounts(session, org_id, data.account_ids)
+    assets = load_media(session, org_id, data.media_ids)
+    if data.action != "draft":
+        if not accounts:
+            raise PostError("Pick at least one account to publish to.")
+        if not body.strip() and not assets:
+            raise PostError("Write something or attach media first.")
+    post = lock_post(session, org_id, post_id) if post_id is not None else None
+    existing = {t.social_account_id: t for t, _a in post_targets(session, post.id)} if post else {}
+    frozen = {aid: t for aid, t in existing.items() if TargetStatus(t.status).is_locked}
+    for aid, target in frozen.items():
+        if target.status == TargetStatus.PUBLISHING or aid not in accounts:
+            raise PostConflict(
+                f"Can't change {account_label(target_account(session, target))}: {locked_reason(target)}."
             )
-            session.add(post)
-            session.flush()
-        else:
-            if frozen and body != post.body:
-                # Published targets keep the text that actually went out.
-                for target in frozen.values():
-                    if target.body_override is None:
-                        target.body_override = post.body
-            post.body = body
-            post.timezone = tz
-            post.version += 1
-            post.updated_at = now
-        post.scheduled_at = {"schedule": data.scheduled_at, "publish_now": now}.get(data.action)
-        values = _target_values(data.action, data.scheduled_at, now)
-        for aid in [a for a in existing if a not in accounts]:
-            session.delete(existing[aid])
-        for aid in changing:
-            override = data.overrides.get(aid)
-            target = existing.get(aid)
-            if target is None:
-                target = PostTarget(organization_id=org_id, post_id=post.id, social_account_id=aid, created_at=now)
-                session.add(target)
-            target.body_override = override if override and override != body else None
-            _reset(target, values, now, new_key=True)
-        session.execute(sa_delete(PM).where(PM.c.post_id == post.id))
-        for position, asset in enumerate(assets):
-            session.add(PostMedia(organization_id=org_id, post_id=post.id, media_asset_id=asset.id, position=position))
-        session.flush()
-        states.refresh_post_statuses(session, [post.id])
-        audit(
-            session,
-            org_id,
-            user_id,
-            "post.create" if post_id is None else "post.update",
-            {
-                "post_id": post.id,
-                "action": data.action,
-                "accounts": list(changing),
-                "scheduled_at": data.scheduled_at.isoformat() if data.scheduled_at else None,
-            },
+    changing = {aid: acc for aid, acc in accounts.items() if aid not in frozen}
+    if post is not None and not changing:
+        raise PostConflict("This post is already published on all its accounts; it can no longer be edited.")
+    texts = {aid: (data.overrides.get(aid) or body) for aid in changing}
+    if data.action != "draft":
+        validate_targets(texts, changing, media_files(assets))
+
+    if post is None:
+        post = Post(
+            organization_id=org_id, author_id=user_id, body=body, timezone=tz, created_at=now, updated_at=now
         )
-        saved_id = int(post.id)
-    if data.action == "publish_now":
-        wakeup.wake(saved_id)  # committed: the running engine claims it now, not at its next tick
-    return saved_id
+        session.add(post)
+        session.flush()
+    else:
+        if frozen and body != post.body:
+            # Published targets keep the text that actually went out.
+            for target in frozen.values():
+                if target.body_override is None:
+                    target.body_override = post.body
+        post.body = body
+        post.timezone = tz
+        post.version += 1
+        post.updated_at = now
+    post.scheduled_at = {"schedule": data.scheduled_at, "publish_now": now}.get(data.action)
+    values = _target_values(data.action, data.scheduled_at, now)
+    for aid in [a for a in existing if a not in accounts]:
+        session.delete(existing[aid])
+    for aid in changing:
+        override = data.overrides.get(aid)
+        target = existing.get(aid)
+        if target is None:
+            target = PostTarget(organization_id=org_id, post_id=post.id, social_account_id=aid, created_at=now)
+            session.add(target)
+        target.body_override = override if override and override != body else None
+        _reset(target, values, now, new_key=True)
+    session.execute(sa_delete(PM).where(PM.c.post_id == post.id))
+    for position, asset in enumerate(assets):
+        session.add(PostMedia(organization_id=org_id, post_id=post.id, media_asset_id=asset.id, position=position))
+    session.flush()
+    states.refresh_post_statuses(session, [post.id])
+    audit(
+        session,
+        org_id,
+        user_id,
+        "post.create" if post_id is None else "post.update",
+        {
+            "post_id": post.id,
+            "action": data.action,
+            "accounts": list(changing),
+            "scheduled_at": data.scheduled_at.isoformat() if data.scheduled_at else None,
+        },
+    )
+    return int(post.id)
 
 
 def target_account(session: Session, target: PostTarget) -> SocialAccount:

@@ -24,6 +24,7 @@ from services.posts.compose import check_schedule_time, media_files, validate_ta
 from services.posts.errors import PostConflict, PostError, PostNotFound
 from services.posts.queries import PostDetail, TargetDetail, get_post
 from services.publishing import states, wakeup
+from services.publishing.events import emit_target_outcomes
 from services.publishing.states import TargetStatus
 
 PM = PostMedia.__table__
@@ -277,5 +278,7 @@ def mark_target_published(org_id: int, target_id: int, url: str = "", *, user_id
         session.flush()
         states.refresh_post_statuses(session, [target.post_id])
         audit(session, org_id, user_id, "post.mark_published", {"post_id": target.post_id, "target_id": target_id})
+        # The person confirmed it is out: webhooks hear `post.published` in this same transaction.
+        emit_target_outcomes(session, [target_id], now)
         post_id = target.post_id
     return get_post(org_id, post_id)

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from services.db import session_scope
 from services.models import PostTarget, SchedulerHeartbeat, SocialAccount
 from services.platforms import registry
+from services.publishing import events as publishing_events
 from services.publishing import states
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def fail_missed_targets(now: datetime, grace_hours: float) -> int:
             .returning(T.c.id, T.c.post_id)
         ).all()
         states.refresh_post_statuses(session, [r.post_id for r in rows])
+        publishing_events.emit_target_outcomes(session, [r.id for r in rows], now)
     if rows:
         log.warning("marked %d target(s) failed: %s", len(rows), states.MISSED_MESSAGE)
     return len(rows)
@@ -135,5 +137,7 @@ def _reconcile(now: datetime, condition: tuple) -> dict[str, int]:
                 )
             ).rowcount
         states.refresh_post_statuses(session, [r.post_id for r in rows])
+        if review:
+            publishing_events.emit_target_outcomes(session, review, now)
     log.warning("reconciled targets of a dead worker / expired leases: %s", done)
     return {"retry": done.get("retry", 0), "needs_review": done.get("needs_review", 0)}

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select, update
 from services.config import Settings
 from services.db import get_engine, is_sqlite, session_scope
 from services.models import PostTarget
+from services.publishing import events as publishing_events
 from services.publishing import states
 
 T = PostTarget.__table__
@@ -115,6 +116,10 @@ def record_outcomes(worker_id: str, results: list[tuple[int, int, Outcome]], now
                 _cas_update(columns), [{**row, "_worker": worker_id, "_now": now} for row in rows]
             ).rowcount
         states.refresh_post_statuses(session, post_ids, locked=True)
+        # Same transaction: the outbox rows commit with the outcomes or not at all.
+        settled = [t for t, _p, o in ordered if o.status in publishing_events.EVENT_FOR_STATUS]
+        if written and settled:
+            publishing_events.emit_target_outcomes(session, settled, now)
     return written
 
 
