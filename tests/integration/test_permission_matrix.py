@@ -22,10 +22,11 @@ from services import queue as queue_service
 from services.accounts import connect_demo
 from services.ai import create_persona
 from services.db import session_scope
-from services.invites import create_invite
-from services.models import Membership, PostTarget
+from services.invites import invite_and_mail
+from services.models import Membership, Organization, PostTarget
 from services.permissions import ROLES, PermissionDenied, allowed
 from services.publishing.states import TargetStatus
+from services.workspace_delete import delete_workspace
 from services.workspace_switch import rename_workspace
 from tests.fakes.openai_server import png_bytes
 
@@ -42,6 +43,12 @@ def _snapshot() -> dict[str, list]:
             rows = s.exec(select(table)).all()
             out[name] = sorted(tuple(str(v) for v in r) for r in rows)
     return out
+
+
+def _workspace_name(user: auth.CurrentUser) -> str:
+    """The current name (an earlier case renames the workspace)."""
+    with session_scope() as s:
+        return s.get(Organization, user.organization_id).name
 
 
 def _actor(role: str) -> auth.CurrentUser:
@@ -116,10 +123,12 @@ CASES: dict[str, tuple[str, Callable[[auth.CurrentUser, dict], Any]]] = {
     "workspace template": ("ai.templates", lambda u, c: guarded.save_template(u, "caption", "Sys", "{text}", personal=False)),
     "personal template": ("ai.use", lambda u, c: guarded.save_template(u, "caption", "Sys", "{text}", personal=True)),
     "ai assistant": ("ai.use", lambda u, c: guarded.assistant_stream(u, "caption", brief="launch", text="", tone="", account_ids=[c["account"]])),
-    "invite member": ("members.invite", lambda u, c: create_invite(u, "new@example.com", "viewer")),
+    "invite member": ("members.invite", lambda u, c: invite_and_mail(u, "new@example.com", "viewer")),
     "rename workspace": ("workspace.rename", lambda u, c: rename_workspace(u, "Renamed")),
     "workspace 2FA rule": ("workspace.security", lambda u, c: two_factor.set_workspace_requirement(u, False)),
     "disconnect": ("accounts.disconnect", lambda u, c: _run(guarded.disconnect_account(u, c["account"]))),
+    # last of all: an Owner's run ends with the workspace gone
+    "delete workspace": ("workspace.delete", lambda u, c: delete_workspace(u, _workspace_name(u))),
 }  # fmt: skip
 
 
