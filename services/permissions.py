@@ -61,7 +61,14 @@ _EDIT = _CONTRIBUTE | {
     "ai.personas",
     "ai.templates",
 }
-_ADMIN = _EDIT | {"members.invite", "members.manage", "audit.read", "workspace.rename", "workspace.settings"}
+_ADMIN = _EDIT | {
+    "members.invite",
+    "members.manage",
+    "audit.read",
+    "workspace.rename",
+    "workspace.settings",
+    "comment.delete",  # anyone's comment; everyone may delete their own ("comment.write")
+}
 _OWNER = _ADMIN | {"workspace.delete", "owners.manage", "workspace.security"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -98,6 +105,9 @@ _LABELS = {
     "members.manage": "manage members",
     "owners.manage": "manage owners",
     "audit.read": "read the audit log",
+    "comment.write": "comment",
+    "comment.delete": "delete other people's comments",
+    "notifications.read": "read notifications",
     "workspace.rename": "rename the workspace",
     "workspace.settings": "change workspace settings",
     "workspace.delete": "delete the workspace",

@@ -10,6 +10,7 @@ from services.models.analytics import (
     RollupZone,
 )
 from services.models.base import utcnow
+from services.models.collab import Comment, Notification
 from services.models.demo import DemoPost
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
 from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, QueueSlot, SchedulerHeartbeat
@@ -17,8 +18,8 @@ from services.models.security import AuthToken, RecoveryCode, TotpCredential
 from services.models.teams import Invite
 
 __all__ = [
-    "AIProvider", "AIProviderHealth", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "DemoPost", "Invite", "LoginFailure",
-    "MediaAsset", "Membership", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
+    "AIProvider", "AIProviderHealth", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "Comment", "DemoPost", "Invite", "LoginFailure",
+    "MediaAsset", "Membership", "Notification", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RecoveryCode", "RollupZone",
     "SchedulerHeartbeat", "SocialAccount", "TotpCredential", "User", "UserSession", "utcnow",
 ]

@@ -11,6 +11,7 @@ from services.db import session_scope
 from services.models import PostTarget, SchedulerHeartbeat, SocialAccount
 from services.platforms import registry
 from services.publishing import states
+from services.publishing.reporting import report_outcomes
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def fail_missed_targets(now: datetime, grace_hours: float) -> int:
             .returning(T.c.id, T.c.post_id)
         ).all()
         states.refresh_post_statuses(session, [r.post_id for r in rows])
+        report_outcomes(session, [r.id for r in rows], now)
     if rows:
         log.warning("marked %d target(s) failed: %s", len(rows), states.MISSED_MESSAGE)
     return len(rows)
@@ -135,5 +137,7 @@ def _reconcile(now: datetime, condition: tuple) -> dict[str, int]:
                 )
             ).rowcount
         states.refresh_post_statuses(session, [r.post_id for r in rows])
+        if review:
+            report_outcomes(session, review, now)
     log.warning("reconciled targets of a dead worker / expired leases: %s", done)
     return {"retry": done.get("retry", 0), "needs_review": done.get("needs_review", 0)}
