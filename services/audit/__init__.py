@@ -46,12 +46,12 @@ def entry(org_id: int, user_id: int | None, action: str, detail: dict[str, Any])
     return AuditLog(organization_id=org_id, user_id=user_id, action=action[:80], detail=scrub(detail))
 
 
-def audit_in(session: Session, org_id: int, user_id: int | None, action: str, **detail: Any) -> None:
+def audit_in(session: Session, org_id: int, user_id: int | None, action: str, /, **detail: Any) -> None:
     """Add an entry to the caller's transaction (it commits with the change it describes)."""
     session.add(entry(org_id, user_id, action, detail))
 
 
-def audit(org_id: int, user_id: int | None, action: str, **detail: Any) -> None:
+def audit(org_id: int, user_id: int | None, action: str, /, **detail: Any) -> None:
     """Write one entry in its own transaction (for changes made outside a session of ours)."""
     with session_scope() as session:
         audit_in(session, org_id, user_id, action, **detail)
