@@ -43,6 +43,7 @@ def test_mention_bell_and_audit_log(page: Page, browser: Browser, app_url: str) 
         expect(bell).to_have_attribute("data-unread", "0", timeout=20000)
 
         # owner demotes her to Viewer (Viewers can still read and comment)
+        page.goto(f"{app_url}/members")
         _pick(page, f"member-role-{member['email']}", "Viewer")
         expect(page.get_by_test_id(f"member-role-{member['email']}")).to_contain_text("Viewer", timeout=20000)
 
