@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.notifications import bell
 from components.workspace_switcher import workspace_switcher
 from state.auth import AuthState
 
@@ -15,6 +16,7 @@ NAV = [
     ("Queue", "/queue", "list-ordered"),
     ("Accounts", "/accounts", "users"),
     ("Members", "/members", "user-plus"),
+    ("Audit log", "/audit", "scroll-text"),
     ("Analytics", "/analytics", "chart-line"),
     ("AI", "/ai/providers", "sparkles"),
     ("API keys", "/settings/api-keys", "key-round"),
@@ -48,12 +50,21 @@ def brand() -> rx.Component:
     )
 
 
+def nav_item(label: str, href: str, icon: str, testid_prefix: str = "nav", *, closes: bool = False) -> rx.Component:
+    """A nav link (in the phone menu, one that closes it); the audit log is only listed for roles that may
+    read it (the page checks again)."""
+    link = nav_link(label, href, icon, testid_prefix)
+    if closes:
+        link = rx.dialog.close(link)
+    return rx.cond(AuthState.can_audit, link) if href == "/audit" else link
+
+
 def sidebar() -> rx.Component:
     """Desktop navigation; under 768px it is hidden (styles.css) and the header's Menu button opens `mobile_menu`."""
     return rx.el.nav(
         rx.vstack(
             brand(),
-            *[nav_link(*item) for item in NAV],
+            *[nav_item(*item) for item in NAV],
             spacing="1",
             width="100%",
         ),
@@ -87,7 +98,7 @@ def mobile_menu() -> rx.Component:
             rx.dialog.description("Go to", size="2", color_scheme="gray"),
             rx.el.nav(
                 rx.vstack(
-                    *[rx.dialog.close(nav_link(*item, testid_prefix="menu")) for item in NAV],
+                    *[nav_item(*item, testid_prefix="menu", closes=True) for item in NAV],
                     spacing="1",
                     width="100%",
                 ),
@@ -116,6 +127,7 @@ def header(title: str) -> rx.Component:
                 class_name="sh-whoami",
             ),
             workspace_switcher(),
+            bell(),
             rx.button(
                 rx.icon("log-out", size=16, aria_hidden="true"),
                 "Log out",

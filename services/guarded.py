@@ -164,7 +164,7 @@ async def connect_bluesky(actor: CurrentUser, handle: str, app_password: str) ->
 
 async def disconnect_account(actor: CurrentUser, account_id: int) -> None:
     require(actor, "accounts.disconnect")
-    await accounts.disconnect_account(actor.organization_id, account_id)
+    await accounts.disconnect_account(actor.organization_id, account_id, user_id=actor.user_id)
 
 
 def save_persona(

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from services.audit import audit_in
 from services.auth import EMAIL_RE, CurrentUser, hash_token, normalize_email
 from services.config import get_settings
 from services.db import session_scope
@@ -167,6 +168,7 @@ def revoke_invite(actor: CurrentUser, invite_id: int) -> None:
         if invite.accepted_at is not None or invite.revoked_at is not None:
             raise InviteError("That invite is no longer pending.")
         invite.revoked_at = utcnow()
+        audit_in(s, actor.organization_id, actor.user_id, "member.invite_revoked", email=invite.email, role=invite.role)
 
 
 def pending_invites(actor: CurrentUser) -> list[dict[str, Any]]:

@@ -73,6 +73,7 @@ _ADMIN = _EDIT | {
     "workspace.rename",
     "workspace.settings",
     "webhooks.manage",
+    "comment.delete",  # anyone's comment; everyone may delete their own ("comment.write")
 }
 _OWNER = _ADMIN | {"workspace.delete", "owners.manage", "workspace.security"}
 
@@ -115,6 +116,9 @@ _LABELS = {
     "members.manage": "manage members",
     "owners.manage": "manage owners",
     "audit.read": "read the audit log",
+    "comment.write": "comment",
+    "comment.delete": "delete other people's comments",
+    "notifications.read": "read notifications",
     "workspace.rename": "rename the workspace",
     "workspace.settings": "change workspace settings",
     "workspace.delete": "delete the workspace",

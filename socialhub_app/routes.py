@@ -20,6 +20,7 @@ from services.config import get_settings
 from services.health import health_status
 from services.mcp.http import mcp_route
 from socialhub_app.analytics_routes import analytics_routes
+from socialhub_app.audit_routes import audit_routes
 from socialhub_app.auth_routes import auth_routes
 from socialhub_app.media_routes import media_routes
 from socialhub_app.metrics_route import metrics_endpoint
@@ -99,6 +100,7 @@ def extra_routes() -> list[Route | Mount]:
         Route("/metrics", metrics_endpoint),
         *media_routes(),
         *analytics_routes(),
+        *audit_routes(),
         mcp_route(),  # the MCP server for AI agents (streamable HTTP at /mcp)
         *auth_routes(),
     ]

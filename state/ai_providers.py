@@ -113,6 +113,7 @@ class AIProvidersState(rx.State):
                 can_see_images=form.get("can_see_images") in ("on", True, "true"),
                 can_generate_images=form.get("can_generate_images") in ("on", True, "true"),
                 image_model=str(form.get("image_model", "")),
+                acting_user_id=user.user_id,
             )
         except UserError as exc:
             self.error = str(exc)
@@ -220,7 +221,9 @@ class AIProvidersState(rx.State):
             return None
         raw = self.budget_input.strip().lstrip("$").replace(",", "")
         try:
-            budget = await run_blocking(ai.set_monthly_budget, user.organization_id, raw if raw else None)
+            budget = await run_blocking(
+                ai.set_monthly_budget, user.organization_id, raw if raw else None, acting_user_id=user.user_id
+            )
         except UserError as exc:
             self.budget_error = str(exc)
             return None

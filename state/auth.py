@@ -100,6 +100,10 @@ class AuthState(rx.State):
         return allowed(self.user_role, "accounts.connect")
 
     @rx.var
+    def can_audit(self) -> bool:
+        return allowed(self.user_role, "audit.read")
+
+    @rx.var
     def role_label(self) -> str:
         return self.user_role.capitalize()
 

@@ -59,11 +59,15 @@ def truncate_all(url: str) -> None:
 
     engine = engine_for(url)
     tables = [t.name for t in SQLModel.metadata.sorted_tables]
-    with engine.begin() as conn:
-        if url.startswith("sqlite"):
+    if url.startswith("sqlite"):
+        # PRAGMA foreign_keys is a no-op inside a transaction: switch it back on after the commit,
+        # or the pooled connection stays without foreign keys (and without ON DELETE CASCADE).
+        with engine.connect() as conn:
             conn.execute(text("PRAGMA foreign_keys=OFF"))
             for name in reversed(tables):
                 conn.execute(text(f'DELETE FROM "{name}"'))
+            conn.commit()
             conn.execute(text("PRAGMA foreign_keys=ON"))
-        else:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        return
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))

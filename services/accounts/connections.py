@@ -201,7 +201,7 @@ def get_account(org_id: int, account_id: int) -> SocialAccount:
         return account
 
 
-async def disconnect_account(org_id: int, account_id: int) -> None:
+async def disconnect_account(org_id: int, account_id: int, *, user_id: int | None = None) -> None:
     """Revoke at the platform (best effort), wipe the tokens, fail what was still scheduled."""
     account = get_account(org_id, account_id)
     if account.token_blob:
@@ -239,6 +239,7 @@ async def disconnect_account(org_id: int, account_id: int) -> None:
         session.add(
             AuditLog(
                 organization_id=org_id,
+                user_id=user_id,
                 action="account.disconnected",
                 detail={"platform": row.platform, "account_id": account_id, "failed_targets": len(targets)},
             )

@@ -20,11 +20,13 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from services.accounts.catalog import adapter_for_account
+from services.audit import audit_in
 from services.config import get_settings
 from services.crypto import DecryptionError, decrypt_json, encrypt_json
 from services.db import session_scope
 from services.events import emit_event
 from services.models.accounts import SocialAccount
+from services.notifications.events import notify_account_needs_reconnect
 from services.platforms.base import Credentials
 from services.platforms.errors import AuthError, PermanentError
 
@@ -90,8 +92,11 @@ def mark_needs_reconnect(account_id: int, reason: str) -> None:
         account.status_reason = (reason or "Access was revoked or expired; reconnect the account")[:1000]
         account.updated_at = datetime.now(UTC)
         session.add(account)
-        if newly:
+        if newly:  # once per breakage, not at every failed refresh; committed with the status change
             _announce_needs_reconnect(session, account)
+            notify_account_needs_reconnect(session, account, account.updated_at)
+            audit_in(session, account.organization_id, None, "account.needs_reconnect",
+                     account_id=account.id, platform=account.platform, reason=account.status_reason)  # fmt: skip
     log.info("account %s needs reconnect: %s", account_id, reason)
 
 

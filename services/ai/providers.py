@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from sqlmodel import select
 
 from services.ai.errors import AIInputError, AINotFoundError
+from services.audit import audit_in
 from services.crypto import DecryptionError, decrypt_text, encrypt_text
 from services.db import session_scope
 from services.models import AIProvider, AIProviderHealth
@@ -145,6 +146,7 @@ def add_provider(
     can_see_images: bool = False,
     can_generate_images: bool = False,
     image_model: str = "",
+    acting_user_id: int | None = None,
 ) -> dict[str, Any]:
     """Add a workspace provider (user_id None) or a personal one (tried before the workspace's)."""
     row = AIProvider(
@@ -167,7 +169,15 @@ def add_provider(
     with session_scope() as session:
         session.add(row)
         session.flush()
+        _audit(session, row, acting_user_id or user_id, "ai.provider_added", ["name", "base_url", "model"])
         return provider_dict(row)
+
+
+def _audit(session, row: AIProvider, user_id: int | None, action: str, fields: list[str]) -> None:  # noqa: ANN001
+    """Which provider and which settings changed — never the key itself (only that it changed)."""
+    audit_in(session, row.organization_id, user_id, action, provider_id=row.id, provider=row.name,
+             base_url=row.base_url, model=row.model, scope="personal" if row.user_id else "workspace",
+             fields=sorted(fields))  # fmt: skip
 
 
 def _get(session, org_id: int, provider_id: int, acting_user_id: int | None) -> AIProvider:  # noqa: ANN001
@@ -226,12 +236,20 @@ def update_provider(
         if image_model is not None:
             row.image_model = _optional_text(image_model, "image model", 120)
         session.add(row)
+        changed = [k for k, v in {"name": name, "base_url": base_url, "model": model, "api key": api_key,
+                                  "priority": priority, "enabled": enabled, "price_in": price_in_per_1k,
+                                  "price_out": price_out_per_1k, "timeout": timeout_seconds,
+                                  "can_see_images": can_see_images, "can_generate_images": can_generate_images,
+                                  "image_model": image_model}.items() if v is not None]  # fmt: skip
+        session.flush()
+        _audit(session, row, acting_user_id, "ai.provider_changed", changed)
         return provider_dict(row)
 
 
 def delete_provider(org_id: int, provider_id: int, *, acting_user_id: int | None = None) -> None:
     with session_scope() as session:
         row = _get(session, org_id, provider_id, acting_user_id)
+        _audit(session, row, acting_user_id, "ai.provider_deleted", [])
         health = session.get(AIProviderHealth, provider_id)
         if health is not None:
             session.delete(health)

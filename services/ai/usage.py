@@ -15,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from services.ai.errors import AIInputError, AINotFoundError
+from services.audit import audit_in
 from services.db import session_scope
 from services.models import AIUsage, Organization, User, utcnow
 
@@ -80,7 +81,7 @@ def get_monthly_budget(org_id: int) -> float | None:
         return org.ai_monthly_budget_usd
 
 
-def set_monthly_budget(org_id: int, budget_usd: float | None) -> float | None:
+def set_monthly_budget(org_id: int, budget_usd: float | None, *, acting_user_id: int | None = None) -> float | None:
     """None removes the budget; 0 stops all provider calls (the offline assistant still answers)."""
     if budget_usd is not None:
         try:
@@ -93,8 +94,9 @@ def set_monthly_budget(org_id: int, budget_usd: float | None) -> float | None:
         org = session.get(Organization, org_id)
         if org is None:
             raise AINotFoundError("That workspace does not exist.")
-        org.ai_monthly_budget_usd = budget_usd
+        old, org.ai_monthly_budget_usd = org.ai_monthly_budget_usd, budget_usd
         session.add(org)
+        audit_in(session, org_id, acting_user_id, "ai.budget_changed", budget_from=old, budget_to=budget_usd)
     return budget_usd
 
 

@@ -20,6 +20,7 @@ from services.models.automation import (
     WebhookMessage,
 )
 from services.models.base import utcnow
+from services.models.collab import Comment, Notification
 from services.models.demo import DemoPost
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
 from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, QueueSlot, SchedulerHeartbeat
@@ -28,8 +29,8 @@ from services.models.teams import Invite
 
 __all__ = [
     "AlertItem", "AlertPreference", "RssEntry", "RssFeed", "WebhookDelivery", "WebhookEndpoint", "WebhookMessage",
-    "AIProvider", "ApiIdempotencyRecord", "ApiKey", "AIProviderHealth", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "DemoPost", "Invite", "LoginFailure",
-    "MediaAsset", "Membership", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
+    "AIProvider", "ApiIdempotencyRecord", "ApiKey", "AIProviderHealth", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "Comment", "DemoPost", "Invite", "LoginFailure",
+    "MediaAsset", "Membership", "Notification", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RecoveryCode", "RollupZone",
     "SchedulerHeartbeat", "SocialAccount", "TotpCredential", "User", "UserSession", "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.models.base import utcnow
@@ -67,7 +67,11 @@ class LoginFailure(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
+    """Who did what, when. Written through `services.audit` (secrets are dropped from `detail` there)."""
+
     __tablename__ = "audit_log"
+    # The audit page reads one workspace newest first (keyset on created_at, id).
+    __table_args__ = (Index("ix_audit_log_org_created", "organization_id", "created_at"),)
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organizations.id", index=True)
     user_id: int | None = Field(default=None, foreign_key="users.id")

@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 from sqlmodel import select as orm_select
 
+from services.audit import audit_in
 from services.db import get_engine, is_sqlite
-from services.models import AuditLog, Post, PostTarget, SocialAccount
+from services.models import Post, PostTarget, SocialAccount
 from services.posts.errors import PostNotFound
 from services.publishing.states import TargetStatus
 
@@ -75,4 +76,5 @@ def locked_reason(target: PostTarget) -> str:
 
 
 def audit(session: Session, org_id: int, user_id: int | None, action: str, detail: dict[str, Any]) -> None:
-    session.add(AuditLog(organization_id=org_id, user_id=user_id, action=action, detail=detail))
+    """The post services' entries, through the one audit helper (it drops secret-looking keys)."""
+    audit_in(session, org_id, user_id, action, **detail)

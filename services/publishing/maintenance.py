@@ -12,6 +12,7 @@ from services.models import PostTarget, SchedulerHeartbeat, SocialAccount
 from services.platforms import registry
 from services.publishing import events as publishing_events
 from services.publishing import states
+from services.publishing.reporting import report_outcomes
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def fail_missed_targets(now: datetime, grace_hours: float) -> int:
         ).all()
         states.refresh_post_statuses(session, [r.post_id for r in rows])
         publishing_events.emit_target_outcomes(session, [r.id for r in rows], now)
+        report_outcomes(session, [r.id for r in rows], now)
     if rows:
         log.warning("marked %d target(s) failed: %s", len(rows), states.MISSED_MESSAGE)
     return len(rows)
@@ -139,5 +141,6 @@ def _reconcile(now: datetime, condition: tuple) -> dict[str, int]:
         states.refresh_post_statuses(session, [r.post_id for r in rows])
         if review:
             publishing_events.emit_target_outcomes(session, review, now)
+            report_outcomes(session, review, now)
     log.warning("reconciled targets of a dead worker / expired leases: %s", done)
     return {"retry": done.get("retry", 0), "needs_review": done.get("needs_review", 0)}

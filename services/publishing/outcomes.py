@@ -18,6 +18,7 @@ from services.db import get_engine, is_sqlite, session_scope
 from services.models import PostTarget
 from services.publishing import events as publishing_events
 from services.publishing import states
+from services.publishing.reporting import report_outcomes
 
 T = PostTarget.__table__
 
@@ -120,7 +121,13 @@ def record_outcomes(worker_id: str, results: list[tuple[int, int, Outcome]], now
         settled = [t for t, _p, o in ordered if o.status in publishing_events.EVENT_FOR_STATUS]
         if written and settled:
             publishing_events.emit_target_outcomes(session, settled, now)
+        # Audit + notifications for what settled, in this transaction (not on the claim path).
+        report_outcomes(session, [t for t, _p, o in ordered if o.status in _REPORTED], now)
     return written
+
+
+#: Outcomes people hear about; a retry (back to scheduled) is the engine's business.
+_REPORTED = frozenset({states.PUBLISHED, states.FAILED, states.NEEDS_REVIEW})
 
 
 _LOCK_TARGETS = select(T.c.id).where(T.c.id.in_(bindparam("ids", expanding=True))).order_by(T.c.id).with_for_update()

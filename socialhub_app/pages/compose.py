@@ -7,6 +7,7 @@ import reflex as rx
 from components.ai_media import media_tile
 from components.ai_panel import ai_panel, ai_toggle_button
 from components.ai_time import time_suggestions
+from components.comments import comments_section
 from components.compose_extras import compose_extras, series_aware
 from components.composer import account_chip, counter_row, preview_card, result_row
 from components.fields import CLEAR_COMPOSER_JS, field_label, stable_text_area
@@ -17,6 +18,7 @@ from components.role_note import role_note
 from socialhub_app.layout import protected_page
 from state.ai_assist import AIAssistState
 from state.auth import AuthState
+from state.comments import CommentsState
 from state.compose import ComposeState
 from state.compose_extras import ComposeExtrasState
 from state.post_analytics import PostAnalyticsState
@@ -303,7 +305,13 @@ def side_panel() -> rx.Component:
 @protected_page(
     "/compose",
     "Compose",
-    on_load=[ComposeState.load, AIAssistState.clear_for_page_load, PostAnalyticsState.load, ComposeExtrasState.load],
+    on_load=[
+        ComposeState.load,
+        AIAssistState.clear_for_page_load,
+        PostAnalyticsState.load,
+        ComposeExtrasState.load,
+        CommentsState.load,
+    ],
 )
 def compose_page() -> rx.Component:
     return rx.cond(
@@ -320,6 +328,7 @@ def compose_page() -> rx.Component:
                 time_suggestions(),
                 rx.cond(AuthState.can_publish, compose_extras()),
                 rx.cond(AuthState.can_publish, series_aware(actions()), actions()),  # series edits schedule
+                comments_section(),
                 width="100%",
                 spacing="3",
             ),

@@ -9,6 +9,7 @@ of workspace data changed.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -21,9 +22,11 @@ from services import auth, guarded, posts, recurrence, two_factor
 from services import queue as queue_service
 from services.accounts import connect_demo
 from services.ai import create_persona
+from services.comments import add_comment, delete_comment
 from services.db import session_scope
 from services.invites import invite_and_mail
-from services.models import Membership, Organization, PostTarget
+from services.models import Comment, Membership, Notification, Organization, PostTarget, User
+from services.notifications import Kind, mark_all_read, mark_read, notify
 from services.permissions import ROLES, PermissionDenied, allowed
 from services.publishing.states import TargetStatus
 from services.workspace_delete import delete_workspace
@@ -84,8 +87,22 @@ def _seed(user: auth.CurrentUser) -> dict[str, Any]:
         failed_target = s.exec(select(PostTarget.id).where(PostTarget.post_id == failed)).scalars().one()
     queue_service.set_slots(org_id, account, [{"weekday": d, "time": "09:00"} for d in range(7)], "UTC")
     persona = create_persona(org_id, "Brand")["id"]
+    with session_scope() as s:  # another member, with a comment of their own on the draft
+        other = User(email=f"other-{uuid.uuid4().hex[:8]}@example.com", name="Other", password_hash="x")
+        s.add(other)
+        s.flush()
+        s.add(Membership(organization_id=org_id, user_id=other.id, role="editor"))
+        other_comment = Comment(organization_id=org_id, post_id=draft, author_id=other.id, body="theirs")
+        own_comment = Comment(organization_id=org_id, post_id=draft, author_id=uid, body="mine")
+        s.add_all([other_comment, own_comment])
+        s.flush()
+        comment_ids = (other_comment.id, own_comment.id)
+    notify(org_id, [uid], Kind.COMMENT, post_id=draft, text="hello")
+    with session_scope() as s:
+        note = s.exec(select(Notification.id).where(Notification.user_id == uid).order_by(Notification.id.desc())).scalars().first()
     return {"account": account, "draft": draft, "sched": sched, "series_id": series_id, "failed_target": failed_target,
-           "persona": persona, "future": future}  # fmt: skip
+           "persona": persona, "future": future, "other_comment": comment_ids[0], "own_comment": comment_ids[1],
+           "notification": note}  # fmt: skip
 
 
 def _input(ctx: dict, action: str = "draft", when: datetime | None = None) -> posts.PostInput:
@@ -126,6 +143,11 @@ CASES: dict[str, tuple[str, Callable[[auth.CurrentUser, dict], Any]]] = {
     "invite member": ("members.invite", lambda u, c: invite_and_mail(u, "new@example.com", "viewer")),
     "rename workspace": ("workspace.rename", lambda u, c: rename_workspace(u, "Renamed")),
     "workspace 2FA rule": ("workspace.security", lambda u, c: two_factor.set_workspace_requirement(u, False)),
+    "add comment": ("comment.write", lambda u, c: add_comment(u, c["draft"], "Looks good @other")),
+    "delete own comment": ("comment.write", lambda u, c: delete_comment(u, c["own_comment"])),
+    "delete another's comment": ("comment.delete", lambda u, c: delete_comment(u, c["other_comment"])),
+    "mark notification read": ("notifications.read", lambda u, c: mark_read(u, c["notification"])),
+    "mark all notifications read": ("notifications.read", lambda u, c: mark_all_read(u)),
     "disconnect": ("accounts.disconnect", lambda u, c: _run(guarded.disconnect_account(u, c["account"]))),
     # last of all: an Owner's run ends with the workspace gone
     "delete workspace": ("workspace.delete", lambda u, c: delete_workspace(u, _workspace_name(u))),
@@ -160,7 +182,11 @@ def test_matrix_shape() -> None:
     assert [r for r in ROLES if allowed(r, "post.publish")] == ["owner", "admin", "editor"]
     assert [r for r in ROLES if allowed(r, "post.draft")] == ["owner", "admin", "editor", "contributor"]
     assert [r for r in ROLES if allowed(r, "workspace.delete")] == ["owner"]
-    assert not any(allowed("viewer", a) for a, _ in CASES.values() if a != "ai.use") and not allowed("viewer", "ai.use")
+    viewer_may = {"comment.write", "notifications.read"}  # reading the workspace, commenting, their own inbox
+    assert not any(allowed("viewer", a) for a, _ in CASES.values() if a not in viewer_may)
+    assert all(allowed("viewer", a) for a in viewer_may) and not allowed("viewer", "ai.use")
+    assert [r for r in ROLES if allowed(r, "comment.delete")] == ["owner", "admin"]
+    assert [r for r in ROLES if allowed(r, "audit.read")] == ["owner", "admin"]
 
 
 def test_refusal_message_hints_at_approval(db: str) -> None:
