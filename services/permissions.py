@@ -60,8 +60,11 @@ _EDIT = _CONTRIBUTE | {
     "ai.budget",
     "ai.personas",
     "ai.templates",
+    "preview.share",
 }
-_ADMIN = _EDIT | {"members.invite", "members.manage", "audit.read", "workspace.rename", "workspace.settings"}
+_ADMIN = _EDIT | {
+    "members.invite", "members.manage", "audit.read", "workspace.rename", "workspace.settings", "workspace.approvals",
+}  # fmt: skip
 _OWNER = _ADMIN | {"workspace.delete", "owners.manage", "workspace.security"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -100,12 +103,15 @@ _LABELS = {
     "audit.read": "read the audit log",
     "workspace.rename": "rename the workspace",
     "workspace.settings": "change workspace settings",
+    "workspace.approvals": "change the approval settings",
+    "preview.share": "share or revoke preview links",
     "workspace.delete": "delete the workspace",
     "workspace.security": "change the workspace's two-factor requirement",
 }
 _HINTS = {
     ("contributor", "post.publish"): "submit the post for approval",
     ("contributor", "post.schedule"): "submit the post for approval",
+    ("contributor", "post.approve"): "an Editor, Admin or Owner reviews it",
 }
 
 

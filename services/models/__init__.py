@@ -9,6 +9,7 @@ from services.models.analytics import (
     PostMetricSnapshot,
     RollupZone,
 )
+from services.models.approvals import ApprovalSettings, PreviewLink
 from services.models.base import utcnow
 from services.models.demo import DemoPost
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
@@ -17,7 +18,7 @@ from services.models.security import AuthToken, RecoveryCode, TotpCredential
 from services.models.teams import Invite
 
 __all__ = [
-    "AIProvider", "AIProviderHealth", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "DemoPost", "Invite", "LoginFailure",
+    "AIProvider", "AIProviderHealth", "ApprovalSettings", "PreviewLink", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "DemoPost", "Invite", "LoginFailure",
     "MediaAsset", "Membership", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RecoveryCode", "RollupZone",
     "SchedulerHeartbeat", "SocialAccount", "TotpCredential", "User", "UserSession", "utcnow",

@@ -11,7 +11,7 @@ from sqlmodel import select as orm_select
 
 from services.db import get_engine, is_sqlite
 from services.models import AuditLog, Post, PostTarget, SocialAccount
-from services.posts.errors import PostError
+from services.posts.errors import PostNotFound
 from services.publishing.states import TargetStatus
 
 T = PostTarget.__table__
@@ -36,12 +36,12 @@ def lock_post(session: Session, org_id: int, post_id: int) -> Post:
             update(P).where(P.c.id == post_id, P.c.organization_id == org_id).values(updated_at=P.c.updated_at)
         ).rowcount
         if not hit:
-            raise PostError("That post was not found.")
+            raise PostNotFound("That post was not found.")
     post = session.exec(
         orm_select(Post).where(Post.id == post_id, Post.organization_id == org_id).with_for_update()
     ).first()
     if post is None:
-        raise PostError("That post was not found.")
+        raise PostNotFound("That post was not found.")
     if not is_sqlite(str(get_engine().url)):
         session.execute(select(T.c.id).where(T.c.post_id == post_id).order_by(T.c.id).with_for_update())
     return post

@@ -5,3 +5,7 @@ from services.errors import UserError
 
 class PostError(UserError):
     """A refusal from the post services (composer, calendar, queue, posts list)."""
+
+
+class PostNotFound(PostError):
+    """No such post in this workspace (also what another workspace's post id gets): never says which."""

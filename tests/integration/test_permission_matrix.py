@@ -57,8 +57,9 @@ def _actor(role: str) -> auth.CurrentUser:
 
 
 def _seed(user: auth.CurrentUser) -> dict[str, Any]:
-    """Fresh things for one action to act on (written as the raw services, no role involved)."""
-    org_id, uid = user.organization_id, user.user_id
+    """Fresh things for one action to act on (written as the raw services by the system: user None,
+    so the approval rule, which reads the author's role, leaves them as they are)."""
+    org_id, uid = user.organization_id, None
     account = connect_demo(org_id, uid)
     future = datetime.now(UTC) + timedelta(days=2)
     draft = posts.save_post(org_id, uid, posts.PostInput(body="draft", account_ids=[account]))
@@ -77,8 +78,12 @@ def _seed(user: auth.CurrentUser) -> dict[str, Any]:
         failed_target = s.exec(select(PostTarget.id).where(PostTarget.post_id == failed)).scalars().one()
     queue_service.set_slots(org_id, account, [{"weekday": d, "time": "09:00"} for d in range(7)], "UTC")
     persona = create_persona(org_id, "Brand")["id"]
+    review = posts.save_post(
+        org_id, uid, posts.PostInput(body="review me", account_ids=[account], action="submit", scheduled_at=future)
+    )
     return {"account": account, "draft": draft, "sched": sched, "series_id": series_id, "failed_target": failed_target,
-           "persona": persona, "future": future}  # fmt: skip
+           "persona": persona, "future": future, "review": review,
+           "review_version": posts.get_post(org_id, review)["version"]}  # fmt: skip
 
 
 def _input(ctx: dict, action: str = "draft", when: datetime | None = None) -> posts.PostInput:
@@ -110,6 +115,13 @@ CASES: dict[str, tuple[str, Callable[[auth.CurrentUser, dict], Any]]] = {
     "make recurring": ("post.schedule", lambda u, c: guarded.set_recurrence(u, c["sched"], {"freq": "daily", "count": 2})),
     "edit series": ("post.schedule", lambda u, c: guarded.update_series(u, c["series_id"], body="all of them")),
     "stop repeating": ("post.schedule", lambda u, c: guarded.end_series(u, c["series_id"])),
+    "submit for approval": ("post.submit", lambda u, c: guarded.save_post(u, _input(c, "submit", c["future"]))),
+    "publish existing now": ("post.publish", lambda u, c: guarded.publish_now(u, c["sched"])),
+    "approve": ("post.approve", lambda u, c: guarded.approve_post(u, c["review"], c["review_version"])),
+    "request changes": ("post.approve", lambda u, c: guarded.request_changes(u, c["review"], c["review_version"], "Shorter")),
+    "approval settings": ("workspace.approvals", lambda u, c: guarded.set_approval_settings(u, "everyone", True)),
+    "share preview link": ("preview.share", lambda u, c: guarded.create_preview_link(u, c["draft"])),
+    "revoke preview links": ("preview.share", lambda u, c: guarded.revoke_preview_links(u, c["draft"])),
     "connect demo": ("accounts.connect", lambda u, c: guarded.connect_demo(u)),
     "save persona": ("ai.personas", lambda u, c: guarded.save_persona(u, None, {"name": "New"}, [c["account"]])),
     "delete persona": ("ai.personas", lambda u, c: guarded.delete_persona(u, c["persona"])),
