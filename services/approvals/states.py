@@ -66,6 +66,17 @@ PUBLISHABLE = or_(
 )
 
 
+def shown_status(status: str, approval_state: str | None) -> str:
+    """The status lists and the calendar show: a post waiting for (or stuck in) review says so
+    instead of a plain "scheduled"/"draft", so a missed approval is never mistaken for a draft."""
+    if approval_state in _SHOWN and status in ("draft", "scheduled"):
+        return str(approval_state)
+    return status
+
+
+_SHOWN = {ApprovalState.IN_REVIEW.value, ApprovalState.CHANGES_REQUESTED.value, ApprovalState.MISSED.value}
+
+
 def label(state: str | None) -> str:
     """The human label of a stored state ("" for none / unknown)."""
     try:

@@ -16,7 +16,9 @@ from socialhub_app.pages import (
     members,
     password_reset,
     posts,
+    preview,
     queue,
+    review,
     security,
     settings,
 )
@@ -37,7 +39,9 @@ __all__ = [
     "members",
     "password_reset",
     "posts",
+    "preview",
     "queue",
+    "review",
     "security",
     "settings",
 ]
