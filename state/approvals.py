@@ -64,7 +64,7 @@ class ApprovalSettingsState(rx.State):
 
 
 class ReviewQueueState(rx.State):
-    items: list[dict] = []
+    items: list[dict[str, str]] = []
     can_review: bool = False
     count: int = 0
 
