@@ -160,8 +160,16 @@ def test_every_scheduling_door_passes_the_rule(db: str) -> None:
     mcp_actor = Actor(user_id=editor.user_id, organization_id=team.org_id, role="editor", timezone="UTC",
                       name="Editor", token_id=0)  # fmt: skip
     draft = mcp_tools.draft_post(mcp_actor, "From an agent", team.accounts[:1])["post_id"]
-    mcp_tools.schedule_post(mcp_actor, draft, later().isoformat())
+    assert mcp_tools.schedule_post(mcp_actor, draft, later().isoformat())["approval_state"] == "in_review"
     assert _row(draft).approval_state == "in_review"
+    # A Contributor's agent can't schedule, but can submit (published when approved).
+    contributor_agent = Actor(user_id=team.people["contributor"].user_id, organization_id=team.org_id,
+                              role="contributor", timezone="UTC", name="C", token_id=0)  # fmt: skip
+    with pytest.raises(PermissionDenied, match="submit the post for approval"):
+        mcp_tools.schedule_post(contributor_agent, draft, later().isoformat())
+    mine = mcp_tools.draft_post(contributor_agent, "Agent draft", team.accounts[:1])["post_id"]
+    assert mcp_tools.submit_for_approval(contributor_agent, mine)["approval_state"] == "in_review"
+    assert _targets(mine) == ["draft"]
     # Publish now on an existing post, and the queue.
     other = guarded.save_post(editor, post_input(team))
     guarded.publish_now(editor, other)
