@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 
 import httpx
 
-from services.approvals import workflow as approval_workflow
 from services.config import Settings, get_settings
 from services.db import is_sqlite
 from services.platforms import registry
@@ -196,9 +195,7 @@ class PublishingEngine:
         now = utcnow()
         s = self.settings
         try:
-            # Before anything else: a post still in review at its time becomes "missed approval".
-            await self.db(approval_workflow.mark_missed_approvals, now)
-            await self.db(maintenance.fail_missed_targets, now, s.publish_grace_hours)
+            await self.db(maintenance.sweep_missed, now, s.publish_grace_hours)
             reclaimed = await self.db(maintenance.reconcile_expired_leases, now)
             dead = await self.db(maintenance.reclaim_dead_workers, now, self.worker_id)
             metrics.record_reclaims(reclaimed, "lease_expired")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from services import posts
+from services.accounts import connect_demo
 from services.auth import CurrentUser
 from services.db import session_scope
 from services.models import Membership, User
@@ -19,7 +20,8 @@ class Team(NamedTuple):
 
 
 def seed_team(name: str = "Agency") -> Team:
-    org_id, owner_id, accounts = seed_workspace(name)
+    org_id, owner_id, _plain = seed_workspace(name, accounts=0)
+    accounts = [connect_demo(org_id, owner_id)]  # a real Demo connection: the engine can publish to it
     people: dict[str, int] = {"owner": owner_id}
     with session_scope() as s:
         s.add(Membership(organization_id=org_id, user_id=owner_id, role="owner"))

@@ -99,3 +99,30 @@ def test_deleting_a_post_removes_its_links(db: str) -> None:
     with session_scope() as s:
         assert s.execute(select(func.count()).select_from(L)).scalar() == 0
         s.execute(update(L).values(revoked_at=None))  # nothing left to touch
+
+
+async def test_the_engine_publishes_only_approved_and_marks_missed(db: str) -> None:
+    """A real engine (Demo network): the tick turns an overdue in-review post into missed approval and
+    publishes nothing; an approved one goes out."""
+    from services.models import Post, PostTarget
+    from services.publishing.engine import PublishingEngine
+
+    P, T = Post.__table__, PostTarget.__table__
+    team = seed_team()
+    waiting = guarded.save_post(team.people["contributor"], post_input(team, "submit", later(), "waiting"))
+    approved = guarded.save_post(team.people["contributor"], post_input(team, "submit", later(), "approved"))
+    guarded.approve_post(team.people["editor"], approved, 1)
+    due = datetime.now(UTC) - timedelta(seconds=2)
+    with session_scope() as s:
+        s.execute(update(T).values(next_attempt_at=due))
+        s.execute(update(P).values(scheduled_at=due))
+    engine = PublishingEngine(worker_id="approvals-test")
+    try:
+        await engine.tick()
+        await engine.run_pass(wait_seconds=30)
+    finally:
+        await engine.close()
+    assert posts.get_post(team.org_id, approved)["status"] == "published"
+    waiting_post = posts.get_post(team.org_id, waiting)
+    assert waiting_post["approval_state"] == "missed_approval"
+    assert [t["status"] for t in waiting_post["targets"]] == ["draft"]
