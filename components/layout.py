@@ -14,6 +14,7 @@ NAV = [
     ("Calendar", "/calendar", "calendar-days"),
     ("Posts", "/posts", "list"),
     ("Queue", "/queue", "list-ordered"),
+    ("Review", "/review", "clipboard-check"),
     ("Accounts", "/accounts", "users"),
     ("Members", "/members", "user-plus"),
     ("Audit log", "/audit", "scroll-text"),

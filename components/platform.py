@@ -27,6 +27,9 @@ STATUS_COLORS = {
     "needs_review": "amber",
     "partially_failed": "orange",
     "cancelled": "gray",
+    "in_review": "iris",
+    "changes_requested": "orange",
+    "missed_approval": "red",
 }
 
 

@@ -19,7 +19,8 @@ def role_note() -> rx.Component:
             AuthState.can_publish,
             rx.fragment(),
             rx.callout(
-                "As a Contributor you can write and save drafts; an Editor or Owner schedules and publishes.",
+                "As a Contributor you write drafts and submit them for approval; an Editor, Admin or Owner "
+                "reviews and publishes them.",
                 icon="info",
                 custom_attrs={"data-testid": "role-note"},
             ),

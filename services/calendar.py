@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 
 from sqlalchemy import and_, exists, func, select
 
+from services.approvals.states import shown_status
 from services.db import session_scope
 from services.models import Post, PostTarget, SocialAccount
 from services.posts.lifecycle import PostActionResult
@@ -137,6 +138,7 @@ def calendar_items(
             P.c.status,
             P.c.scheduled_at,
             P.c.series_id,
+            P.c.approval_state,
         )
         .where(and_(*conditions))
         .order_by(P.c.scheduled_at, P.c.id)
@@ -190,7 +192,7 @@ def calendar_item(row: Any, local: datetime, targets: list[CalendarTarget]) -> C
     return {
         "id": row.id,
         "text": text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…",
-        "status": row.status,
+        "status": shown_status(row.status, getattr(row, "approval_state", None)),
         "scheduled_at": local.astimezone(UTC).isoformat(),
         "local_date": local.date().isoformat(),
         "local_time": f"{local:%H:%M}",

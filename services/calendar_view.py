@@ -68,7 +68,8 @@ def visible_items(
         ids = list(chosen)
         posts = session.execute(
             select(
-                P.c.id, func.substr(P.c.body, 1, PREVIEW_CHARS + 1).label("preview"), P.c.status, P.c.series_id
+                P.c.id, func.substr(P.c.body, 1, PREVIEW_CHARS + 1).label("preview"), P.c.status, P.c.series_id,
+                P.c.approval_state,
             ).where(P.c.organization_id == org_id, P.c.id.in_(ids))
         ).all()
         targets = session.execute(

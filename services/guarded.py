@@ -13,47 +13,88 @@ async ones wrap async services (network first, then their own threaded database 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+import functools
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, ParamSpec, TypeVar
 
 from services import accounts, ai, posts, queue, recurrence
 from services import calendar as cal
 from services.ai.templates import TemplateView
+from services.approvals import preview_links, rules, workflow
+from services.approvals.events import record_refusal
 from services.auth import CurrentUser
 from services.calendar import RescheduleResult
 from services.media import store_upload
 from services.media.storage import store_upload_stream
-from services.permissions import require
+from services.permissions import PermissionDenied, require
 from services.posts import listing
 from services.posts.compose import Action
+from services.posts.errors import PostNotFound
 from services.posts.lifecycle import DeleteResult, PostActionResult
 from services.posts.queries import PostDetail
 
 #: The composer's save button → the permission it needs (an unknown button needs the most).
-SAVE_ACTIONS: dict[Action, str] = {"draft": "post.draft", "schedule": "post.schedule", "publish_now": "post.publish"}
+SAVE_ACTIONS: dict[Action, str] = {
+    "draft": "post.draft", "schedule": "post.schedule", "publish_now": "post.publish", "submit": "post.submit",
+}  # fmt: skip
+Params = ParamSpec("Params")
+R = TypeVar("R")
 
 
+def audited(fn: Callable[Params, R]) -> Callable[Params, R]:
+    """Refusals of post actions (wrong role, another workspace's post id) go to the audit log.
+
+    A crafted event (a Contributor calling publish now, a post id from another workspace) is refused
+    by the check or the org-scoped lookup and changes nothing; this records who tried what.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Params.args, **kwargs: Params.kwargs) -> R:
+        actor = args[0]
+        try:
+            return fn(*args, **kwargs)
+        except PermissionDenied as exc:
+            _log_refusal(actor, fn.__name__, str(exc), args[1:], kwargs)
+            raise
+        except PostNotFound as exc:
+            _log_refusal(actor, fn.__name__, str(exc), args[1:], kwargs)
+            raise
+
+    return wrapper
+
+
+def _log_refusal(actor: Any, name: str, reason: str, args: tuple, kwargs: dict) -> None:
+    ids = [a for a in (*args, *kwargs.values()) if isinstance(a, int) and not isinstance(a, bool)]
+    record_refusal(getattr(actor, "organization_id", None), getattr(actor, "user_id", None), name, reason,
+                   role=getattr(actor, "role", ""), ids=ids[:10])  # fmt: skip
+
+
+@audited
 def save_post(actor: CurrentUser, data: posts.PostInput, post_id: int | None = None) -> int:
     require(actor, SAVE_ACTIONS.get(data.action, "post.publish"))
     return posts.save_post(actor.organization_id, actor.user_id, data, post_id=post_id)
 
 
+@audited
 def cancel_schedule(actor: CurrentUser, post_id: int) -> PostActionResult:
     require(actor, "post.schedule")
     return posts.cancel_schedule(actor.organization_id, post_id, user_id=actor.user_id)
 
 
+@audited
 def delete_post(actor: CurrentUser, post_id: int) -> DeleteResult:
     require(actor, "post.delete")
     return posts.delete_post(actor.organization_id, post_id, user_id=actor.user_id)
 
 
+@audited
 def retry_target(actor: CurrentUser, target_id: int) -> PostDetail:
     require(actor, "post.retry")
     return posts.retry_target(actor.organization_id, target_id, user_id=actor.user_id)
 
 
+@audited
 def mark_target_published(actor: CurrentUser, target_id: int) -> PostDetail:
     require(actor, "post.publish")
     return posts.mark_target_published(actor.organization_id, target_id, user_id=actor.user_id)
@@ -70,16 +111,19 @@ def upload_media_stream(actor: CurrentUser, filename: str, source: BinaryIO) -> 
     return store_upload_stream(actor.organization_id, actor.user_id, filename, source)
 
 
+@audited
 def move_to_day(actor: CurrentUser, post_id: int, day: date, tz: str) -> RescheduleResult:
     require(actor, "post.schedule")
     return cal.move_to_day(actor.organization_id, post_id, day, tz, user_id=actor.user_id)
 
 
+@audited
 def reschedule_to_local(actor: CurrentUser, post_id: int, local: datetime, tz: str) -> RescheduleResult:
     require(actor, "post.schedule")
     return cal.reschedule_to_local(actor.organization_id, post_id, local, tz, user_id=actor.user_id)
 
 
+@audited
 def bulk_delete(actor: CurrentUser, post_ids: Iterable[int]) -> list[dict[str, Any]]:
     require(actor, "post.delete")
     return listing.bulk_delete(actor.organization_id, post_ids, user_id=actor.user_id)
@@ -90,11 +134,13 @@ def bulk_duplicate(actor: CurrentUser, post_ids: Iterable[int]) -> list[dict[str
     return listing.bulk_duplicate_as_draft(actor.organization_id, post_ids, user_id=actor.user_id)
 
 
+@audited
 def bulk_reschedule(actor: CurrentUser, post_ids: Iterable[int], offset: timedelta) -> list[dict[str, Any]]:
     require(actor, "post.schedule")
     return listing.bulk_reschedule(actor.organization_id, post_ids, offset, user_id=actor.user_id)
 
 
+@audited
 def add_to_queue(
     actor: CurrentUser,
     account_ids: list[int],
@@ -113,6 +159,7 @@ def set_slots(actor: CurrentUser, account_id: int, slots: Iterable[Any]) -> list
     return queue.set_slots(actor.organization_id, account_id, slots, actor.timezone)
 
 
+@audited
 def set_recurrence(actor: CurrentUser, post_id: int, rule: dict[str, Any]) -> dict[str, Any]:
     require(actor, "post.schedule")
     return recurrence.set_recurrence(actor.organization_id, post_id, rule, user_id=actor.user_id)
@@ -135,6 +182,7 @@ def update_series(
     )  # fmt: skip
 
 
+@audited
 def update_occurrence(actor: CurrentUser, post_id: int, data: posts.PostInput) -> int:
     require(actor, "post.schedule")
     return recurrence.update_occurrence(actor.organization_id, post_id, data, user_id=actor.user_id)
@@ -212,3 +260,42 @@ def save_template(actor: CurrentUser, action: str, system: str, user: str, *, pe
 def reset_template(actor: CurrentUser, action: str, *, personal: bool) -> None:
     require(actor, _template_action(personal))
     ai.reset_template(actor.organization_id, action, user_id=actor.user_id if personal else None)
+
+
+# --- approvals (services/approvals) --------------------------------------------------------------
+@audited
+def publish_now(actor: CurrentUser, post_id: int) -> PostActionResult:
+    """Publish an existing post now (the approval rule may send it to review instead)."""
+    require(actor, "post.publish")
+    return posts.publish_now(actor.organization_id, post_id, user_id=actor.user_id)
+
+
+@audited
+def approve_post(actor: CurrentUser, post_id: int, version: int, note: str = "") -> str:
+    require(actor, "post.approve")
+    reviewer = workflow.Reviewer(actor.user_id)
+    return workflow.approve(actor.organization_id, post_id, version, reviewer, note)
+
+
+@audited
+def request_changes(actor: CurrentUser, post_id: int, version: int, note: str) -> str:
+    require(actor, "post.approve")
+    return workflow.request_changes(actor.organization_id, post_id, version, workflow.Reviewer(actor.user_id), note)
+
+
+@audited
+def set_approval_settings(actor: CurrentUser, mode: str, allow_external: bool) -> rules.ApprovalConfig:
+    require(actor, "workspace.approvals")
+    return rules.set_config(actor.organization_id, actor.user_id, mode, allow_external)
+
+
+@audited
+def create_preview_link(actor: CurrentUser, post_id: int) -> dict[str, str]:
+    require(actor, "preview.share")
+    return preview_links.create_link(actor.organization_id, post_id, actor.user_id)
+
+
+@audited
+def revoke_preview_links(actor: CurrentUser, post_id: int) -> int:
+    require(actor, "preview.share")
+    return preview_links.revoke_links(actor.organization_id, post_id)

@@ -65,6 +65,7 @@ _EDIT = _CONTRIBUTE | {
     "api_keys.manage",
     "posts.import",
     "feeds.manage",
+    "preview.share",
 }
 _ADMIN = _EDIT | {
     "members.invite",
@@ -72,6 +73,7 @@ _ADMIN = _EDIT | {
     "audit.read",
     "workspace.rename",
     "workspace.settings",
+    "workspace.approvals",
     "webhooks.manage",
     "comment.delete",  # anyone's comment; everyone may delete their own ("comment.write")
 }
@@ -121,12 +123,15 @@ _LABELS = {
     "notifications.read": "read notifications",
     "workspace.rename": "rename the workspace",
     "workspace.settings": "change workspace settings",
+    "workspace.approvals": "change the approval settings",
+    "preview.share": "share or revoke preview links",
     "workspace.delete": "delete the workspace",
     "workspace.security": "change the workspace's two-factor requirement",
 }
 _HINTS = {
     ("contributor", "post.publish"): "submit the post for approval",
     ("contributor", "post.schedule"): "submit the post for approval",
+    ("contributor", "post.approve"): "an Editor, Admin or Owner reviews it",
 }
 
 

@@ -98,6 +98,15 @@ def build_server() -> MCPServer:
     ) -> dict[str, Any]:
         return await _run(ctx, tools.schedule_post, post_id, scheduled_at, timezone)
 
+    @server.tool(
+        description="Submit a post for approval by a reviewer, optionally for scheduled_at (ISO 8601); without a "
+        "time it is published as soon as it is approved. Contributors use this instead of schedule_post."
+    )
+    async def submit_for_approval(
+        post_id: int, ctx: Context, scheduled_at: str = "", timezone: str | None = None
+    ) -> dict[str, Any]:
+        return await _run(ctx, tools.submit_for_approval, post_id, scheduled_at, timezone)
+
     @server.tool(description="Schedule a post into the next free posting-queue slot of each of its accounts.")
     async def add_to_queue(post_id: int, ctx: Context) -> dict[str, Any]:
         return await _run(ctx, tools.add_to_queue, post_id)

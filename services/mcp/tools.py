@@ -108,24 +108,42 @@ def _when(scheduled_at: str, tz: str) -> tuple[datetime, str]:
 
 
 def schedule_post(actor: Actor, post_id: int, scheduled_at: str, timezone: str | None = None) -> dict[str, Any]:
-    """Schedule an existing post (e.g. a draft from draft_post); a time without an offset is in `timezone`."""
+    """Schedule an existing post (e.g. a draft from draft_post); a time without an offset is in `timezone`.
+
+    Passes the approval rule like every other door (services/approvals/rules.py): where approval is
+    required for this person the post goes to review; `approval_state` in the answer says so.
+    """
     require(actor, "post.schedule")
+    return _save_existing(actor, post_id, scheduled_at, timezone, "schedule")
+
+
+def submit_for_approval(
+    actor: Actor, post_id: int, scheduled_at: str = "", timezone: str | None = None
+) -> dict[str, Any]:
+    """Send a post for review (what a Contributor's agent can do instead of scheduling); without a
+    time it is published as soon as a reviewer approves it."""
+    require(actor, "post.submit")
+    return _save_existing(actor, post_id, scheduled_at, timezone, "submit")
+
+
+def _save_existing(actor: Actor, post_id: int, scheduled_at: str, timezone: str | None, action: str) -> dict[str, Any]:
     tz = timezones.validate_timezone(timezone or actor.timezone)
-    when, note = _when(scheduled_at, tz)
+    when, note = _when(scheduled_at, tz) if (scheduled_at or "").strip() or action == "schedule" else (None, "")
     post = posts.get_post(actor.organization_id, int(post_id))
     data = posts.PostInput(
         body=post["body"],
         account_ids=[t["account_id"] for t in post["targets"]],
         overrides={t["account_id"]: t["body_override"] for t in post["targets"] if t["body_override"]},
         media_ids=list(post["media_ids"]),
-        action="schedule",
+        action=action,  # type: ignore[arg-type]
         scheduled_at=when,
         timezone=tz,
     )
     posts.save_post(actor.organization_id, actor.user_id, data, post_id=int(post_id))
     saved = posts.get_post(actor.organization_id, int(post_id))
+    local = timezones.format_local(when, tz) + f" ({tz})" if when else "when approved"
     return {"post_id": int(post_id), "status": saved["status"], "scheduled_at": saved["scheduled_at"],
-            "local_time": timezones.format_local(when, tz) + f" ({tz})", "note": note}  # fmt: skip
+            "approval_state": saved["approval_state"], "local_time": local, "note": note}  # fmt: skip
 
 
 def add_to_queue(actor: Actor, post_id: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from services.models.analytics import (
     RollupZone,
 )
 from services.models.api import ApiIdempotencyRecord, ApiKey
+from services.models.approvals import ApprovalSettings, PreviewLink
 from services.models.automation import (
     AlertItem,
     AlertPreference,
@@ -29,7 +30,7 @@ from services.models.teams import Invite
 
 __all__ = [
     "AlertItem", "AlertPreference", "RssEntry", "RssFeed", "WebhookDelivery", "WebhookEndpoint", "WebhookMessage",
-    "AIProvider", "ApiIdempotencyRecord", "ApiKey", "AIProviderHealth", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "Comment", "DemoPost", "Invite", "LoginFailure",
+    "AIProvider", "ApiIdempotencyRecord", "ApiKey", "AIProviderHealth", "ApprovalSettings", "PreviewLink", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "Comment", "DemoPost", "Invite", "LoginFailure",
     "MediaAsset", "Membership", "Notification", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RecoveryCode", "RollupZone",
     "SchedulerHeartbeat", "SocialAccount", "TotpCredential", "User", "UserSession", "utcnow",

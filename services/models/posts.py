@@ -19,6 +19,9 @@ class Post(SQLModel, table=True):
         Index("ix_posts_org_created", "organization_id", "created_at"),
         # Two schedulers extending a series at once must not create the same occurrence twice.
         UniqueConstraint("series_id", "series_occurrence", name="uq_post_series_occurrence"),
+        # The review queue (state + workspace, oldest submission first) and the missed-approval sweep
+        # (every post still in review: a short range of this index, whatever the size of the table).
+        Index("ix_posts_approval", "approval_state", "organization_id", "submitted_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organizations.id", index=True)
@@ -34,6 +37,15 @@ class Post(SQLModel, table=True):
     series_occurrence: str | None = Field(default=None, max_length=32)
     # Edited on its own: later whole-series edits leave it alone.
     series_detached: bool = Field(default=False)
+    # Approval (services/approvals): none | in_review | approved | changes_requested | missed_approval.
+    # The engine claims a target only when this is "none", or "approved" for the current `version`.
+    approval_state: str = Field(default="none", max_length=20, sa_column_kwargs={"server_default": "none"})
+    approved_version: int | None = None  # the version an approval was given for; an edit outdates it
+    submitted_at: datetime | None = None  # last sent for review (the queue's order)
+    reviewed_by: int | None = Field(default=None, foreign_key="users.id")
+    reviewer_name: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    reviewed_at: datetime | None = None
+    review_note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import delete as sa_delete
 from sqlmodel import Session, select
 
+from services.approvals import rules as approval_rules
+from services.approvals.states import ApprovalState
 from services.config import get_settings
 from services.db import session_scope
 from services.models import MediaAsset, Post, PostMedia, PostTarget, SocialAccount
@@ -28,7 +30,8 @@ from services.publishing import states, wakeup
 from services.publishing.states import TargetStatus
 
 PM = PostMedia.__table__
-Action = Literal["draft", "schedule", "publish_now"]
+#: "submit" = send for approval, at `scheduled_at` if given, else as soon as it is approved.
+Action = Literal["draft", "schedule", "publish_now", "submit"]
 #: A time this close to now still counts as "now" (the user clicked Schedule a moment ago).
 PAST_TOLERANCE = timedelta(seconds=5)
 
@@ -177,7 +180,7 @@ def save_post_in(
     now = now or utcnow()
     tz = _check_timezone(data.timezone)
     body = data.body or ""
-    if data.action == "schedule":
+    if data.action == "schedule" or (data.action == "submit" and data.scheduled_at is not None):
         check_schedule_time(data.scheduled_at, now)
     accounts = load_accounts(session, org_id, data.account_ids)
     assets = load_media(session, org_id, data.media_ids)
@@ -217,8 +220,9 @@ def save_post_in(
         post.timezone = tz
         post.version += 1
         post.updated_at = now
-    post.scheduled_at = {"schedule": data.scheduled_at, "publish_now": now}.get(data.action)
-    values = _target_values(data.action, data.scheduled_at, now)
+    action = _approved_action(session, post, user_id, data, now)
+    post.scheduled_at = {"schedule": data.scheduled_at, "publish_now": now}.get(action)
+    values = _target_values(action, data.scheduled_at, now)
     for aid in [a for a in existing if a not in accounts]:
         session.delete(existing[aid])
     for aid in changing:
@@ -247,6 +251,24 @@ def save_post_in(
         },
     )
     return int(post.id)
+
+
+def _approved_action(session: Session, post: Post, user_id: int | None, data: PostInput, now: datetime) -> Action:
+    """Pass the approval rule (services/approvals/rules.py); returns what to do with the targets now.
+
+    In review with a time: the targets are scheduled and the engine's claim skips them until the
+    post is approved (or its time passes: "missed approval"). In review without a time (publish
+    now / submit without a date): the targets wait as drafts and go out when approved.
+    """
+    if data.action == "draft":
+        approval_rules.apply_draft_rule(post)
+        return "draft"
+    state = approval_rules.apply_scheduling_rule(session, post, user_id, submit=data.action == "submit", now=now)
+    if data.action == "submit":
+        return "schedule" if data.scheduled_at is not None else "draft"
+    if state is ApprovalState.IN_REVIEW and data.action == "publish_now":
+        return "draft"
+    return data.action
 
 
 def target_account(session: Session, target: PostTarget) -> SocialAccount:

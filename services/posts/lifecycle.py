@@ -17,8 +17,10 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
+from services.approvals import rules as approval_rules
+from services.approvals.states import ApprovalState
 from services.db import session_scope
-from services.models import MediaAsset, Post, PostMedia, PostTarget, SocialAccount
+from services.models import MediaAsset, Post, PostMedia, PostTarget, PreviewLink, SocialAccount
 from services.posts.common import account_label, audit, lock_post, locked_reason, post_targets, utcnow
 from services.posts.compose import check_schedule_time, media_files, validate_targets
 from services.posts.errors import PostConflict, PostError, PostNotFound
@@ -86,13 +88,19 @@ def _post_media(session: Session, post_id: int) -> list[MediaAsset]:
 
 
 def _schedule_targets(
-    session: Session, post: Post, rows: list[tuple[PostTarget, SocialAccount]], when: datetime, now: datetime
+    session: Session,
+    post: Post,
+    rows: list[tuple[PostTarget, SocialAccount]],
+    when: datetime,
+    now: datetime,
+    *,
+    status: TargetStatus = TargetStatus.SCHEDULED,
 ) -> None:
     texts = {t.social_account_id: t.body_override or post.body for t, _a in rows}
     validate_targets(texts, {a.id: a for _t, a in rows}, media_files(_post_media(session, post.id)))
     for target, _account in rows:
-        target.status = TargetStatus.SCHEDULED
-        target.next_attempt_at = when
+        target.status = status
+        target.next_attempt_at = when if status is TargetStatus.SCHEDULED else None
         target.attempts = 0
         target.last_error = ""
         target.error_kind = ""
@@ -108,6 +116,8 @@ def reschedule_post(
         post = lock_post(session, org_id, post_id)
         ok, refused = _split(post_targets(session, post_id), CAN_RESCHEDULE)
         _refuse_if_nothing(ok, refused, "reschedule")
+        # In review the targets still get their time: the claim skips them until approved.
+        approval_rules.apply_scheduling_rule(session, post, user_id, submit=False, now=now)
         _schedule_targets(session, post, ok, new_utc, now)
         post.scheduled_at = new_utc
         post.updated_at = now
@@ -126,13 +136,16 @@ def publish_now(
         post = lock_post(session, org_id, post_id)
         ok, refused = _split(post_targets(session, post_id), CAN_RESCHEDULE)
         _refuse_if_nothing(ok, refused, "publish")
-        _schedule_targets(session, post, ok, now, now)
-        post.scheduled_at = now
+        state = approval_rules.apply_scheduling_rule(session, post, user_id, submit=False, now=now)
+        waits = state is ApprovalState.IN_REVIEW  # goes out when approved, not now
+        _schedule_targets(session, post, ok, now, now, status=TargetStatus.DRAFT if waits else TargetStatus.SCHEDULED)
+        post.scheduled_at = None if waits else now
         post.updated_at = now
         session.flush()
         states.refresh_post_statuses(session, [post_id])
         audit(session, org_id, user_id, "post.publish_now", {"post_id": post_id})
-    wakeup.wake(post_id)
+    if not waits:
+        wakeup.wake(post_id)
     return {**get_post(org_id, post_id), "refused": refused}
 
 
@@ -211,6 +224,7 @@ def delete_post(org_id: int, post_id: int, *, user_id: int | None = None) -> Del
         deleted = not kept
         if deleted:
             session.execute(sa_delete(PM).where(PM.c.post_id == post_id))
+            session.execute(sa_delete(PreviewLink.__table__).where(PreviewLink.__table__.c.post_id == post_id))
             post = session.get(Post, post_id)
             session.delete(post)
         else:

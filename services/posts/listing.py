@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, func, select
 
+from services.approvals.states import shown_status
 from services.db import get_engine, is_sqlite, session_scope
 from services.models import Post, PostTarget, SocialAccount
 from services.posts import PostError, PostInput, delete_post, get_post, reschedule_post, save_post
@@ -131,6 +132,7 @@ def list_posts(
                 P.c.created_at,
                 P.c.updated_at,
                 P.c.series_id,
+                P.c.approval_state,
             )  # fmt: skip
             .where(where)
             .order_by(*_order(sort))
@@ -167,7 +169,7 @@ def list_posts(
             {
                 "id": p.id,
                 "text": text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…",
-                "status": p.status,
+                "status": shown_status(p.status, p.approval_state),
                 "scheduled_at": p.scheduled_at.isoformat() if p.scheduled_at else None,
                 "scheduled_local": f"{local:%Y-%m-%d %H:%M} {local.tzname()}" if local else "",
                 "created_at": p.created_at.isoformat(),

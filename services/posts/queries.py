@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 from sqlalchemy import select
 
 from services.db import session_scope
-from services.models import Post, PostMedia, PostTarget, SocialAccount
+from services.models import Post, PostMedia, PostTarget, SocialAccount, User
 from services.posts.errors import PostNotFound
 from services.publishing import states
 
@@ -19,6 +19,7 @@ T = PostTarget.__table__
 P = Post.__table__
 A = SocialAccount.__table__
 PM = PostMedia.__table__
+U = User.__table__
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -63,6 +64,12 @@ class PostDetail(TypedDict):
     updated_at: str | None
     media_ids: list[int]
     targets: list[TargetDetail]
+    author_id: int | None
+    approval_state: str  # an ApprovalState value (services/approvals/states.py)
+    approved_version: int | None
+    review_note: str  # the reviewer's note (shown with "changes requested")
+    reviewer: str  # who decided last: a member's name or an external reviewer's
+    reviewed_at: str | None
 
 
 def _target_dict(row: Any, post_body: str) -> TargetDetail:
@@ -115,6 +122,9 @@ def get_post(org_id: int, post_id: int) -> PostDetail:
             .where(T.c.post_id == post_id)
             .order_by(T.c.id)
         ).all()
+        reviewer = (
+            session.execute(select(U.c.name).where(U.c.id == post.reviewed_by)).scalar() if post.reviewed_by else ""
+        )
         media_ids = (
             session.execute(select(PM.c.media_asset_id).where(PM.c.post_id == post_id).order_by(PM.c.position, PM.c.id))
             .scalars()
@@ -131,6 +141,12 @@ def get_post(org_id: int, post_id: int) -> PostDetail:
         "updated_at": _iso(post.updated_at),
         "media_ids": list(media_ids),
         "targets": [_target_dict(t, post.body) for t in targets],
+        "author_id": post.author_id,
+        "approval_state": post.approval_state,
+        "approved_version": post.approved_version,
+        "review_note": post.review_note,
+        "reviewer": post.reviewer_name or reviewer or "",
+        "reviewed_at": _iso(post.reviewed_at),
     }
 
 

@@ -6,6 +6,13 @@ A claim flips `scheduled → publishing` and stamps `claimed_by` + `lease_until`
 - SQLite: a compare-and-set `UPDATE … WHERE id IN (…) AND status = 'scheduled' … RETURNING id`;
   SQLite runs one writer at a time, so only one statement can win each row.
 
+Approval is checked in the same statements, like cancel and delete: a target is claimable only while
+its post passes `services.approvals.states.PUBLISHABLE` (no approval needed, or approved for the
+post's current version). The candidate query joins the post by primary key; the claiming statement
+re-checks it (SQLite: in the compare-and-set `UPDATE`; PostgreSQL: in the row-locking `SELECT`, whose
+READ COMMITTED snapshot is taken after any concurrent approval change committed), so a post sent
+back to review between scheduling and the claim is never published.
+
 Candidates (the oldest due targets) are capped per account and per platform before claiming, so a
 backlog on one account cannot occupy every global slot while its per-account limit makes the rest wait.
 """
@@ -23,6 +30,7 @@ from typing import cast
 from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session
 
+from services.approvals.states import PUBLISHABLE
 from services.db import get_engine, is_sqlite, session_scope
 from services.models import MediaAsset, Post, PostMedia, PostTarget, SocialAccount
 from services.platforms.base import Credentials
@@ -115,7 +123,8 @@ def _candidates(session: Session, now: datetime, pool: int, post_id: int | None)
     query = (
         select(T.c.id, T.c.social_account_id, A.c.platform)
         .join(A, A.c.id == T.c.social_account_id)
-        .where(T.c.status == states.SCHEDULED, T.c.next_attempt_at <= now)
+        .join(P, P.c.id == T.c.post_id)
+        .where(T.c.status == states.SCHEDULED, T.c.next_attempt_at <= now, PUBLISHABLE)
         .order_by(T.c.next_attempt_at)
         .limit(pool)
     )
@@ -161,7 +170,13 @@ def claim_due_targets(
         }
         due = (T.c.status == states.SCHEDULED, T.c.next_attempt_at <= due_by)
         if is_sqlite(str(get_engine().url)):
-            stmt = update(T).where(T.c.id.in_(chosen), *due).values(**values).returning(T.c.id, T.c.idempotency_key)
+            approved = select(P.c.id).where(P.c.id == T.c.post_id, PUBLISHABLE).exists()
+            stmt = (
+                update(T)
+                .where(T.c.id.in_(chosen), *due, approved)
+                .values(**values)
+                .returning(T.c.id, T.c.idempotency_key)
+            )
             rows = [tuple(r) for r in session.execute(stmt).all()]
         else:
             # Lock by primary key alone (skipping rows another worker is claiming right now), then keep
@@ -171,7 +186,10 @@ def claim_due_targets(
             rows = [
                 (r.id, r.idempotency_key)
                 for r in locked
-                if r.status == states.SCHEDULED and r.next_attempt_at is not None and r.next_attempt_at <= due_by
+                if r.status == states.SCHEDULED
+                and r.next_attempt_at is not None
+                and r.next_attempt_at <= due_by
+                and r.publishable
             ]
             if rows:
                 session.execute(update(T).where(T.c.id.in_([r[0] for r in rows])).values(**values))
@@ -185,10 +203,11 @@ def claim_due_targets(
 
 
 _LOCK_CANDIDATES = (
-    select(T.c.id, T.c.status, T.c.next_attempt_at, T.c.idempotency_key)
+    select(T.c.id, T.c.status, T.c.next_attempt_at, T.c.idempotency_key, PUBLISHABLE.label("publishable"))
+    .join(P, P.c.id == T.c.post_id)
     .where(T.c.id.in_(bindparam("ids", expanding=True)))
     .order_by(T.c.id)
-    .with_for_update(skip_locked=True)
+    .with_for_update(of=T, skip_locked=True)
 )
 _SET_KEY = (
     update(T)

@@ -195,7 +195,7 @@ class PublishingEngine:
         now = utcnow()
         s = self.settings
         try:
-            await self.db(maintenance.fail_missed_targets, now, s.publish_grace_hours)
+            await self.db(maintenance.sweep_missed, now, s.publish_grace_hours)
             reclaimed = await self.db(maintenance.reconcile_expired_leases, now)
             dead = await self.db(maintenance.reclaim_dead_workers, now, self.worker_id)
             metrics.record_reclaims(reclaimed, "lease_expired")

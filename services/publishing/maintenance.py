@@ -27,6 +27,15 @@ RECONCILE_MESSAGE = "The publishing process stopped mid-request; checking the pl
 UNKNOWN = "unknown_outcome"
 
 
+def sweep_missed(now: datetime, grace_hours: float) -> int:
+    """Every tick, first: posts still in review at their time become "missed approval" (never
+    published later by themselves), then due targets older than the grace window fail."""
+    from services.approvals.workflow import mark_missed_approvals  # approvals builds on the post services
+
+    mark_missed_approvals(now)
+    return fail_missed_targets(now, grace_hours)
+
+
 def fail_missed_targets(now: datetime, grace_hours: float) -> int:
     """Due targets older than the grace window fail visibly instead of going out hours late."""
     cutoff = now - timedelta(hours=grace_hours)

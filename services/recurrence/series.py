@@ -24,6 +24,7 @@ from sqlalchemy import func
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
 
+from services.approvals import rules as approval_rules
 from services.db import session_scope
 from services.models import MediaAsset, Post, PostMedia, PostTarget, SocialAccount
 from services.posts import PostError, PostInput, delete_post, save_post
@@ -94,6 +95,7 @@ def _materialize(session, head: Post, now: datetime, horizon_days: int) -> int: 
             organization_id=head.organization_id, author_id=head.author_id, body=template["body"],
             status=TargetStatus.SCHEDULED if accounts else TargetStatus.DRAFT, scheduled_at=occ["utc"], timezone=tz,
             series_id=head.id, series_occurrence=occ["key"], created_at=now, updated_at=now,
+            **approval_rules.inherited_by_occurrence(head, now),
         )  # fmt: skip
         session.add(post)
         session.flush()
@@ -136,6 +138,8 @@ def set_recurrence(
             raise RecurrenceError("This post is already part of a recurring series.")
         if post.scheduled_at is None or post.status != PostStatus.SCHEDULED:
             raise RecurrenceError("Schedule the post first, then make it repeat.")
+        if not approval_rules.may_publish(post):
+            raise RecurrenceError("Get the post approved first, then make it repeat.")
         start_local = to_local(post.scheduled_at, post.timezone).replace(tzinfo=None)
         normalized = normalize_rule(rule, start_local)
         post.recurrence = {

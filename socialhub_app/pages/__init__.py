@@ -21,7 +21,9 @@ from socialhub_app.pages import (
     notifications,
     password_reset,
     posts,
+    preview,
     queue,
+    review,
     security,
     settings,
 )
@@ -47,7 +49,9 @@ __all__ = [
     "notifications",
     "password_reset",
     "posts",
+    "preview",
     "queue",
+    "review",
     "security",
     "settings",
 ]

@@ -7,6 +7,7 @@ import reflex as rx
 from components.ai_media import media_tile
 from components.ai_panel import ai_panel, ai_toggle_button
 from components.ai_time import time_suggestions
+from components.approvals import approval_status, preview_link_box, review_box, submit_button
 from components.comments import comments_section
 from components.compose_extras import compose_extras, series_aware
 from components.composer import account_chip, counter_row, preview_card, result_row
@@ -21,6 +22,7 @@ from state.auth import AuthState
 from state.comments import CommentsState
 from state.compose import ComposeState
 from state.compose_extras import ComposeExtrasState
+from state.compose_review import ComposeReviewState
 from state.post_analytics import PostAnalyticsState
 
 UPLOAD_ID = "compose-media"
@@ -183,66 +185,79 @@ def _actions() -> rx.Component:
         rx.button(
             "Save draft",
             variant="soft",
-            on_click=ComposeState.save_draft,
+            on_click=[ComposeState.save_draft, ComposeReviewState.refresh],
             disabled=ComposeState.working,
             custom_attrs={"data-testid": "save-draft"},
         ),
         rx.cond(
-            AuthState.can_publish,
-            rx.hstack(
-                rx.button(
-                    "Schedule",
-                    on_click=[ComposeState.schedule, ComposeExtrasState.after_schedule],
-                    disabled=ComposeState.working,
-                    custom_attrs={"data-testid": "schedule-button"},
-                ),
-                rx.button(
-                    "Publish now",
-                    color_scheme="green",
-                    high_contrast=True,  # white on green-9 is below 4.5:1
-                    on_click=ComposeState.publish_now,
-                    loading=ComposeState.working,  # spinner + disabled until every account has an outcome
-                    disabled=ComposeState.working,
-                    custom_attrs={"data-testid": "publish-now"},
-                ),
-                spacing="2",
-            ),
-            role_note(),
+            ComposeReviewState.approval_required,
+            rx.hstack(submit_button(), role_note(), spacing="2", wrap="wrap"),
+            _direct_actions(),
         ),
-        rx.cond(
-            ComposeState.post_id > 0,
-            rx.hstack(
-                rx.cond(
-                    AuthState.can_publish,
-                    rx.button(
-                        "Cancel schedule",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=ComposeState.cancel_schedule,
-                        custom_attrs={"data-testid": "cancel-schedule"},
-                    ),
-                ),
-                rx.cond(
-                    AuthState.can_delete,
-                    rx.button(
-                        "Delete",
-                        variant="soft",
-                        color_scheme="red",
-                        on_click=ComposeState.delete_post,
-                        custom_attrs={"data-testid": "delete-post"},
-                    ),
-                ),
-                rx.button(
-                    "New post",
-                    variant="ghost",
-                    on_click=[CLEAR_COMPOSER_JS, ComposeState.new_post],
-                    custom_attrs={"data-testid": "new-post"},
-                ),
-                spacing="2",
-            ),
-        ),
+        _post_actions(),
         wrap="wrap",
         spacing="2",
+    )
+
+
+def _direct_actions() -> rx.Component:
+    """Schedule / Publish now, for people whose posts need no reviewer (the server decides anyway)."""
+    return rx.cond(
+        AuthState.can_publish,
+        rx.hstack(
+            rx.button(
+                "Schedule",
+                on_click=[ComposeState.schedule, ComposeExtrasState.after_schedule, ComposeReviewState.refresh],
+                disabled=ComposeState.working,
+                custom_attrs={"data-testid": "schedule-button"},
+            ),
+            rx.button(
+                "Publish now",
+                color_scheme="green",
+                high_contrast=True,  # white on green-9 is below 4.5:1
+                on_click=ComposeState.publish_now,
+                loading=ComposeState.working,  # spinner + disabled until every account has an outcome
+                disabled=ComposeState.working,
+                custom_attrs={"data-testid": "publish-now"},
+            ),
+            spacing="2",
+        ),
+        role_note(),
+    )
+
+
+def _post_actions() -> rx.Component:
+    return rx.cond(
+        ComposeState.post_id > 0,
+        rx.hstack(
+            rx.cond(
+                AuthState.can_publish,
+                rx.button(
+                    "Cancel schedule",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=ComposeState.cancel_schedule,
+                    custom_attrs={"data-testid": "cancel-schedule"},
+                ),
+            ),
+            rx.cond(
+                AuthState.can_delete,
+                rx.button(
+                    "Delete",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=ComposeState.delete_post,
+                    custom_attrs={"data-testid": "delete-post"},
+                ),
+            ),
+            rx.button(
+                "New post",
+                variant="ghost",
+                on_click=[CLEAR_COMPOSER_JS, ComposeState.new_post, ComposeReviewState.refresh],
+                custom_attrs={"data-testid": "new-post"},
+            ),
+            spacing="2",
+        ),
     )
 
 
@@ -311,6 +326,7 @@ def side_panel() -> rx.Component:
         PostAnalyticsState.load,
         ComposeExtrasState.load,
         CommentsState.load,
+        ComposeReviewState.load,
     ],
 )
 def compose_page() -> rx.Component:
@@ -319,6 +335,8 @@ def compose_page() -> rx.Component:
         rx.hstack(
             rx.vstack(
                 messages(),
+                approval_status(),
+                review_box(),
                 rx.text("Publish to", size="2", weight="medium"),
                 chips(),
                 tabs(),
@@ -329,6 +347,7 @@ def compose_page() -> rx.Component:
                 rx.cond(AuthState.can_publish, compose_extras()),
                 rx.cond(AuthState.can_publish, series_aware(actions()), actions()),  # series edits schedule
                 comments_section(),
+                preview_link_box(),
                 width="100%",
                 spacing="3",
             ),

@@ -7,6 +7,7 @@ import reflex as rx
 from components.onboarding import first_run_checklist
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
+from state.approvals import ReviewQueueState
 from state.dashboard import DashboardState
 
 
@@ -108,13 +109,32 @@ def headlines() -> rx.Component:
     )
 
 
-@protected_page("/", "Dashboard", on_load=[DashboardState.load])
+def review_waiting() -> rx.Component:
+    """For reviewers: how many posts wait for them, linking to the queue."""
+    return rx.cond(
+        ReviewQueueState.can_review & (ReviewQueueState.count > 0),
+        rx.callout(
+            rx.link(
+                rx.text.strong(ReviewQueueState.count, custom_attrs={"data-testid": "count-review"}),
+                " post(s) wait for your review →",
+                href="/review",
+                custom_attrs={"data-testid": "review-link"},
+            ),
+            icon="clipboard-check",
+            color_scheme="iris",
+            width="100%",
+        ),
+    )
+
+
+@protected_page("/", "Dashboard", on_load=[DashboardState.load, ReviewQueueState.load])
 def dashboard_page() -> rx.Component:
     return rx.vstack(
         rx.text(
             "Workspace: ", rx.text.strong(DashboardState.workspace_name, custom_attrs={"data-testid": "workspace-name"})
         ),
         first_run_checklist(),
+        review_waiting(),
         rx.grid(
             stat("Connected accounts", DashboardState.accounts, "count-accounts"),
             stat("Scheduled posts", DashboardState.scheduled, "count-scheduled"),

@@ -23,7 +23,7 @@ from services.permissions import PERMISSIONS, PermissionDenied, require
 from socialhub_app.routes import extra_routes
 from tests.fakes.server import free_port
 
-TOOLS = {"list_accounts", "draft_post", "check_post", "schedule_post", "add_to_queue", "list_calendar",
+TOOLS = {"list_accounts", "draft_post", "check_post", "schedule_post", "submit_for_approval", "add_to_queue", "list_calendar",
          "post_analytics", "account_analytics"}  # fmt: skip
 
 

@@ -67,8 +67,9 @@ def _actor(role: str) -> auth.CurrentUser:
 
 
 def _seed(user: auth.CurrentUser) -> dict[str, Any]:
-    """Fresh things for one action to act on (written as the raw services, no role involved)."""
-    org_id, uid = user.organization_id, user.user_id
+    """Fresh things for one action to act on (written as the raw services by the system: user None,
+    so the approval rule, which reads the author's role, leaves them as they are)."""
+    org_id, uid = user.organization_id, None
     account = connect_demo(org_id, uid)
     future = datetime.now(UTC) + timedelta(days=2)
     draft = posts.save_post(org_id, uid, posts.PostInput(body="draft", account_ids=[account]))
@@ -93,16 +94,20 @@ def _seed(user: auth.CurrentUser) -> dict[str, Any]:
         s.flush()
         s.add(Membership(organization_id=org_id, user_id=other.id, role="editor"))
         other_comment = Comment(organization_id=org_id, post_id=draft, author_id=other.id, body="theirs")
-        own_comment = Comment(organization_id=org_id, post_id=draft, author_id=uid, body="mine")
+        own_comment = Comment(organization_id=org_id, post_id=draft, author_id=user.user_id, body="mine")
         s.add_all([other_comment, own_comment])
         s.flush()
         comment_ids = (other_comment.id, own_comment.id)
-    notify(org_id, [uid], Kind.COMMENT, post_id=draft, text="hello")
+    notify(org_id, [user.user_id], Kind.COMMENT, post_id=draft, text="hello")
     with session_scope() as s:
-        note = s.exec(select(Notification.id).where(Notification.user_id == uid).order_by(Notification.id.desc())).scalars().first()
+        note = s.exec(select(Notification.id).where(Notification.user_id == user.user_id).order_by(Notification.id.desc())).scalars().first()
+    review = posts.save_post(
+        org_id, uid, posts.PostInput(body="review me", account_ids=[account], action="submit", scheduled_at=future)
+    )
     return {"account": account, "draft": draft, "sched": sched, "series_id": series_id, "failed_target": failed_target,
            "persona": persona, "future": future, "other_comment": comment_ids[0], "own_comment": comment_ids[1],
-           "notification": note}  # fmt: skip
+           "notification": note, "review": review,
+           "review_version": posts.get_post(org_id, review)["version"]}  # fmt: skip
 
 
 def _input(ctx: dict, action: str = "draft", when: datetime | None = None) -> posts.PostInput:
@@ -134,6 +139,13 @@ CASES: dict[str, tuple[str, Callable[[auth.CurrentUser, dict], Any]]] = {
     "make recurring": ("post.schedule", lambda u, c: guarded.set_recurrence(u, c["sched"], {"freq": "daily", "count": 2})),
     "edit series": ("post.schedule", lambda u, c: guarded.update_series(u, c["series_id"], body="all of them")),
     "stop repeating": ("post.schedule", lambda u, c: guarded.end_series(u, c["series_id"])),
+    "submit for approval": ("post.submit", lambda u, c: guarded.save_post(u, _input(c, "submit", c["future"]))),
+    "publish existing now": ("post.publish", lambda u, c: guarded.publish_now(u, c["sched"])),
+    "approve": ("post.approve", lambda u, c: guarded.approve_post(u, c["review"], c["review_version"])),
+    "request changes": ("post.approve", lambda u, c: guarded.request_changes(u, c["review"], c["review_version"], "Shorter")),
+    "approval settings": ("workspace.approvals", lambda u, c: guarded.set_approval_settings(u, "everyone", True)),
+    "share preview link": ("preview.share", lambda u, c: guarded.create_preview_link(u, c["draft"])),
+    "revoke preview links": ("preview.share", lambda u, c: guarded.revoke_preview_links(u, c["draft"])),
     "connect demo": ("accounts.connect", lambda u, c: guarded.connect_demo(u)),
     "save persona": ("ai.personas", lambda u, c: guarded.save_persona(u, None, {"name": "New"}, [c["account"]])),
     "delete persona": ("ai.personas", lambda u, c: guarded.delete_persona(u, c["persona"])),
