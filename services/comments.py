@@ -24,6 +24,7 @@ from services.audit import audit_in
 from services.auth import CurrentUser
 from services.db import session_scope
 from services.errors import UserError
+from services.events import emit_event
 from services.models import Comment, Membership, Post, User
 from services.notifications.store import Kind, notify
 from services.permissions import allowed, require, role_of
@@ -112,6 +113,10 @@ def add_comment(actor: CurrentUser, post_id: int, body: str) -> int:
                    actor_id=actor.user_id, session=s)  # fmt: skip
         audit_in(s, org_id, actor.user_id, "comment.added", post_id=post.id, comment_id=comment.id,
                  mentioned=sorted(mentioned))  # fmt: skip
+        emit_event(org_id, "comment.created",
+                   {"post_id": post.id, "comment_id": comment.id, "author_id": actor.user_id,
+                    "author": actor.name, "body": body, "mentioned_user_ids": sorted(mentioned)},
+                   session=s, ordering_key=f"post:{post.id}")  # fmt: skip
         return int(comment.id)
 
 

@@ -30,6 +30,7 @@ class Kind(StrEnum):
     POST_FAILED = "post_failed"
     POST_NEEDS_REVIEW = "post_needs_review"
     ACCOUNT_NEEDS_RECONNECT = "account_needs_reconnect"
+    APPROVAL_MISSED = "approval_missed"
 
     @property
     def label(self) -> str:
@@ -45,6 +46,7 @@ _LABELS = {
     Kind.POST_FAILED: "Post failed",
     Kind.POST_NEEDS_REVIEW: "Post needs review",
     Kind.ACCOUNT_NEEDS_RECONNECT: "Account needs reconnecting",
+    Kind.APPROVAL_MISSED: "Approval missed its time",
 }
 
 #: Who hears about problems nobody asked for (a failed post, a dead account) besides its author.
@@ -55,19 +57,21 @@ def _roles_with(action: str) -> tuple[str, ...]:
     return tuple(r for r in ROLES if allowed(r, action))
 
 
-def _members_with_roles(org_id: int, roles: Iterable[str]) -> list[int]:
-    with session_scope() as s:
-        rows = s.exec(
-            select(Membership.user_id)
-            .where(Membership.organization_id == org_id, Membership.role.in_(tuple(roles)))
-            .order_by(Membership.user_id)
-        ).all()
+def _members_with_roles(org_id: int, roles: Iterable[str], session: Session | None = None) -> list[int]:
+    if session is None:
+        with session_scope() as s:
+            return _members_with_roles(org_id, roles, s)
+    rows = session.exec(
+        select(Membership.user_id)
+        .where(Membership.organization_id == org_id, Membership.role.in_(tuple(roles)))
+        .order_by(Membership.user_id)
+    ).all()
     return [int(r) for r in rows]
 
 
-def approvers(org_id: int) -> list[int]:
+def approvers(org_id: int, session: Session | None = None) -> list[int]:
     """Every member whose role may approve posts ("post.approve" in services/permissions.py)."""
-    return _members_with_roles(org_id, _roles_with("post.approve"))
+    return _members_with_roles(org_id, _roles_with("post.approve"), session)
 
 
 def workspace_managers(org_id: int) -> list[int]:
