@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from services.audit import audit_in
 from services.auth import CurrentUser
 from services.db import session_scope
-from services.errors import UserError
+from services.errors import NotFound, UserError
 from services.events import emit_event
 from services.models import Comment, Membership, Post, User
 from services.notifications.store import Kind, notify
@@ -36,6 +36,10 @@ MENTION_RE = re.compile(r"(?<![\w@])@([\w][\w.\-]*)", re.UNICODE)
 
 class CommentError(UserError):
     """An empty or too long comment, or a post/comment that isn't in this workspace."""
+
+
+class CommentNotFound(CommentError, NotFound):
+    """The post or comment is not in this workspace (the API answers 404)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class CommentView:
 def _post(s: Session, org_id: int, post_id: int) -> Post:
     post = s.get(Post, post_id)
     if post is None or post.organization_id != org_id:
-        raise CommentError("That post was not found.")
+        raise CommentNotFound("That post was not found.")
     return post
 
 
@@ -142,13 +146,18 @@ def list_comments(actor: CurrentUser, post_id: int) -> list[CommentView]:
     ]  # fmt: skip
 
 
-def delete_comment(actor: CurrentUser, comment_id: int) -> None:
-    """Your own comment ("comment.write"), or anyone's for Owners/Admins ("comment.delete")."""
+def delete_comment(actor: CurrentUser, comment_id: int, *, post_id: int | None = None) -> None:
+    """Your own comment ("comment.write"), or anyone's for Owners/Admins ("comment.delete").
+    With `post_id` the comment must also be on that post (the API names both in its path)."""
     require(actor, "comment.write")
     with session_scope() as s:
         comment = s.get(Comment, comment_id)
-        if comment is None or comment.organization_id != actor.organization_id:
-            raise CommentError("That comment was not found.")
+        if (
+            comment is None
+            or comment.organization_id != actor.organization_id
+            or (post_id is not None and comment.post_id != post_id)
+        ):
+            raise CommentNotFound("That comment was not found.")
         if comment.author_id != actor.user_id:
             require(actor, "comment.delete")
         audit_in(s, actor.organization_id, actor.user_id, "comment.deleted", post_id=comment.post_id,

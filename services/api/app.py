@@ -17,6 +17,7 @@ from services.api.docs import mount_docs
 from services.api.problems import ApiProblem
 from services.api.routes_media import router as media_router
 from services.api.routes_posts import router as posts_router
+from services.api.routes_team import router as team_router
 from services.api.routes_workspace import router as workspace_router
 
 MOUNT = "/api"
@@ -67,6 +68,7 @@ def build_api() -> FastAPI:
     v1.include_router(workspace_router)
     v1.include_router(posts_router)
     v1.include_router(media_router)
+    v1.include_router(team_router)
     app.include_router(v1)
     problems.install(app)
     app.add_middleware(RateLimitHeaders)

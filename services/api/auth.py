@@ -4,7 +4,8 @@
 reason: missing, unknown, revoked, expired, creator gone), spends one token of the key's bucket
 (429 + Retry-After when empty) and then calls `services.permissions.require` with the route's
 action name — the same check the UI and the MCP tools make. Routes whose action depends on the
-request (create a draft vs. publish) declare `authenticated` and call `require` themselves.
+request (create a draft vs. publish) declare `authenticated` and call `require` themselves, as do
+the comment routes, whose service (services.comments) makes the check.
 """
 
 from __future__ import annotations

@@ -56,6 +56,7 @@ class ApiActor:
     key_name: str
     prefix: str
     timezone: str
+    name: str = ""  # the creator's name: comments and approval events are theirs
 
 
 class ApiKeyRow(TypedDict):
@@ -217,4 +218,5 @@ def resolve_key(presented: str | None, now: datetime | None = None) -> ApiActor:
             key_name=row.name,
             prefix=row.prefix,
             timezone=creator.timezone or "UTC",
+            name=creator.name or "",
         )

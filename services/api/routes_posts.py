@@ -30,7 +30,9 @@ from services.publishing.states import PostStatus
 
 router = APIRouter(prefix="/posts", tags=["posts"])
 PostId = Annotated[int, Path(ge=1, le=MAX_ID)]
-ACTION_PERMISSION = {"draft": "post.draft", "schedule": "post.schedule", "publish_now": "post.publish"}
+ACTION_PERMISSION = {
+    "draft": "post.draft", "schedule": "post.schedule", "publish_now": "post.publish", "submit": "post.submit",
+}  # fmt: skip
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=255, description="Retry-safe create: same key → first answer, once."),
@@ -41,7 +43,11 @@ COMMON = documented()
 
 @router.post("", status_code=201, response_model=Post, responses=documented())
 def create_post(payload: PostCreate, actor: Actor, idempotency_key: IdempotencyKey = None) -> Response:
-    """Create a draft, a scheduled post or a post published right away (per-account text and media ids)."""
+    """Create a draft, a scheduled post, a post published right away, or one submitted for approval.
+
+    Where approval is required for the key's creator (Settings → Approvals), schedule and publish_now
+    send the post to review instead; `approval_state` in the answer says so.
+    """
     require(actor, ACTION_PERMISSION[payload.action])
     request_print = hashlib.sha256(("POST /posts " + payload.model_dump_json()).encode()).hexdigest()
 
@@ -57,8 +63,8 @@ def _post_input(actor: ApiActor, payload: PostCreate) -> tuple[posts.PostInput, 
     tz = zone_of(actor, payload.timezone)
     when, note = None, ""
     if payload.scheduled_at is not None:
-        if payload.action != "schedule":
-            raise PostFieldError("scheduled_at is only used with action \"schedule\".", "scheduled_at")
+        if payload.action not in ("schedule", "submit"):
+            raise PostFieldError("scheduled_at is only used with action \"schedule\" or \"submit\".", "scheduled_at")
         when, note = instant(payload.scheduled_at, tz)
     data = posts.PostInput(
         body=payload.text,
@@ -134,11 +140,13 @@ def get_one(post_id: PostId, actor: Annotated[ApiActor, Depends(acting("posts.re
 def update(post_id: PostId, payload: PostUpdate, actor: Actor) -> Post:
     """Change text, accounts, per-account text, media or zone; a scheduled post stays scheduled at its time.
 
+    A post in review stays in review: the new version is submitted again (an edit never approves it).
     Published copies are never changed (their accounts can't be removed either): 409.
     """
     current = posts.get_post(actor.organization_id, post_id)
     scheduled = current["status"] == PostStatus.SCHEDULED and current["scheduled_at"] is not None
-    require(actor, "post.schedule" if scheduled else "post.draft")
+    action = "submit" if current["approval_state"] == "in_review" else "schedule" if scheduled else "draft"
+    require(actor, ACTION_PERMISSION[action])
     tz = zone_of(actor, payload.timezone or current["timezone"])
     kept = {t["account_id"]: t["body_override"] for t in current["targets"] if t["body_override"]}
     data = posts.PostInput(
@@ -147,7 +155,7 @@ def update(post_id: PostId, payload: PostUpdate, actor: Actor) -> Post:
         else list(payload.account_ids),
         overrides=kept if payload.per_account_text is None else overrides(payload.per_account_text),
         media_ids=list(current["media_ids"]) if payload.media_ids is None else list(payload.media_ids),
-        action="schedule" if scheduled else "draft",
+        action=action,
         scheduled_at=_aware(current["scheduled_at"]) if scheduled else None,
         timezone=tz,
     )  # fmt: skip

@@ -49,8 +49,10 @@ class PostCreate(Strict):
         default_factory=dict, description="Account id → text for that account only (e.g. a shorter X version)."
     )
     media_ids: list[Id] = Field(default_factory=list, max_length=20, description="Uploaded media (POST /media).")
-    action: Literal["draft", "schedule", "publish_now"] = Field(
-        "draft", description="draft: save only; schedule: publish at scheduled_at; publish_now: publish at once."
+    action: Literal["draft", "schedule", "publish_now", "submit"] = Field(
+        "draft",
+        description="draft: save only; schedule: publish at scheduled_at; publish_now: publish at once; submit: send "
+        "for approval (published at scheduled_at if given, else as soon as it is approved).",
     )
     scheduled_at: IsoTime | None = None
     timezone: ZoneName | None = Field(None, description="IANA zone, e.g. Europe/Berlin (default: the key creator's).")
@@ -90,3 +92,41 @@ class QueueAdd(Strict):
     per_account_text: dict[IdKey, SafeText] = Field(default_factory=dict)
     media_ids: list[Id] = Field(default_factory=list, max_length=20)
     timezone: ZoneName | None = None
+
+
+#: A reviewer's note: what the author reads next to the decision.
+Note = Annotated[str, StringConstraints(max_length=2000, pattern=r"^[^\x00]*$")]
+
+
+class Submit(Strict):
+    """Send the post for approval as it is now; with a time it waits for that time *and* a reviewer."""
+
+    scheduled_at: IsoTime | None = None
+    timezone: ZoneName | None = None
+
+    _year = field_validator("scheduled_at")(_sane_year)
+
+
+class Approve(Strict):
+    version: Id = Field(..., description="The version you reviewed (the post's `version`); a newer one is refused: 409.")
+    note: Note = ""
+
+
+class RequestChanges(Strict):
+    version: Id = Field(..., description="The version you reviewed (the post's `version`); a newer one is refused: 409.")
+    note: Note = Field(..., description="What should change; the author sees it.")
+
+
+class CommentCreate(Strict):
+    text: Annotated[str, StringConstraints(max_length=5000, pattern=r"^[^\x00]*$")] = Field(
+        ..., description="At most 2,000 characters; `@name` mentions notify those members."
+    )
+
+
+class ApprovalSettingsUpdate(Strict):
+    mode: Literal["off", "contributors", "everyone"] = Field(
+        ..., description="off | contributors (required for Contributors) | everyone (required for everyone)."
+    )
+    allow_external: bool | None = Field(
+        None, description="Allow approval through preview links; left out: unchanged."
+    )

@@ -89,6 +89,14 @@ class Post(BaseModel):
     targets: list[Target]
     refused: list[Refusal] = Field(default_factory=list, description="Accounts an action did not apply to, and why.")
     note: str = Field("", description="Set when a daylight-saving edge moved the time you asked for.")
+    author_id: int | None = None
+    approval_state: str = Field(
+        "none", description="none | in_review | approved | changes_requested | missed_approval"
+    )
+    approved_version: int | None = Field(None, description="The version that was approved (approved only if = version).")
+    review_note: str = Field("", description="The reviewer's note (e.g. what should change).")
+    reviewer: str = Field("", description="Who decided last: a member, or an external reviewer via a preview link.")
+    reviewed_at: datetime | None = None
 
 
 def post_from(detail: dict[str, Any], refused: list[dict[str, str]] | None = None, note: str = "") -> Post:
@@ -256,3 +264,38 @@ class PostMetrics(BaseModel):
     has_data: bool
     simulated: bool
     targets: list[TargetMetrics]
+
+
+class Comment(BaseModel):
+    id: int
+    author: str
+    text: str
+    created_at: datetime
+    mine: bool = Field(description="Written by the key's creator.")
+    can_delete: bool = Field(description="The key may delete it (its creator's own, or anyone's for Owners/Admins).")
+
+
+class CommentList(BaseModel):
+    data: list[Comment] = Field(description="Oldest first.")
+
+
+class ReviewItem(BaseModel):
+    post_id: int
+    text: str = Field(description="The first 120 characters.")
+    version: int = Field(description="Send it with approve / request-changes.")
+    author: str
+    submitted_at: datetime | None
+    scheduled_at: datetime | None = Field(description="Null: published as soon as it is approved.")
+    timezone: str
+    platforms: list[str]
+
+
+class ReviewQueue(BaseModel):
+    data: list[ReviewItem] = Field(description="Oldest submission first.")
+    total: int = Field(description="Posts waiting for the key's creator to review.")
+
+
+class ApprovalSettings(BaseModel):
+    mode: str = Field(description="off | contributors | everyone")
+    allow_external: bool = Field(description="Approval through preview links is allowed.")
+    required_for_key: bool = Field(description="Posts this key schedules or publishes go to review first.")

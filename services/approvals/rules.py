@@ -16,12 +16,17 @@ from sqlmodel import Session, select
 from services.approvals.events import announce
 from services.approvals.states import ApprovalMode, ApprovalState
 from services.db import session_scope
-from services.errors import UserError
+from services.errors import Conflict, UserError
 from services.models import ApprovalSettings, AuditLog, Membership, Post, utcnow
 
 
 class ApprovalError(UserError):
     """A review action that can't apply (not in review, already reviewed, outdated version…)."""
+
+
+class ApprovalConflict(ApprovalError, Conflict):
+    """The post's review state forbids the decision now: not in review, already decided, a newer
+    version, its time passed (the API answers 409)."""
 
 
 @dataclass(frozen=True)

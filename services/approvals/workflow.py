@@ -16,7 +16,7 @@ from sqlmodel import Session
 from sqlmodel import select as orm_select
 
 from services.approvals.events import announce
-from services.approvals.rules import ApprovalError
+from services.approvals.rules import ApprovalConflict, ApprovalError
 from services.approvals.states import PUBLISHABLE, ApprovalState
 from services.db import session_scope
 from services.models import Post, PostTarget, SocialAccount, User, utcnow
@@ -68,7 +68,9 @@ def request_changes(org_id: int, post_id: int, version: int, reviewer: Reviewer,
     """Send the post back to its author with a note; its scheduled targets stop waiting (drafts)."""
     note = (note or "").strip()
     if not note:
-        raise ApprovalError("Say what should change (the note goes to the author).")
+        error = ApprovalError("Say what should change (the note goes to the author).")
+        error.field_errors = ({"field": "note", "message": str(error)},)
+        raise error
     now = utcnow()
     with session_scope() as session:
         post = _lock_for_review(session, org_id, post_id, version, reviewer, now)
@@ -95,12 +97,12 @@ def _lock_for_review(
         if state in (ApprovalState.APPROVED, ApprovalState.CHANGES_REQUESTED) and post.approved_version in (
             None, version
         ):  # fmt: skip
-            raise ApprovalError(f"Already reviewed: {state.label.lower()} by {_reviewer_name(session, post)}.")
-        raise ApprovalError(f"This post is not waiting for approval ({state.label.lower() or 'not submitted'}).")
+            raise ApprovalConflict(f"Already reviewed: {state.label.lower()} by {_reviewer_name(session, post)}.")
+        raise ApprovalConflict(f"This post is not waiting for approval ({state.label.lower() or 'not submitted'}).")
     if post.version != int(version):
-        raise ApprovalError("The post changed since you opened it; review the new version.")
+        raise ApprovalConflict("The post changed since you opened it; review the new version.")
     if post.scheduled_at is not None and post.scheduled_at < now - PAST_TOLERANCE and _has_scheduled(session, post_id):
-        raise ApprovalError("Its scheduled time has passed (missed approval); the author reschedules it.")
+        raise ApprovalConflict("Its scheduled time has passed (missed approval); the author reschedules it.")
     return post
 
 
@@ -120,7 +122,7 @@ def _decide(
         )
     ).rowcount
     if done != 1:
-        raise ApprovalError("Someone else reviewed this post a moment ago; reload to see their decision.")
+        raise ApprovalConflict("Someone else reviewed this post a moment ago; reload to see their decision.")
     session.refresh(post)
 
 

@@ -96,6 +96,16 @@ OPERATIONS = [
     ("POST", "/api/v1/queue", {"account_ids": ["{demo}"], "text": "q"}, "post.schedule"),
     ("GET", "/api/v1/analytics/overview", None, "analytics.read"),
     ("GET", "/api/v1/posts/{post}/analytics", None, "analytics.read"),
+    ("POST", "/api/v1/posts", {"text": "r", "account_ids": ["{demo}"], "action": "submit"}, "post.submit"),
+    ("GET", "/api/v1/posts/{post}/comments", None, "posts.read"),
+    ("POST", "/api/v1/posts/{post}/comments", {"text": "hi"}, "comment.write"),
+    ("DELETE", "/api/v1/posts/{post}/comments/2147483647", None, "comment.write"),
+    ("POST", "/api/v1/posts/{post}/submit", {"scheduled_at": FUTURE}, "post.submit"),
+    ("POST", "/api/v1/posts/{post}/approve", {"version": 1}, "post.approve"),
+    ("POST", "/api/v1/posts/{post}/request-changes", {"version": 1, "note": "n"}, "post.approve"),
+    ("GET", "/api/v1/review", None, "post.approve"),
+    ("GET", "/api/v1/workspace/approvals", None, "workspace.read"),
+    ("PUT", "/api/v1/workspace/approvals", {"mode": "off"}, "workspace.approvals"),
 ]  # fmt: skip
 
 
