@@ -12,11 +12,15 @@ from socialhub_app import pages  # noqa: F401  (registers every page)
 from socialhub_app.lifespan import scheduler_lifespan
 from socialhub_app.routes import extra_routes
 from socialhub_app.security_middleware import SecurityMiddleware
+from state.session import WorkspaceChanged
 
 log = logging.getLogger("socialhub")
 
 
 def _friendly_backend_error(exception: Exception):  # noqa: ANN201 - Reflex inspects this signature
+    if isinstance(exception, WorkspaceChanged):  # a stale tab's action, refused before it ran
+        log.info("refused an action from a tab of another workspace: %s", exception)
+        return [rx.toast.error(str(exception), duration=15_000), rx.redirect("/")]
     log.error("unhandled error in an event handler: %s", type(exception).__name__, exc_info=exception)
     return rx.toast.error("Something went wrong. Nothing was lost; please try again.")
 

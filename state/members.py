@@ -85,7 +85,7 @@ class MembersState(rx.State):
         except UserError as exc:
             self.error = str(exc)
             return None, rx.toast.error(self.error)
-        fresh = await current_user(self)  # the actor may have just left or lost a role
+        fresh = await current_user(self, allow_moved=True)  # the actor may have just left or lost a role
         if fresh is None:
             return result, rx.redirect("/login")
         await self._refresh(fresh)
