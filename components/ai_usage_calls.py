@@ -38,7 +38,7 @@ def _outcome(r: rx.Var) -> rx.Component:
 def calls_table() -> rx.Component:
     headers = ("When (UTC)", "Who", "Provider", "Model", "Action", "Outcome", "Tokens in / out", "Latency", "Est. cost")
     return rx.vstack(
-        rx.heading("Calls", size="3"),
+        rx.heading("Calls", size="3", as_="h2"),
         rx.hstack(
             _filter("Provider", "provider", AIUsageState.provider_choices, AIUsageState.filter_provider),
             _filter("Outcome", "outcome", AIUsageState.outcome_choices, AIUsageState.filter_outcome),

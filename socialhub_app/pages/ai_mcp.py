@@ -49,7 +49,7 @@ def token_row(t: rx.Var) -> rx.Component:
 def ai_mcp_page() -> rx.Component:
     return rx.vstack(
         ai_subnav("/ai/mcp"),
-        rx.heading("MCP access for AI agents", size="4"),
+        rx.heading("MCP access for AI agents", size="4", as_="h2"),
         rx.text(
             "Agents such as Claude Desktop, Cursor or n8n's AI agent can list accounts, draft, check, schedule and "
             "queue posts, read the calendar and analytics — as you, with your role's permissions, through the "
@@ -100,7 +100,7 @@ def ai_mcp_page() -> rx.Component:
             width="100%",
             size="1",
         ),
-        rx.heading("Connect an agent", size="3"),
+        rx.heading("Connect an agent", size="3", as_="h2"),
         rx.text("Streamable HTTP endpoint (send the token as “Authorization: Bearer …”):", size="2"),
         rx.code(AIMcpState.endpoint, custom_attrs={"data-testid": "mcp-endpoint"}),
         rx.text("Claude Desktop (claude_desktop_config.json), over stdio on the SocialHub server:", size="2"),

@@ -60,7 +60,7 @@ def member_row(member: rx.Var) -> rx.Component:
 
 def invite_form() -> rx.Component:
     return rx.vstack(
-        rx.heading("Invite someone", size="4"),
+        rx.heading("Invite someone", size="4", as_="h2"),
         rx.hstack(
             rx.vstack(
                 rx.text("Email", as_="label", html_for="invite-email", size="2"),

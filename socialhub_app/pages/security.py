@@ -10,7 +10,7 @@ from state.account_security import AccountSecurityState as S
 
 
 def _section(title: str, testid: str, *children: rx.Component) -> rx.Component:
-    return rx.card(rx.vstack(rx.heading(title, size="4"), *children, spacing="3", width="100%"),
+    return rx.card(rx.vstack(rx.heading(title, size="4", as_="h2"), *children, spacing="3", width="100%"),
                    width="100%", custom_attrs={"data-testid": testid})
 
 

@@ -29,7 +29,17 @@ LOGGED_IN_PAGES = [
     "/ai/personas",
     "/ai/templates",
     "/ai/usage",
+    "/ai/mcp",
     "/settings",
+    "/settings/security",
+    "/settings/api-keys",
+    "/review",
+    "/notifications",
+    "/audit",
+    "/automation/webhooks",
+    "/automation/alerts",
+    "/automation/import",
+    "/automation/feeds",
 ]
 _axe = Axe()
 
