@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlmodel import select
 
+from services.api.keys import PREFIX as API_KEY_PREFIX
+from services.api.keys import KeyRejected, resolve_key
 from services.db import session_scope
 from services.errors import UserError
 from services.models import McpToken, User, utcnow
@@ -38,6 +40,15 @@ class Actor:
     timezone: str
     name: str
     token_id: int
+
+
+def _actor_for_api_key(key: str) -> Actor | None:
+    try:
+        found = resolve_key(key)
+    except KeyRejected:
+        return None
+    return Actor(user_id=found.user_id, organization_id=found.organization_id, role=found.role,
+                 timezone=found.timezone, name=found.name or "API key " + found.key_name, token_id=-found.key_id)  # fmt: skip
 
 
 def _hash(token: str) -> str:
@@ -99,8 +110,14 @@ def revoke_token(org_id: int, user_id: int, token_id: int) -> None:
 
 
 def resolve_token(token: str | None) -> Actor | None:
-    """The Actor for a presented token, or None (unknown, revoked, or the person left the workspace)."""
+    """The Actor for a presented token, or None (unknown, revoked, or the person left the workspace).
+
+    A REST API key (`sh_live_…`) works too: an agent can use the key a script already has, with the
+    key's role capped by its creator's current role, exactly as on `/api/v1`.
+    """
     token = (token or "").strip()
+    if token.startswith(API_KEY_PREFIX):
+        return _actor_for_api_key(token)
     if not token.startswith(PREFIX):
         return None
     with session_scope() as session:

@@ -104,7 +104,14 @@ def ai_mcp_page() -> rx.Component:
         rx.text("Streamable HTTP endpoint (send the token as “Authorization: Bearer …”):", size="2"),
         rx.code(AIMcpState.endpoint, custom_attrs={"data-testid": "mcp-endpoint"}),
         rx.text("Claude Desktop (claude_desktop_config.json), over stdio on the SocialHub server:", size="2"),
-        rx.code_block(CLAUDE_CONFIG, language="json", width="100%"),
+        # Plain preformatted text: the highlighter's token colours fail WCAG contrast on this background.
+        rx.el.pre(
+            CLAUDE_CONFIG,
+            style={"white_space": "pre-wrap", "font_family": "var(--code-font-family)", "font_size": "13px",
+                   "background": "var(--gray-3)", "color": "var(--gray-12)", "padding": "12px", "border_radius": "6px",
+                   "width": "100%", "overflow_x": "auto"},
+            custom_attrs={"data-testid": "mcp-config-example"},
+        ),
         spacing="3",
         width="100%",
     )

@@ -17,6 +17,7 @@ from mcp.client.streamable_http import streamable_http_client
 from starlette.applications import Starlette
 
 from services import mcp as mcp_tokens
+from services.api import keys as api_keys
 from services.db import session_scope
 from services.models import Membership, Organization, Post, SocialAccount, User
 from services.permissions import PERMISSIONS, PermissionDenied, require
@@ -181,3 +182,23 @@ async def test_stdio_server_acts_as_the_token_owner(db: str, team: dict) -> None
         assert _data(await client.call_tool("list_accounts", {}))[0]["platform"] == "demo"
         refused = await client.call_tool("draft_post", {"text": "hi", "account_ids": [team["demo"]]})
         assert refused.is_error and refused.content[0].text.endswith("Viewers can't write posts.")
+
+
+async def test_rest_api_keys_work_for_agents_with_the_keys_role(app_url: str, team: dict) -> None:
+    """MCP accepts the REST API's keys (issue #12 landed): the key's role, capped by its creator's, per call."""
+    owner = mcp_tokens.resolve_token(team["tokens"]["owner"])
+    viewer_key = api_keys.create_key(owner, team["org"], "read-only agent", "viewer")[0]
+    editor_key = api_keys.create_key(owner, team["org"], "scheduling agent", "editor")[0]
+    async with _client(app_url, viewer_key) as client:
+        assert _data(await client.call_tool("list_accounts", {}))
+        refused = await client.call_tool("draft_post", {"text": "hello", "account_ids": [team["demo"]]})
+        assert refused.is_error and refused.content[0].text.endswith("Viewers can't write posts.")
+    async with _client(app_url, editor_key) as client:
+        draft = _data(await client.call_tool("draft_post", {"text": "from a key", "account_ids": [team["demo"]]}))
+        scheduled = _data(await client.call_tool(
+            "schedule_post", {"post_id": draft["post_id"], "scheduled_at": "2031-01-01T09:00:00+00:00"}
+        ))  # fmt: skip
+        assert scheduled["status"] == "scheduled"
+    [row] = [k for k in api_keys.list_keys(team["org"]) if k["name"] == "scheduling agent"]
+    api_keys.revoke_key(owner, team["org"], row["id"])
+    assert mcp_tokens.resolve_token(editor_key) is None
