@@ -29,10 +29,10 @@ step "Layering (import-linter, contracts in .importlinter)"
 # pytest-playwright keeps its own event loop, so browser tests run in their own pytest invocation.
 step "Unit and integration tests"
 set +e
-.venv/bin/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e -W ignore::pytest.PytestRemovedIn10Warning "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e --durations=15 -W ignore::pytest.PytestRemovedIn10Warning "$@"
 first=$?
 step "End-to-end browser tests (real app in production mode + Chromium)"
-.venv/bin/python -m pytest -q -p no:cacheprovider tests/e2e -p no:asyncio -W ignore::pytest.PytestRemovedIn10Warning "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/e2e -p no:asyncio --durations=10 -W ignore::pytest.PytestRemovedIn10Warning "$@"
 second=$?
 set -e
 if [ $first -ne 0 ] || [ $second -ne 0 ]; then
