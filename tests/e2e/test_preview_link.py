@@ -52,7 +52,10 @@ def test_client_approves_through_a_preview_link(page: Page, browser: Browser, ap
         expect(visitor.get_by_test_id("preview-decided")).to_be_visible(timeout=20000)
 
         # the owner's composer: approved by the external reviewer, then published (it had no time)
-        page.reload()
+        page.goto(f"{app_url}/posts")
+        row = page.locator("[data-testid=post-row]", has_text=text)
+        expect(row).to_have_attribute("data-status", "published", timeout=30000)
+        page.goto(f"{app_url}/compose?post={row.get_attribute('data-post-id')}")
         expect(page.get_by_test_id("approval-status")).to_contain_text("Approved", timeout=30000)
         expect(page.get_by_test_id("result-status-demo")).to_have_text("published", timeout=30000)
 
