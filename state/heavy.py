@@ -52,7 +52,11 @@ def _warm_child() -> None:
         os.nice(CHILD_NICENESS)
     except OSError:  # not permitted here: still correct, only less polite
         pass
+    import plotly.graph_objects as go
+
     import services.analytics.overview  # noqa: F401
+
+    go.Figure(go.Scatter(x=[0], y=[0])).to_plotly_json()  # Plotly loads its validators on first use
 
 
 def _get_pool() -> ProcessPoolExecutor:

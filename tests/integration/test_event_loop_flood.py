@@ -59,17 +59,24 @@ async def test_analytics_flood_does_not_delay_due_posts(db: str, monkeypatch: py
         accounts = [cn.add_account(org, fake.url, platform=platforms[i % 3], external_id=f"f{i}") for i in range(30)]
         engine = PublishingEngine(worker_id="flood")
         engine.start()
+        tries: list[tuple[list[float], list[float], float]] = []
         try:
             await warm_heavy_pool()  # as the web backend does at start
             await asyncio.sleep(0.3)
-            control = await _burst(fake, org, accounts, 0, "control")
-            flooded = await _burst(fake, org, accounts, 50, "flood")
+            # A second round only when the first missed: another process's burst of CPU on a shared
+            # machine can hit one round, while a loop blocked by the flood misses every round.
+            for attempt in range(2):
+                control = await _burst(fake, org, accounts, 0, f"control{attempt}")
+                flooded = await _burst(fake, org, accounts, 50, f"flood{attempt}")
+                bound = max(BOUND_SECONDS["sqlite" if db.startswith("sqlite") else "postgresql"], 3 * control[-1] + 0.5)
+                tries.append((control, flooded, bound))
+                print(f"lateness max: control {control[-1]:.3f}s, flooded {flooded[-1]:.3f}s (bound {bound:.3f}s)")
+                if flooded[-1] <= bound:
+                    break
         finally:
             await engine.close()
-    target = BOUND_SECONDS["sqlite" if db.startswith("sqlite") else "postgresql"]
-    bound = max(target, 3 * control[-1] + 0.5)
-    print(f"lateness max: control {control[-1]:.3f}s, flooded {flooded[-1]:.3f}s (bound {bound:.3f}s)")
-    assert flooded[-1] <= bound, (
-        f"slowest post {flooded[-1]:.3f}s late with the flood (median {flooded[50]:.3f}s); "
+    assert any(flooded[-1] <= bound for _c, flooded, bound in tries), "; ".join(
+        f"slowest post {flooded[-1]:.3f}s late with the flood (median {flooded[50]:.3f}s), bound {bound:.3f}s; "
         f"without it {control[-1]:.3f}s (median {control[50]:.3f}s)"
+        for control, flooded, bound in tries
     )
