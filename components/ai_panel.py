@@ -154,12 +154,12 @@ def _suggestion_card(s: rx.Var) -> rx.Component:
                 align="center",
             ),
             rx.text_area(
+                aria_label="Suggestion: " + s["title"].to(str),
                 value=s["text"].to(str),
                 on_change=lambda v: AIAssistState.edit_suggestion(s["key"], v),
                 read_only=~s["done"].to(bool),
                 rows="5",
                 width="100%",
-                aria_label="Suggestion: " + s["title"].to(str),
                 custom_attrs={
                     "data-testid": "ai-suggestion-text",
                     "data-key": s["key"],

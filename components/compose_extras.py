@@ -43,12 +43,12 @@ def repeat_controls() -> rx.Component:
                 rx.hstack(
                     rx.text("Every", size="2"),
                     rx.input(
+                        aria_label="Repeat every (number)",
                         value=S.repeat_interval,
                         on_change=S.set_repeat_interval,
                         type="number",
                         min=1,
                         width="70px",
-                        aria_label="Repeat every (number)",
                         custom_attrs={"data-testid": "repeat-interval"},
                     ),
                     rx.select(
@@ -88,12 +88,12 @@ def repeat_controls() -> rx.Component:
                     rx.cond(
                         S.repeat_end == "count",
                         rx.input(
+                            aria_label="Number of times",
                             value=S.repeat_count,
                             on_change=S.set_repeat_count,
                             type="number",
                             min=1,
                             width="80px",
-                            aria_label="Number of times",
                             custom_attrs={"data-testid": "repeat-count"},
                         ),
                     ),

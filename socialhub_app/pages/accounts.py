@@ -108,12 +108,12 @@ def connect_controls(platform: rx.Var) -> rx.Component:
                     custom_attrs={"data-testid": "bluesky-handle-input"},
                 ),
                 rx.input(
+                    aria_label="Bluesky app password",
                     placeholder="App password (Settings → App passwords)",
                     type="password",
                     value=AccountsState.bluesky_password,
                     on_change=AccountsState.set_bluesky_password,
                     width="100%",
-                    aria_label="Bluesky app password",
                     custom_attrs={"data-testid": "bluesky-password-input"},
                 ),
                 rx.button(

@@ -255,12 +255,12 @@ def budget_card() -> rx.Component:
             rx.text(AIProvidersState.budget_text, size="2", custom_attrs={"data-testid": "ai-budget-status"}),
             rx.hstack(
                 rx.input(
+                    aria_label="Monthly budget (USD)",
                     value=AIProvidersState.budget_input,
                     on_change=AIProvidersState.set_budget_input,
                     on_blur=AIProvidersState.set_budget_input,
                     placeholder="USD, empty = no budget",
                     width="220px",
-                    aria_label="Monthly budget (USD)",
                     custom_attrs={"data-testid": "ai-budget-input"},
                 ),
                 rx.button(

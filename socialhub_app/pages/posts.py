@@ -15,12 +15,12 @@ def filters() -> rx.Component:
     return rx.hstack(
         rx.input(
             rx.input.slot(rx.icon("search", size=14)),
+            aria_label="Search posts",
             placeholder="Search text…",
             default_value=S.search,
             on_change=S.set_search.debounce(300),
             on_blur=S.set_search,
             width="240px",
-            aria_label="Search posts",
             custom_attrs={"data-testid": "posts-search"},
         ),
         rx.select.root(
