@@ -68,7 +68,13 @@ def _unavailable(exc: Exception, what: str) -> MediaStorageUnavailable:
             )
         if code in ("NoSuchBucket",):
             return MediaStorageUnavailable("The media storage bucket does not exist; ask the administrator.")
-    return MediaStorageUnavailable("The media storage is unreachable right now; nothing was saved. Try again shortly.")
+    if what == "delete":
+        return MediaStorageUnavailable(
+            "The media storage is unreachable right now, so the file could not be deleted from it; try again shortly."
+        )
+    if what in ("upload", "head"):  # head only runs before a write (upload, media-to-s3)
+        return MediaStorageUnavailable("The media storage is unreachable right now; nothing was saved. Try again shortly.")
+    return MediaStorageUnavailable("The media storage is unreachable right now; try again shortly.")
 
 
 def _is_not_found(exc: ClientError) -> bool:
