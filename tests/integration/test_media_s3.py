@@ -10,7 +10,9 @@ import hashlib
 import struct
 import time
 import tracemalloc
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -112,9 +114,10 @@ def test_presigned_links_are_sigv4_expire_and_need_the_right_secret(
     tampered = url.replace(asset["storage_path"], asset["thumbnail_path"])
     assert httpx.get(tampered).status_code == 403
 
-    short = backend().presigned_url(asset["storage_path"], 1, "image/png")
-    assert short and httpx.get(short).status_code == 200
-    time.sleep(2.5)
+    short = backend().presigned_url(asset["storage_path"], 10, "image/png")
+    assert short and httpx.get(short).status_code == 200  # valid for 10 s (room for a loaded machine)
+    signed_at = datetime.strptime(parse_qs(urlsplit(short).query)["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ")
+    time.sleep(max(0.0, signed_at.replace(tzinfo=UTC).timestamp() + 12 - time.time()))
     assert httpx.get(short).status_code == 403  # expired: refused by the server
 
     use_s3(monkeypatch, s3_world.server, s3_world.bucket, s3_world.prefix, s3_world.media_dir, secret="not-the-key")
