@@ -96,6 +96,8 @@ class Settings:
     publish_first_retry_seconds: tuple[float, float] = (2.0, 5.0)  # window of the first (fast) retry
     metrics_token: str = ""  # Bearer token for /metrics; empty = localhost only
     api_rate_per_min: int = 600  # REST API token bucket per key (services/api/ratelimit.py)
+    auth_mode: str = ""  # "" = password (+ any OIDC providers) | "oidc_only" (SOCIALHUB_AUTH)
+    oidc_providers: str = ""  # SOCIALHUB_OIDC_PROVIDERS: a JSON/TOML file path or inline JSON (services/oidc_config.py)
 
     @property
     def https(self) -> bool:
@@ -171,6 +173,8 @@ def _build_settings() -> Settings:
         publish_first_retry_seconds=_env_range("SOCIALHUB_PUBLISH_FIRST_RETRY_SECONDS", (2.0, 5.0)),
         metrics_token=_env("SOCIALHUB_METRICS_TOKEN"),
         api_rate_per_min=max(1, _env_int("SOCIALHUB_API_RATE_PER_MIN", 600)),
+        auth_mode=_auth_mode(),
+        oidc_providers=_env("SOCIALHUB_OIDC_PROVIDERS"),
     )
 
 
@@ -181,6 +185,7 @@ def _allow_list() -> tuple:
 
 
 ROLES = ("web", "worker", "all")
+AUTH_MODES = ("password", "oidc_only")
 
 
 class ConfigError(ValueError):
@@ -192,6 +197,13 @@ def _role() -> str:
     if role not in ROLES:
         raise ConfigError(f"SOCIALHUB_ROLE must be one of {', '.join(ROLES)} (got {role!r})")
     return role
+
+
+def _auth_mode() -> str:
+    mode = (_env("SOCIALHUB_AUTH") or "password").lower()
+    if mode not in AUTH_MODES:
+        raise ConfigError(f"SOCIALHUB_AUTH must be one of {', '.join(AUTH_MODES)} (got {mode!r})")
+    return "" if mode == "password" else mode
 
 
 def _env_range(name: str, default: tuple[float, float]) -> tuple[float, float]:
