@@ -18,17 +18,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import httpx2
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oidc.core import CodeIDToken
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from services.config import get_settings
 from services.oidc_config import OidcProvider
-from services.security.net_guard import guarded_transport
+from services.security.net_guard import guarded_httpx2_transport, guarded_transport
 
 log = logging.getLogger("socialhub.oidc")
 DISCOVERY_TTL = 300.0  # seconds a provider's metadata and keys are reused
@@ -142,14 +143,14 @@ def authorization_url(provider: OidcProvider, meta: Metadata, state: str, nonce:
 
 async def _exchange(provider: OidcProvider, meta: Metadata, code: str, verifier: str) -> dict[str, Any]:
     client = AsyncOAuth2Client(provider.client_id, provider.client_secret, redirect_uri=redirect_uri(provider),
-                               transport=guarded_transport(), trust_env=False, timeout=HTTP_TIMEOUT)
+                               transport=guarded_httpx2_transport(), trust_env=False, timeout=HTTP_TIMEOUT)
     try:
         async with client:
             token = await client.fetch_token(meta.token_endpoint, grant_type="authorization_code", code=code,
                                              code_verifier=verifier)
     except OAuth2Error as exc:  # the provider refused the code (used, expired, wrong verifier...)
         raise OidcError("token", f"token endpoint: {exc.error}") from exc
-    except (httpx.HTTPError, ValueError) as exc:
+    except (httpx.HTTPError, httpx2.HTTPError, ValueError) as exc:
         raise OidcError("down", f"token endpoint: {exc}") from exc
     if not token.get("id_token"):
         raise OidcError("token", "no id_token in the token response")
@@ -184,7 +185,7 @@ async def complete(provider: OidcProvider, meta: Metadata, code: str, verifier: 
     except OidcError:
         kid_known = True
         try:
-            kid = jwt.extract(token["id_token"]).protected.get("kid")
+            kid = jws.extract_compact(token["id_token"].encode()).protected.get("kid")
             kid_known = any(k.get("kid") == kid for k in meta.jwks.get("keys", []))
         except (JoseError, ValueError):
             pass

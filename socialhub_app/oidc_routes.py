@@ -86,7 +86,8 @@ async def callback(request: Request) -> Response:
                             **cookie_attributes())
     else:
         response = _redirect(f"/login?step={outcome.kind}")
-        response.set_cookie(oidc_step_cookie_name(),  # "mfa:<challenge>" | "link:<ticket>" f"{outcome.kind}:{outcome.value}", max_age=STEP_SECONDS,
+        # "mfa:<challenge>" | "link:<ticket>", read by the login page (state/oidc_login.py)
+        response.set_cookie(oidc_step_cookie_name(), f"{outcome.kind}:{outcome.value}", max_age=STEP_SECONDS,
                             **cookie_attributes())
     response.delete_cookie(BROWSER_COOKIE, path=BROWSER_PATH, secure=cookie_secure(), httponly=True, samesite="lax")
     return response

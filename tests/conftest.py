@@ -13,6 +13,7 @@ from tests.conftest_services import (  # noqa: F401
 )
 from tests.integration.api_helpers import world  # noqa: F401  (the REST API tests' workspace + keys + client)
 from tests.realservers.atproto_network import atproto_network, start_early, stop_unused  # noqa: F401
+from tests.realservers.oidc_provider import oidc_op  # noqa: F401  (a real OpenID Provider on loopback)
 
 
 @pytest.hookimpl(trylast=True)  # after -k / -m deselection
