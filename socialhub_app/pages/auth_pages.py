@@ -107,8 +107,10 @@ def _sso_button(p: rx.Var) -> rx.Component:
     """A real link (a full navigation to /auth/oidc/<id>/start) drawn as a button (Radix as_child)."""
     label = "Sign in with " + p["name"].to(str)
     return rx.button(
+        # Reflex renders an internal <a> as a react-router Link: reloadDocument makes it a real
+        # navigation, so the request reaches the backend route instead of the client router.
         rx.el.a(rx.icon("key-round", size=16), label, href=p["href"].to(str), aria_label=label,
-                custom_attrs={"data-testid": "oidc-" + p["id"].to(str)}),
+                custom_attrs={"data-testid": "oidc-" + p["id"].to(str), "reloadDocument": True}),
         as_child=True,
         variant="outline",
         width="100%",
