@@ -29,7 +29,14 @@ from joserfc.jwk import KeySet
 
 from services.config import get_settings
 from services.oidc_config import OidcProvider
-from services.security.net_guard import guarded_httpx2_transport, guarded_transport
+from services.security.net_guard import (
+    AllowEntry,
+    Policy,
+    default_allow_list,
+    guarded_httpx2_transport,
+    guarded_transport,
+    parse_allow_entry,
+)
 
 log = logging.getLogger("socialhub.oidc")
 DISCOVERY_TTL = 300.0  # seconds a provider's metadata and keys are reused
@@ -84,12 +91,19 @@ class Identity:
 _cache: dict[str, Metadata] = {}
 
 
-def _client(**kwargs: Any) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=guarded_transport(), trust_env=False, timeout=HTTP_TIMEOUT, **kwargs)
+def _policy(provider: OidcProvider) -> Policy:
+    """The guard's allow-list plus the issuer's own host:port: the operator configured it (like the
+    platform endpoints in the environment), so an IdP on the internal network works as is."""
+    entry = parse_allow_entry(provider.issuer)
+    extra: tuple[AllowEntry, ...] = ()
+    if entry is not None:
+        extra = (AllowEntry(entry.host, entry.port or (443 if provider.issuer.startswith("https") else 80)),)
+    return Policy(allow=(*default_allow_list(), *extra))
 
 
-async def _get_json(url: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
-    async with _client() as http:
+async def _get_json(provider: OidcProvider, url: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    async with httpx.AsyncClient(transport=guarded_transport(_policy(provider)), trust_env=False,
+                                 timeout=HTTP_TIMEOUT) as http:
         response = await http.get(url, headers=headers or {})
     response.raise_for_status()
     data = response.json()
@@ -104,7 +118,7 @@ async def discover(provider: OidcProvider, *, refresh: bool = False) -> Metadata
     if cached and not refresh and time.monotonic() - cached.fetched_at < DISCOVERY_TTL:
         return cached
     try:
-        doc = await _get_json(f"{provider.issuer}/.well-known/openid-configuration")
+        doc = await _get_json(provider, f"{provider.issuer}/.well-known/openid-configuration")
         if str(doc.get("issuer", "")).rstrip("/") != provider.issuer:  # OIDC Discovery §4.3
             raise ValueError(f"discovery issuer {doc.get('issuer')!r} is not {provider.issuer!r}")
         meta = Metadata(
@@ -114,7 +128,7 @@ async def discover(provider: OidcProvider, *, refresh: bool = False) -> Metadata
             jwks_uri=str(doc["jwks_uri"]),
             userinfo_endpoint=str(doc.get("userinfo_endpoint") or ""),
         )
-        meta.jwks = await _get_json(meta.jwks_uri)
+        meta.jwks = await _get_json(provider, meta.jwks_uri)
     except (httpx.HTTPError, ValueError, KeyError) as exc:
         log.warning("OIDC provider %s unavailable: %s", provider.id, exc)
         raise OidcError("down", str(exc)) from exc
@@ -143,7 +157,7 @@ def authorization_url(provider: OidcProvider, meta: Metadata, state: str, nonce:
 
 async def _exchange(provider: OidcProvider, meta: Metadata, code: str, verifier: str) -> dict[str, Any]:
     client = AsyncOAuth2Client(provider.client_id, provider.client_secret, redirect_uri=redirect_uri(provider),
-                               transport=guarded_httpx2_transport(), trust_env=False, timeout=HTTP_TIMEOUT)
+                               transport=guarded_httpx2_transport(_policy(provider)), trust_env=False, timeout=HTTP_TIMEOUT)
     try:
         async with client:
             token = await client.fetch_token(meta.token_endpoint, grant_type="authorization_code", code=code,
@@ -196,7 +210,7 @@ async def complete(provider: OidcProvider, meta: Metadata, code: str, verifier: 
     merged = dict(claims)
     if meta.userinfo_endpoint and token.get("access_token"):
         try:
-            info = await _get_json(meta.userinfo_endpoint, {"Authorization": f"Bearer {token['access_token']}"})
+            info = await _get_json(provider, meta.userinfo_endpoint, {"Authorization": f"Bearer {token['access_token']}"})
         except (httpx.HTTPError, ValueError) as exc:
             raise OidcError("down", f"userinfo: {exc}") from exc
         if info.get("sub") != claims["sub"]:

@@ -34,7 +34,8 @@ ALICE = "alice@corp.example"
 @pytest.fixture
 def op(db: str, oidc_op: RunningProvider, monkeypatch: pytest.MonkeyPatch) -> RunningProvider:
     monkeypatch.setenv("SOCIALHUB_BASE_URL", "http://testserver")
-    monkeypatch.setenv("SOCIALHUB_ALLOW_PRIVATE_HOSTS", "127.0.0.1")
+    # no SOCIALHUB_ALLOW_PRIVATE_HOSTS: the configured issuer's host:port is trusted like a platform endpoint
+    monkeypatch.delenv("SOCIALHUB_ALLOW_PRIVATE_HOSTS", raising=False)
     monkeypatch.setenv("SOCIALHUB_OIDC_PROVIDERS", oidc_op.providers_json("good", "wrongaud", "expired"))
     monkeypatch.setenv("SOCIALHUB_REGISTRATION", "open")
     reset_settings()

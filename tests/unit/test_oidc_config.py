@@ -72,3 +72,18 @@ def test_unknown_auth_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
     with pytest.raises(ConfigError, match="SOCIALHUB_AUTH"):
         get_settings()
+
+
+def test_the_guard_trusts_only_the_issuers_own_host_and_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.oidc import _policy
+    from services.security.net_guard import DestinationRefused
+
+    monkeypatch.delenv("SOCIALHUB_ALLOW_PRIVATE_HOSTS", raising=False)
+    _use(monkeypatch, '[{"id": "corp", "name": "Corp", "issuer": "http://127.0.0.1:8443", "client_id": "c",'
+                      ' "client_secret": "s"}]')
+    policy = _policy(oidc_config.provider("corp"))
+    assert policy.check("127.0.0.1", 8443) == ["127.0.0.1"]
+    with pytest.raises(DestinationRefused):
+        policy.check("127.0.0.1", 5432)  # the database next door stays out of reach
+    with pytest.raises(DestinationRefused):
+        policy.check("169.254.169.254", 80)
