@@ -258,3 +258,24 @@ def test_oidc_only_turns_password_login_and_sign_up_off(op: RunningProvider, mon
     with pytest.raises(auth.AuthError):
         registration.sign_up("new@corp.example", "New", PW)
     assert _session_user(_sign_in(_app())) is not None  # the provider still signs people in
+
+
+def test_an_invite_lets_the_provider_create_the_account_on_an_invite_only_instance(
+        op: RunningProvider, monkeypatch: pytest.MonkeyPatch) -> None:
+    from services import invites
+
+    invites.register_with_signup()
+    owner_id = auth.register_user("owner@corp.example", "Owner", PW)
+    owner = auth.resolve_session(auth.open_session(owner_id))
+    token = invites.create_invite(owner, ALICE, "editor")
+    monkeypatch.setenv("SOCIALHUB_REGISTRATION", "invite")
+    reset_settings()
+    app = _app()
+    start = app.get(f"/auth/oidc/good/start?invite={token}")
+    answer = _callback(app, log_in_at_idp(start.headers["location"], ALICE, "alice-idp-pass"))
+    alice = _session_user(answer)
+    assert alice is not None
+    with session_scope() as s:
+        member = s.exec(select(Membership).where(Membership.organization_id == owner.organization_id,
+                                                 Membership.user_id == alice.user_id)).one()
+        assert member.role == "editor"
