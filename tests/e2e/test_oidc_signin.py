@@ -7,7 +7,9 @@ own small login page) and "Offline IdP" (nothing listens on its port).
 from __future__ import annotations
 
 import re
+import time
 
+import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -83,3 +85,32 @@ def test_an_existing_account_is_linked_after_its_password(page: Page, app_url: s
     page.get_by_role("link", name="Sign in with Test IdP").click()
     _log_in_at_idp(page, carol.email, carol.password)
     expect(page.get_by_test_id("workspace-name")).to_be_visible(timeout=30_000)
+
+
+def test_local_two_factor_is_still_asked_after_the_provider(page: Page, app_url: str) -> None:
+    dave = next(a for a in ACCOUNTS if a.email.startswith("dave"))
+    _login_page(page, app_url)
+    page.get_by_role("link", name="Sign in with Test IdP").click()
+    _log_in_at_idp(page, dave.email, dave.password)
+    expect(page.get_by_test_id("workspace-name")).to_be_visible(timeout=30_000)
+    page.goto(f"{app_url}/settings/security")
+    expect(page.get_by_test_id("2fa-status")).to_have_attribute("data-on", "false", timeout=20_000)
+    page.get_by_test_id("2fa-start").click()
+    secret = page.get_by_test_id("2fa-manual-key").inner_text().replace(" ", "")
+    totp = pyotp.TOTP(secret)
+    page.get_by_label("Code from the app").fill(totp.now())
+    page.get_by_test_id("2fa-confirm").click()
+    page.get_by_test_id("2fa-codes-done").click()
+    expect(page.get_by_test_id("2fa-status")).to_have_attribute("data-on", "true")
+
+    page.context.clear_cookies()
+    _login_page(page, app_url)
+    page.get_by_role("link", name="Sign in with Test IdP").click()
+    _log_in_at_idp(page, dave.email, dave.password)
+    code_input = page.get_by_label("Authentication code")
+    expect(code_input).to_be_visible(timeout=30_000)  # the provider alone is not enough
+    expect(page.get_by_test_id("workspace-name")).to_have_count(0)
+    code_input.fill(totp.at(time.time() + 30))
+    page.get_by_test_id("totp-submit").click()
+    expect(page.get_by_test_id("workspace-name")).to_be_visible(timeout=30_000)
+    assert not any(c["name"].endswith("_oidc_step") for c in page.context.cookies(app_url))  # step cookie cleared
