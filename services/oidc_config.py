@@ -21,6 +21,7 @@ with a message naming the variable (ConfigError), never a half-configured provid
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import tomllib
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from services.config import ConfigError, get_settings
 
+log = logging.getLogger("socialhub.oidc")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
 MAPPABLE_ROLES = ("admin", "editor", "contributor", "viewer")  # never "owner": that stays a local decision
 
@@ -122,10 +124,21 @@ def provider(pid: str) -> OidcProvider | None:
 
 
 def oidc_only() -> bool:
-    """`SOCIALHUB_AUTH=oidc_only`: passwords never sign anyone in (needs at least one provider)."""
-    return get_settings().auth_mode == "oidc_only" and bool(providers())
+    """`SOCIALHUB_AUTH=oidc_only`: passwords never sign anyone in.
+
+    Strict on purpose: a broken or empty provider list must not quietly turn passwords back on.
+    """
+    return get_settings().auth_mode == "oidc_only"
 
 
 def buttons() -> list[dict[str, str]]:
-    """What the login page shows: one "Sign in with <name>" link per provider."""
-    return [{"id": p.id, "name": p.name, "href": f"/auth/oidc/{p.id}/start"} for p in providers()]
+    """What the login page shows: one "Sign in with <name>" link per provider.
+
+    A broken provider file is logged and shows no buttons: the password form keeps working.
+    """
+    try:
+        configured = providers()
+    except ConfigError as exc:
+        log.error("%s", exc)
+        return []
+    return [{"id": p.id, "name": p.name, "href": f"/auth/oidc/{p.id}/start"} for p in configured]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from authlib.common.security import generate_token
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import select
 
 from services.crypto import decrypt_text, encrypt_text
@@ -36,6 +36,7 @@ def begin(provider: OidcProvider, meta: Metadata, browser: str, next_path: str =
     """Record the attempt; returns the provider's authorization URL to redirect to."""
     state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(32), generate_token(64)
     now = utcnow()
+    purge_expired()
     with session_scope() as s:
         s.add(OidcLogin(state_hash=sha256(state), browser_hash=sha256(browser), provider=provider.id,
                         nonce_enc=encrypt_text(nonce), verifier_enc=encrypt_text(verifier),
@@ -73,9 +74,7 @@ def claim(provider_id: str, state: str, browser: str) -> ClaimedLogin:
 
 
 def purge_expired() -> int:
-    """Old attempts are worthless after their lifetime (called opportunistically at /start)."""
-    from sqlalchemy import delete
-
+    """Old attempts are worthless after their lifetime (called at every /start; the table stays tiny)."""
     cutoff = utcnow() - timedelta(days=1)
     with session_scope() as s:
         return s.exec(delete(OidcLogin).where(OidcLogin.expires_at < cutoff)).rowcount or 0

@@ -43,10 +43,11 @@ def test_toml_file_with_the_secret_in_its_own_variable(monkeypatch: pytest.Monke
     assert oidc_config.oidc_only()
 
 
-def test_oidc_only_without_providers_keeps_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oidc_only_stays_on_with_a_broken_provider_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typo in the file must not quietly turn passwords back on; the page just shows no buttons."""
     monkeypatch.setenv("SOCIALHUB_AUTH", "oidc_only")
-    _use(monkeypatch, "")
-    assert oidc_config.providers() == () and not oidc_config.oidc_only()
+    _use(monkeypatch, "/nonexistent/oidc.json")
+    assert oidc_config.oidc_only() and oidc_config.buttons() == []
 
 
 @pytest.mark.parametrize(("value", "message"), [
