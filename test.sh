@@ -8,6 +8,8 @@ ensure_venv requirements-dev.txt
 ensure_bun
 # A real AT Protocol network (PLC + PDS + AppView) for the Bluesky adapter tests.
 ensure_npm_tools tests/realservers/atproto
+# A real OpenID Provider (node-oidc-provider) for the "Sign in with your identity provider" tests.
+ensure_npm_tools tests/realservers/oidc
 
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -104,6 +104,8 @@ class Settings:
     s3_secret_access_key: str = field(default="", repr=False)
     s3_addressing: str = "path"  # path | virtual
     s3_public_links: str = "presigned"  # presigned (platforms fetch from the bucket) | app (through SocialHub)
+    auth_mode: str = ""  # "" = password (+ any OIDC providers) | "oidc_only" (SOCIALHUB_AUTH)
+    oidc_providers: str = ""  # SOCIALHUB_OIDC_PROVIDERS: a JSON/TOML file path or inline JSON (services/oidc_config.py)
 
     @property
     def https(self) -> bool:
@@ -186,6 +188,8 @@ def _build_settings() -> Settings:
         s3_secret_access_key=_env("SOCIALHUB_S3_SECRET_ACCESS_KEY"),
         s3_addressing="virtual" if _env("SOCIALHUB_S3_ADDRESSING").lower() == "virtual" else "path",
         s3_public_links="app" if _env("SOCIALHUB_S3_PUBLIC_LINKS").lower() == "app" else "presigned",
+        auth_mode=_auth_mode(),
+        oidc_providers=_env("SOCIALHUB_OIDC_PROVIDERS"),
     )
 
 
@@ -196,6 +200,7 @@ def _allow_list() -> tuple:
 
 
 ROLES = ("web", "worker", "all")
+AUTH_MODES = ("password", "oidc_only")
 
 
 class ConfigError(ValueError):
@@ -207,6 +212,13 @@ def _role() -> str:
     if role not in ROLES:
         raise ConfigError(f"SOCIALHUB_ROLE must be one of {', '.join(ROLES)} (got {role!r})")
     return role
+
+
+def _auth_mode() -> str:
+    mode = (_env("SOCIALHUB_AUTH") or "password").lower()
+    if mode not in AUTH_MODES:
+        raise ConfigError(f"SOCIALHUB_AUTH must be one of {', '.join(AUTH_MODES)} (got {mode!r})")
+    return "" if mode == "password" else mode
 
 
 def _env_range(name: str, default: tuple[float, float]) -> tuple[float, float]:

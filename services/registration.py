@@ -52,12 +52,20 @@ def effective_mode(s: Session) -> str:
     return configured_mode() or "invite"
 
 
+def _oidc_only() -> bool:
+    from services.oidc_config import oidc_only  # late: oidc_accounts imports this module
+
+    return oidc_only()
+
+
 def _invite_valid(s: Session, token: str, email: str) -> bool:
     return bool(token) and any(h.check(s, token, email) for h in _invite_handlers)
 
 
 def signup_allowed(invite_token: str = "") -> bool:
     """For the /register page: show the form, or the "registration is closed" page."""
+    if _oidc_only():
+        return False
     with session_scope() as s:
         mode = effective_mode(s)
         if mode == "open":
@@ -73,6 +81,8 @@ class SignUpResult:
 
 def sign_up(email: str, name: str, password: str, timezone: str = "UTC", client: str = "",
             invite_token: str = "") -> SignUpResult:
+    if _oidc_only():
+        raise auth.AuthError("Accounts are created by signing in with your identity provider on this instance.")
     now = utcnow()
     rule = throttle.signup_rule(client)
     with session_scope() as s:

@@ -28,6 +28,11 @@ def cookie_name() -> str:
     return f"__Host-{BASE_COOKIE}" if cookie_secure() else BASE_COOKIE
 
 
+def oidc_step_cookie_name() -> str:
+    """The short-lived cookie that carries an OIDC sign-in to the login page's 2FA/link step."""
+    return f"__Host-{BASE_COOKIE}_oidc_step" if cookie_secure() else f"{BASE_COOKIE}_oidc_step"
+
+
 def cookie_attributes() -> dict:
     """Keyword arguments for Starlette's `Response.set_cookie` / `delete_cookie`."""
     return {"path": "/", "secure": cookie_secure(), "httponly": True, "samesite": "lax"}

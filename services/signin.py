@@ -33,6 +33,10 @@ def grant_for(user_id: int) -> str:
 
 
 def start(email: str, password: str, client: str = "") -> SignInStep:
+    from services.oidc_config import oidc_only
+
+    if oidc_only():
+        raise auth.AuthError("Password login is turned off on this instance: sign in with your identity provider.")
     user_id = auth.check_password(email, password, client)
     with session_scope() as s:
         user = s.get(User, user_id)

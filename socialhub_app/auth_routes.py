@@ -20,7 +20,7 @@ from starlette.routing import Route
 from services import auth, signin
 from services.config import get_settings
 from services.security.client_ip import client_ip
-from services.sessions import cookie_attributes, cookie_name, token_from_cookies
+from services.sessions import cookie_attributes, cookie_name, oidc_step_cookie_name, token_from_cookies
 from services.verification import verify_email
 
 log = logging.getLogger("socialhub.auth")
@@ -77,6 +77,7 @@ async def create_session(request: Request) -> Response:
         return _redirect("/login?notice=expired")
     response = _redirect(_safe_next(form.get("next", "/")))
     response.set_cookie(cookie_name(), token, max_age=get_settings().session_days * 86400, **cookie_attributes())
+    response.delete_cookie(oidc_step_cookie_name(), **cookie_attributes())  # an OIDC 2FA/link step is done
     return response
 
 

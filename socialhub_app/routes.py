@@ -24,6 +24,7 @@ from socialhub_app.audit_routes import audit_routes
 from socialhub_app.auth_routes import auth_routes
 from socialhub_app.media_routes import media_routes
 from socialhub_app.metrics_route import metrics_endpoint
+from socialhub_app.oidc_routes import oidc_routes
 from socialhub_app.request_session import request_user, session_token
 
 log = logging.getLogger("socialhub.routes")
@@ -103,4 +104,5 @@ def extra_routes() -> list[Route | Mount]:
         *audit_routes(),
         mcp_route(),  # the MCP server for AI agents (streamable HTTP at /mcp)
         *auth_routes(),
+        *oidc_routes(),
     ]

@@ -312,10 +312,16 @@ def guarded_async_client(
     return httpx.AsyncClient(transport=guarded_transport(policy, **transport_kwargs), trust_env=False, **kwargs)
 
 
-def guarded_httpx2_client(*, policy: Policy | None = None, **kwargs: Any) -> Any:
-    """The same guard for the `httpx2` client the openai SDK uses."""
+def guarded_httpx2_transport(policy: Policy | None = None) -> Any:
+    """A guarded `httpx2` transport (the client authlib's httpx integration and the openai SDK use)."""
     import httpcore2
     import httpx2
 
-    transport = _guard_transport(httpx2.AsyncHTTPTransport(trust_env=False), httpcore2, policy)
-    return httpx2.AsyncClient(transport=transport, trust_env=False, **kwargs)
+    return _guard_transport(httpx2.AsyncHTTPTransport(trust_env=False), httpcore2, policy)
+
+
+def guarded_httpx2_client(*, policy: Policy | None = None, **kwargs: Any) -> Any:
+    """The same guard for the `httpx2` client the openai SDK uses."""
+    import httpx2
+
+    return httpx2.AsyncClient(transport=guarded_httpx2_transport(policy), trust_env=False, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from state.auth import AuthState
+from state.oidc_login import OidcLoginState
 
 
 class BrowserTimezone(rx.State):
@@ -102,12 +103,72 @@ def _code_form() -> rx.Component:
     )
 
 
-@rx.page(route="/login", title="Log in · SocialHub", on_load=AuthState.load_login)
+def _sso_button(p: rx.Var) -> rx.Component:
+    """A real link (a full navigation to /auth/oidc/<id>/start) drawn as a button (Radix as_child)."""
+    label = "Sign in with " + p["name"].to(str)
+    return rx.button(
+        # Reflex renders an internal <a> as a react-router Link: reloadDocument makes it a real
+        # navigation, so the request reaches the backend route instead of the client router.
+        rx.el.a(rx.icon("key-round", size=16), label, href=p["href"].to(str), aria_label=label,
+                custom_attrs={"data-testid": "oidc-" + p["id"].to(str), "reloadDocument": True}),
+        as_child=True,
+        variant="outline",
+        width="100%",
+    )
+
+
+def _sso_section() -> rx.Component:
+    return rx.cond(
+        OidcLoginState.providers.length() > 0,
+        rx.vstack(
+            rx.cond(~OidcLoginState.oidc_only, rx.text("or", size="2", color_scheme="gray", align="center",
+                                                      width="100%")),
+            rx.foreach(OidcLoginState.providers, _sso_button),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
+def _sso_error() -> rx.Component:
+    return rx.cond(
+        OidcLoginState.sso_error != "",
+        rx.callout(OidcLoginState.sso_error, icon="triangle-alert", color_scheme="amber",
+                   custom_attrs={"data-testid": "sso-error", "role": "alert"}),
+    )
+
+
+def _link_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text("An account with ", rx.text.strong(OidcLoginState.link_email), " already exists. Enter its "
+                    "SocialHub password once to sign in with ", OidcLoginState.link_provider, " from now on.",
+                    size="2"),
+            field("Your SocialHub password", "password", "password", testid="link-password-input", id="link-password",
+                  max_length=256, auto_complete="current-password"),
+            rx.button("Link and sign in", type="submit", width="100%", custom_attrs={"data-testid": "link-submit"}),
+            rx.button("Cancel", type="button", variant="ghost", width="100%", on_click=OidcLoginState.cancel_link,
+                      custom_attrs={"data-testid": "link-cancel"}),
+            spacing="3",
+        ),
+        on_submit=OidcLoginState.confirm_link,
+        reset_on_submit=True,
+        custom_attrs={"data-testid": "link-form"},
+    )
+
+
+def _sign_in_choices() -> rx.Component:
+    return rx.fragment(rx.cond(OidcLoginState.oidc_only, rx.fragment(), _password_form()), _sso_section())
+
+
+@rx.page(route="/login", title="Log in · SocialHub", on_load=[AuthState.load_login, OidcLoginState.load])
 def login_page() -> rx.Component:
     return auth_card(
         rx.heading(rx.cond(AuthState.code_step, "Two-factor authentication", "Log in"), size="4"),
         auth_messages(),
-        rx.cond(AuthState.code_step, _code_form(), _password_form()),
+        _sso_error(),
+        rx.cond(AuthState.code_step, _code_form(),
+                rx.cond(OidcLoginState.link_step, _link_form(), _sign_in_choices())),
     )
 
 

@@ -70,6 +70,25 @@ def e2e_fakes() -> Iterator[dict]:
         fake.stop()
 
 
+def _start_oidc(port: int) -> tuple[dict[str, str], object | None]:
+    """A real OpenID Provider for "Sign in with Test IdP" (and an "Offline IdP" that never answers).
+
+    Without Node or the npm install the app simply has no providers (tests/e2e/test_oidc_signin.py
+    then skips; in CI the install is there).
+    """
+    import json
+
+    from tests.realservers.oidc_provider import CLIENT_ID, CLIENT_SECRET, _missing, start_provider
+
+    if _missing():
+        return {}, None
+    running = start_provider([f"http://localhost:{port}"])
+    common = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    providers = [{"id": "good", "name": "Test IdP", "issuer": running.issuers["good"], **common},
+                 {"id": "offline", "name": "Offline IdP", "issuer": f"http://127.0.0.1:{free_port()}", **common}]
+    return {"SOCIALHUB_OIDC_PROVIDERS": json.dumps({"providers": providers})}, running
+
+
 def _wait_ready(url: str, proc: subprocess.Popen, log_path: Path, timeout: float = 600) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -92,8 +111,10 @@ def app_env(e2e_fakes: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     db_url = create_pg_database("socialhub_e2e")
     data_dir = tmp_path_factory.mktemp("e2e-data")
     port = free_port()
+    oidc_env, oidc_provider = _start_oidc(port)
     env = {
         **os.environ,
+        **oidc_env,
         "DATABASE_URL": db_url,
         "SOCIALHUB_DATA_DIR": str(data_dir),
         "SOCIALHUB_SECRET_KEY": E2E_SECRET,
@@ -117,8 +138,11 @@ def app_env(e2e_fakes: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "SOCIALHUB_X_AUTHORIZE_URL": f"{e2e_fakes['x'].url}/i/oauth2/authorize",
         "SOCIALHUB_BLUESKY_PDS": e2e_fakes["bluesky"].url,
     }
-    yield {"env": env, "db_url": db_url, "data_dir": data_dir, "port": port, "fakes": e2e_fakes}
+    yield {"env": env, "db_url": db_url, "data_dir": data_dir, "port": port, "fakes": e2e_fakes,
+           "oidc": oidc_provider}
     drop_pg_database(db_url)
+    if oidc_provider is not None:
+        oidc_provider.stop()
 
 
 @pytest.fixture(scope="session")
