@@ -7,7 +7,7 @@ import reflex as rx
 from components.analytics import chart_card, filter_chip, number_tile, simulated_note, top_posts_table
 from components.charts import chart_skeleton
 from components.layout import empty_state
-from components.platform import platform_icon
+from components.platform import platform_icon, platform_name
 from socialhub_app.layout import protected_page
 from state.analytics import AnalyticsState
 
@@ -69,7 +69,7 @@ def filter_controls() -> rx.Component:
             rx.foreach(
                 AnalyticsState.platform_options,
                 lambda p: filter_chip(
-                    p,
+                    platform_name(p),
                     AnalyticsState.selected_platforms.contains(p),
                     AnalyticsState.toggle_platform(p),
                     "filter-platform-" + p.to(str),
