@@ -9,6 +9,7 @@ tests/e2e/artifacts/screenshots/<width>x<height>/ (gitignored) for a reviewer to
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -104,3 +105,37 @@ def test_every_page_fits_without_overlaps(browser: Browser, app_url: str, seeded
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+#: README's screenshots (docs/screenshots/<name>.png): (name, route, viewport).
+README_SHOTS = [
+    ("dashboard", "/", "desktop"),
+    ("compose", "/compose", "desktop"),
+    ("calendar", "/calendar", "desktop"),
+    ("posts", "/posts", "desktop"),
+    ("analytics", "/analytics", "desktop"),
+    ("phone-dashboard", "/", "phone"),
+    ("phone-calendar", "/calendar", "phone"),
+]
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.mark.skipif(not os.environ.get("SOCIALHUB_UPDATE_SCREENSHOTS"),
+                    reason="set SOCIALHUB_UPDATE_SCREENSHOTS=1 to refresh README's screenshots")  # fmt: skip
+def test_refresh_readme_screenshots(browser: Browser, app_url: str, seeded: dict) -> None:
+    """Writes docs/screenshots/*.png from the seeded workspace (one window's worth each, not full page)."""
+    DOCS.mkdir(parents=True, exist_ok=True)
+    for size in VIEWPORTS:
+        context = browser.new_context(viewport=VIEWPORTS[size])
+        try:
+            page = context.new_page()
+            login(page, app_url, seeded["email"])
+            for name, route, shot_size in README_SHOTS:
+                if shot_size != size:
+                    continue
+                page.goto(f"{app_url}{route}")
+                expect(page.get_by_test_id("page-title")).to_be_visible(timeout=30000)
+                _settle(page)
+                page.screenshot(path=str(DOCS / f"{name}.png"))
+        finally:
+            context.close()

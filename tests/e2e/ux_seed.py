@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Page, expect
@@ -69,6 +70,8 @@ def seed_owner(page: Page, app_url: str, app_env: dict, *, filler_posts: int = 2
             for i in range(2)
         ]
         _wait_published(org_id, published)
-        asyncio.run(refresh_workspace_metrics(org_id, pause_seconds=0))
+        # Playwright's sync API owns this thread's event loop: the one metrics pass runs on its own thread
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(lambda: asyncio.run(refresh_workspace_metrics(org_id, pause_seconds=0))).result()
     return {"email": email, "org_id": org_id, "user_id": user_id, "account_id": account,
             "scheduled": scheduled, "published": published}  # fmt: skip
