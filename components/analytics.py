@@ -116,7 +116,7 @@ def top_posts_table(posts: rx.Var) -> rx.Component:
         rx.heading("Top posts", size="3", margin_bottom="8px", as_="h2"),
         rx.cond(
             posts.length() > 0,
-            rx.table.root(
+            rx.box(rx.table.root(
                 rx.table.header(
                     rx.table.row(
                         rx.table.column_header_cell("Post"),
@@ -129,7 +129,7 @@ def top_posts_table(posts: rx.Var) -> rx.Component:
                 rx.table.body(rx.foreach(posts, top_post_row)),
                 width="100%",
                 size="1",
-            ),
+            ), class_name="sh-table-scroll"),  # fmt: skip
             rx.text(
                 "No posts were published in this range.",
                 size="2",

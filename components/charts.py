@@ -37,7 +37,7 @@ def not_enough_box(title: rx.Var | str, note: rx.Var | str, height: str = "320px
             spacing="2",
             max_width="36em",
         ),
-        min_height=f"calc({height} / 2)",
+        min_height=height,
         width="100%",
         padding="16px",
         border=f"1px dashed {rx.color('gray', 6)}",

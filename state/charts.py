@@ -5,6 +5,8 @@ Components may not import services (import-linter), so the template reaches them
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 
 from services.charts import TEMPLATE, chart_note
@@ -21,4 +23,5 @@ def note_of(fig: go.Figure) -> str:
 def title_of(fig: go.Figure) -> str:
     """The figure's title (shown above the note when the chart itself is not drawn)."""
     title = fig.layout.title
-    return str(title.text or "") if title is not None else ""
+    text = str(title.text or "") if title is not None else ""
+    return re.sub(r"<[^>]+>", "", text.replace("<br>", " — "))  # the subtitle after a dash, no markup

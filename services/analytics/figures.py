@@ -13,6 +13,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from services.accounts.catalog import platform_label
 from services.analytics import queries
 from services.analytics.filters import AnalyticsFilters
 from services.charts import count_axis, heat_scale, not_enough, rate_axis, themed
@@ -20,7 +21,7 @@ from services.charts import count_axis, heat_scale, not_enough, rate_axis, theme
 MAX_FIGURE_BYTES = 200_000
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 POST_NOT_ENOUGH = "Not enough data yet — the second reading comes with the next metrics collection (every 30 minutes)"
-_LAYOUT = {"margin": {"l": 48, "r": 16, "t": 40, "b": 40}, "height": 320, "legend": {"orientation": "h"}}
+_LAYOUT = {"margin": {"l": 48, "r": 16, "t": 56, "b": 40}, "height": 320, "legend": {"orientation": "h"}}
 
 
 def figure_json(fig: go.Figure) -> str:
@@ -69,13 +70,14 @@ def engagement_figure(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}, "yaxis": {"title": {"text": "engagement"}}})
     for platform, part in df.groupby("platform", sort=True):
         fig.add_scatter(
-            x=[str(d) for d in part["day"]], y=_ints(part["engagement"]), mode="lines+markers", name=platform
+            x=[str(d) for d in part["day"]], y=_ints(part["engagement"]), mode="lines+markers",
+            name=platform_label(str(platform)),
         )
     return not_enough(count_axis(themed(_bounded(fig))), _days(df))
 
 
 def rate_figure(df: pd.DataFrame) -> go.Figure:
-    title = "Engagement rate (engagement / impressions)"
+    title = "Engagement rate<br><sup>engagement / impressions</sup>"
     known = df[df["rate"].notna()] if not df.empty else df
     if known.empty:
         return _empty(title)
@@ -85,12 +87,12 @@ def rate_figure(df: pd.DataFrame) -> go.Figure:
 
 
 def platform_figure(df: pd.DataFrame) -> go.Figure:
-    title = "Platforms compared (posts published in range)"
+    title = "Platforms compared<br><sup>posts published in range</sup>"
     if df.empty:
         return _empty(title)
     fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}, "barmode": "group"})
     for metric in ("likes", "reposts", "replies"):
-        fig.add_bar(x=list(df["platform"]), y=_ints(df[metric]), name=metric)
+        fig.add_bar(x=[platform_label(str(p)) for p in df["platform"]], y=_ints(df[metric]), name=metric)
     return count_axis(themed(fig))
 
 
@@ -101,13 +103,14 @@ def follower_figure(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}})
     for (_, name, platform), part in df.groupby(["account_id", "account", "platform"], sort=True):
         fig.add_scatter(
-            x=[str(d) for d in part["day"]], y=_ints(part["followers"]), mode="lines", name=f"{name} ({platform})"
-        )
+            x=[str(d) for d in part["day"]], y=_ints(part["followers"]), mode="lines",
+            name=f"{name} ({platform_label(str(platform))})",
+        )  # fmt: skip
     return not_enough(count_axis(themed(_bounded(fig))), _days(df))
 
 
 def heatmap_figure(df: pd.DataFrame, tz: str) -> go.Figure:
-    title = f"Best time to post — average engagement by publish time ({tz})"
+    title = f"Best time to post<br><sup>average engagement by publish time ({tz})</sup>"
     if df.empty or int(df["posts"].sum()) == 0:
         return not_enough(_empty(title), 0, unit="published post")
     grid = df.pivot(index="weekday", columns="hour", values="avg_engagement").reindex(index=range(7), columns=range(24))
@@ -151,7 +154,7 @@ def post_figure(df: pd.DataFrame) -> go.Figure:
     for (_, platform, account), part in df.groupby(["post_target_id", "platform", "account"], sort=True):
         fig.add_scatter(
             x=[c.isoformat() for c in part["captured_at"]], y=_ints(part["engagement"]), mode="lines",
-            name=f"{account} ({platform})",
+            name=f"{account} ({platform_label(str(platform))})",
         )  # fmt: skip
     captures = int(df["captured_at"].nunique())
     return not_enough(count_axis(themed(_bounded(fig))), captures, text=POST_NOT_ENOUGH)

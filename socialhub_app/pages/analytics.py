@@ -169,7 +169,7 @@ def totals() -> rx.Component:
         number_tile("Engagement", AnalyticsState.total_engagement, "total-engagement", "likes + reposts + replies"),
         number_tile("Impressions", AnalyticsState.total_impressions, "total-impressions", "— = not reported"),
         number_tile("Followers", AnalyticsState.total_followers, "total-followers", "at the end of the range"),
-        columns="4",
+        columns=rx.breakpoints(initial="2", md="4"),  # two by two on a phone
         spacing="3",
         width="100%",
     )
