@@ -12,22 +12,27 @@ def media_tile(m: rx.Var) -> rx.Component:
     is_image = m["kind"] == "image"
     return rx.card(
         rx.vstack(
-            rx.hstack(
+            rx.box(  # the × sits on the thumbnail's corner, where people look for it
                 rx.image(
                     src=m["thumb"], height="72px", border_radius="6px", custom_attrs={"data-testid": "media-thumb"}
                 ),
-                rx.spacer(),
                 rx.icon_button(
                     rx.icon("x", size=12),
                     size="1",
-                    variant="soft",
-                    color_scheme="red",
+                    variant="solid",
+                    color_scheme="gray",
+                    high_contrast=True,
+                    radius="full",
                     aria_label="Remove " + m["name"].to(str),
                     on_click=ComposeState.remove_media(m["id"]),
+                    position="absolute",
+                    top="4px",
+                    right="4px",
                     custom_attrs={"data-testid": "remove-media"},
                 ),
-                width="100%",
-                align="start",
+                position="relative",
+                width="fit-content",
+                custom_attrs={"data-testid": "media-thumb-box"},
             ),
             rx.cond(
                 m["generated_prompt"] != "",

@@ -14,24 +14,30 @@ AI_PAGES = [
 
 
 def ai_subnav(current: str) -> rx.Component:
-    return rx.hstack(
-        *[
-            rx.link(
-                rx.button(
-                    rx.icon(icon, size=14),
+    """One link per AI page, one tab stop each (a link, not a link wrapping a button); the current page is
+    marked with aria-current for screen readers and styled as the selected tab."""
+    return rx.el.nav(
+        rx.hstack(
+            *[
+                rx.link(
+                    rx.icon(icon, size=14, aria_hidden="true"),
                     label,
-                    size="2",
-                    variant="solid" if href == current else "soft",
-                    color_scheme="violet" if href == current else "gray",
-                ),
-                href=href,
-                custom_attrs={"data-testid": "ai-subnav-" + href.rsplit("/", 1)[-1]},
-            )
-            for label, href, icon in AI_PAGES
-        ],
-        spacing="2",
-        wrap="wrap",
-        margin_bottom="12px",
+                    href=href,
+                    underline="none",
+                    class_name="sh-tab",
+                    custom_attrs={
+                        "data-testid": "ai-subnav-" + href.rsplit("/", 1)[-1],
+                        "data-current": "true" if href == current else "false",
+                        **({"aria-current": "page"} if href == current else {}),
+                    },
+                )
+                for label, href, icon in AI_PAGES
+            ],
+            spacing="2",
+            wrap="wrap",
+        ),
+        aria_label="AI settings",
+        style={"margin_bottom": "12px", "width": "100%"},
     )
 
 

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.charts import plot
 from components.platform import platform_icon
 
 
-def chart_card(figure: rx.Var, testid: str, note: str = "") -> rx.Component:
-    """A Plotly chart; plotly.js is lazy-loaded, so tests wait for `.js-plotly-plot` inside the testid."""
+def chart_card(
+    figure: rx.Var,
+    testid: str,
+    note: str = "",
+    *,
+    not_enough: rx.Var | str = "",
+    title: rx.Var | str = "",
+    loaded: rx.Var | bool = True,
+) -> rx.Component:
+    """A themed Plotly chart (components/charts.py): skeleton while loading, "Not enough data yet — …" with
+    fewer than two points. plotly.js is lazy-loaded, so tests wait for `.js-plotly-plot` inside the testid."""
     return rx.card(
-        rx.plotly(data=figure, width="100%", height="320px", config={"displaylogo": False, "responsive": True}),
+        plot(figure, note=not_enough, title=title, loaded=loaded),
         rx.cond(note != "", rx.text(note, size="1", color_scheme="gray")),
         width="100%",
         custom_attrs={"data-testid": testid},
@@ -106,7 +116,7 @@ def top_posts_table(posts: rx.Var) -> rx.Component:
         rx.heading("Top posts", size="3", margin_bottom="8px", as_="h2"),
         rx.cond(
             posts.length() > 0,
-            rx.table.root(
+            rx.box(rx.table.root(
                 rx.table.header(
                     rx.table.row(
                         rx.table.column_header_cell("Post"),
@@ -119,7 +129,7 @@ def top_posts_table(posts: rx.Var) -> rx.Component:
                 rx.table.body(rx.foreach(posts, top_post_row)),
                 width="100%",
                 size="1",
-            ),
+            ), class_name="sh-table-scroll"),  # fmt: skip
             rx.text(
                 "No posts were published in this range.",
                 size="2",

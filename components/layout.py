@@ -68,6 +68,8 @@ def sidebar() -> rx.Component:
             *[nav_item(*item) for item in NAV],
             spacing="1",
             width="100%",
+            position="sticky",  # the links stay in view while a long page scrolls
+            top="16px",
         ),
         aria_label="Main",
         class_name="sh-sidebar",
@@ -75,6 +77,7 @@ def sidebar() -> rx.Component:
             "width": "220px",
             "min_width": "220px",
             "min_height": "100vh",
+            "align_self": "stretch",  # the background runs the full height of long pages
             "padding": "16px",
             "border_right": f"1px solid {rx.color('gray', 5)}",
             "background": rx.color("gray", 2),

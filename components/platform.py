@@ -15,6 +15,18 @@ PLATFORM_ICONS = {
     "bluesky": "cloud",
 }
 
+#: How each network is named in the UI (never its internal key: "Demo", not "demo").
+PLATFORM_NAMES = {
+    "demo": "Demo",
+    "x": "X",
+    "linkedin": "LinkedIn",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "tiktok": "TikTok",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+}
+
 STATUS_COLORS = {
     "active": "green",
     "expiring": "amber",
@@ -39,6 +51,13 @@ def platform_icon(platform: rx.Var | str, size: int = 18) -> rx.Component:
         *[(name, rx.icon(icon, size=size)) for name, icon in PLATFORM_ICONS.items()],
         rx.icon("globe", size=size),
     )
+
+
+def platform_name(platform: rx.Var | str) -> rx.Var | str:
+    """The network's proper name for a platform key (the key itself for one we don't know)."""
+    if isinstance(platform, str):
+        return PLATFORM_NAMES.get(platform, platform)
+    return rx.match(platform, *[(key, name) for key, name in PLATFORM_NAMES.items()], platform)
 
 
 def status_badge(status: rx.Var | str, testid: rx.Var | str | None = None) -> rx.Component:

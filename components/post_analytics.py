@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.charts import plot
 from components.platform import platform_icon
 from state.post_analytics import PostAnalyticsState
 
@@ -50,7 +51,7 @@ def post_analytics_panel() -> rx.Component:
                 rx.vstack(
                     rx.foreach(PostAnalyticsState.latest, _latest_row),
                     rx.box(
-                        rx.plotly(data=PostAnalyticsState.figure, width="100%", height="260px"),
+                        plot(PostAnalyticsState.figure, note=PostAnalyticsState.not_enough, height="260px"),
                         width="100%",
                         custom_attrs={"data-testid": "post-analytics-chart"},
                     ),

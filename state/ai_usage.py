@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from services import ai
+from state.charts import note_of
 from state.runner import run_blocking
 from state.session import current_user
 
@@ -37,6 +38,8 @@ class AIUsageState(rx.State):
     has_usage: bool = False
     figure: go.Figure = go.Figure()
     provider_figure: go.Figure = go.Figure()
+    figure_note: str = ""  # "Not enough data yet — …": one month of usage is not a chart yet
+    loaded: bool = False
     per_provider: list[dict] = []
     calls: list[dict] = []
     provider_choices: list[str] = [ALL]
@@ -71,11 +74,13 @@ class AIUsageState(rx.State):
         figure = await run_blocking(ai.usage_figure, user.organization_id) if self.has_usage else go.Figure()
         # Months are labels ("2026-11"), not dates: a date axis would spread one month over fake hours.
         self.figure = figure.update_xaxes(type="category")
+        self.figure_note = note_of(figure) if self.has_usage else ""
         self.provider_figure = (
             ai.provider_figure(user.organization_id, int(self.filter_days)).update_xaxes(type="category")
             if self.has_usage
             else go.Figure()
         )
+        self.loaded = True
 
     def _load_calls(self, org_id: int) -> None:
         def chosen(value: str) -> str | None:

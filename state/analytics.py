@@ -22,12 +22,14 @@ from services.analytics.queries import filter_options
 from services.analytics.sqltime import AnalyticsInputError
 from services.errors import UserError
 from services.timezones import format_local
+from state.charts import note_of, title_of
 from state.heavy import run_heavy
 from state.runner import run_blocking
 from state.session import current_user
 
 DEFAULT_PRESET = "30"
 EXPORT_PATH = "/analytics/export.csv"
+CHART_KEYS = ("engagement", "rate", "platforms", "followers", "heatmap")
 REFRESH_LOCK_RETRIES = 15  # a scheduled collection holds the lock for a few seconds at most
 
 
@@ -55,7 +57,7 @@ class AnalyticsState(rx.State):
     selected_platforms: list[str] = []
     timezone: str = "UTC"
     error: str = ""
-    loading: bool = False
+    loaded: bool = False  # the first load finished: until then skeletons, not a flashing empty state
     refreshing: bool = False
     refresh_message: str = ""
     has_accounts: bool = False
@@ -72,6 +74,10 @@ class AnalyticsState(rx.State):
     platforms_fig: go.Figure = go.Figure()
     followers_fig: go.Figure = go.Figure()
     heatmap_fig: go.Figure = go.Figure()
+    #: per chart key: "Not enough data yet — …" (the chart is not drawn) or ""; and the charts' titles
+    chart_notes: dict[str, str] = dict.fromkeys(CHART_KEYS, "")
+    chart_titles: dict[str, str] = dict.fromkeys(CHART_KEYS, "")
+    charts_ready: bool = False  # false until the first figures arrived: skeletons, not empty boxes
     _applied: dict = {}
 
     # --- loading ---------------------------------------------------------------------------
@@ -92,6 +98,7 @@ class AnalyticsState(rx.State):
         self.timezone = user.timezone
         self.error = self.refresh_message = ""
         await self._show(user)
+        self.loaded = True
 
     def _filters(self, tz: str) -> AnalyticsFilters:
         accounts = tuple(int(a) for a in self.selected_accounts)
@@ -130,6 +137,9 @@ class AnalyticsState(rx.State):
         self.engagement_fig, self.rate_fig = charts["engagement"], charts["rate"]
         self.platforms_fig, self.followers_fig = charts["platforms"], charts["followers"]
         self.heatmap_fig = charts["heatmap"]
+        self.chart_notes = {key: note_of(fig) for key, fig in charts.items()}
+        self.chart_titles = {key: title_of(fig) for key, fig in charts.items()}
+        self.charts_ready = True
         self.top_posts = [
             {
                 "post_id": str(p["post_id"]),

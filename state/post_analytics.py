@@ -12,6 +12,7 @@ import reflex as rx
 from services.analytics.overview import post_analytics
 from services.publishing.states import TargetStatus
 from state.analytics import show_number
+from state.charts import note_of
 from state.compose import ComposeState
 from state.heavy import run_heavy
 from state.session import current_user
@@ -22,6 +23,7 @@ class PostAnalyticsState(rx.State):
     has_data: bool = False
     simulated: bool = False
     figure: go.Figure = go.Figure()
+    not_enough: str = ""  # "Not enough data yet — …" when the post was read fewer than twice (no plot then)
     latest: list[dict] = []
 
     @rx.event
@@ -35,6 +37,7 @@ class PostAnalyticsState(rx.State):
         found = await run_heavy(post_analytics, user.organization_id, compose.post_id)
         self.visible = True
         self.has_data, self.simulated, self.figure = found.has_data, found.simulated, found.figure
+        self.not_enough = note_of(found.figure)
         self.latest = [
             {
                 "platform": row["platform"],

@@ -16,6 +16,7 @@ from services import guarded
 from services.errors import UserError
 from services.posts import PostError, listing
 from services.publishing.states import PostStatus
+from state.display import when
 from state.runner import run_blocking
 from state.session import current_user
 
@@ -23,6 +24,8 @@ PAGE_SIZE = 25
 ALL = "all"
 #: The status filter's choices: every post status.
 STATUS_CHOICES: list[str] = [s.value for s in PostStatus]
+#: Statuses whose row shows the publish time instead of the schedule.
+PUBLISHED_STATUSES = {PostStatus.PUBLISHED.value, PostStatus.PARTIALLY_FAILED.value}
 OFFSET_UNITS = {"minutes": 1 / 60, "hours": 1, "days": 24, "weeks": 24 * 7}
 
 
@@ -106,12 +109,18 @@ class PostsListState(rx.State):
         self.total = total
         self.rows = [
             PostRow(id=str(r["id"]), text=r["text"] or "(no text)", status=r["status"],
-                    when=r["scheduled_local"] or "No date", created=r["created_at"][:10],
+                    when=self._when_text(r, tz), created=r["created_at"][:10],
                     platforms=list(r["platforms"]), recurring=r["series_id"] is not None)
             for r in rows
         ]  # fmt: skip
         visible = {r.id for r in self.rows}
         self.selected = [s for s in self.selected if s in visible]
+
+    def _when_text(self, row: dict, tz: str) -> str:
+        """A published post shows when it went out ("Published …"), not the time it was planned for."""
+        if row.get("published_at") is not None and row["status"] in PUBLISHED_STATUSES:
+            return "Published " + when(self, row["published_at"], tz)
+        return row["scheduled_local"] or "No date"
 
     async def _reload(self, first_page: bool = False) -> None:
         if first_page:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
-import plotly.io as pio
 from sqlmodel import select
 
 from services.ai.usage import usage_rows
+from services.charts import count_axis, days_until_next_month, money_axis, not_enough, themed
 from services.db import session_scope
 from services.models import User
 
-# The default template pulls in a large theme on first use; the UI styles charts itself.
-pio.templates.default = None
-
 
 def usage_figure(org_id: int) -> go.Figure:
-    """One bar per month (UTC), a trace per user; an empty workspace gets an empty, titled chart."""
+    """One bar per month (UTC), a trace per user; money axis from $0. One month is not a trend yet: the
+    figure is marked "Not enough data yet — comes after N more days" (N = days until next month)."""
     rows = usage_rows(org_id)
     user_ids = {r.user_id for r in rows if r.user_id is not None}
     with session_scope() as session:
@@ -37,7 +35,7 @@ def usage_figure(org_id: int) -> go.Figure:
         height=320,
         margin={"l": 40, "r": 10, "t": 40, "b": 40},
     )
-    return fig
+    return not_enough(money_axis(themed(fig)), len(months), more=days_until_next_month())
 
 
 def provider_figure(org_id: int, days: int = 30) -> go.Figure:
@@ -52,8 +50,9 @@ def provider_figure(org_id: int, days: int = 30) -> go.Figure:
     counts = {o: dict.fromkeys(providers, 0) for o in OUTCOMES}
     for row in rows:
         counts.setdefault(row.outcome, dict.fromkeys(providers, 0))[row.provider_name] += 1
-    colors = {"answered": "#2e7d32", "rate_limited": "#ef6c00", "error": "#c62828", "offline": "#757575",
-              "budget": "#6a1b9a"}  # fmt: skip
+    # the app's palette (Radix step 9): green answered, orange throttled, red failed, gray offline
+    colors = {"answered": "#30a46c", "rate_limited": "#f76b15", "error": "#e5484d", "offline": "#8d8d8d",
+              "budget": "#6e56cf"}  # fmt: skip
     fig = go.Figure()
     for outcome, per in counts.items():
         if any(per.values()):
@@ -68,4 +67,4 @@ def provider_figure(org_id: int, days: int = 30) -> go.Figure:
         height=320,
         margin={"l": 40, "r": 10, "t": 40, "b": 40},
     )
-    return fig
+    return count_axis(themed(fig))

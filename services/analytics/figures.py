@@ -1,7 +1,9 @@
 """Plotly figures for the Analytics and post detail views, built from the small query results.
 
-No template (styling comes from the page) keeps each figure's JSON small; figures carry only
-the points of the selected range, which `AnalyticsFilters` caps at a year.
+Every figure wears the app's small template (services.charts) and honest axes: counts from zero in
+whole numbers, rates 0–100 %, and a time series with fewer than two points is marked "Not enough
+data yet" for the page to say so instead of drawing it. Figures carry only the points of the selected
+range, which `AnalyticsFilters` caps at a year.
 """
 
 from __future__ import annotations
@@ -10,16 +12,16 @@ import html
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
+from services.accounts.catalog import platform_label
 from services.analytics import queries
 from services.analytics.filters import AnalyticsFilters
-
-pio.templates.default = None
+from services.charts import count_axis, heat_scale, not_enough, rate_axis, themed
 
 MAX_FIGURE_BYTES = 200_000
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_LAYOUT = {"margin": {"l": 48, "r": 16, "t": 40, "b": 40}, "height": 320, "legend": {"orientation": "h"}}
+POST_NOT_ENOUGH = "Not enough data yet — the second reading comes with the next metrics collection (every 30 minutes)"
+_LAYOUT = {"margin": {"l": 48, "r": 16, "t": 56, "b": 40}, "height": 320, "legend": {"orientation": "h"}}
 
 
 def figure_json(fig: go.Figure) -> str:
@@ -47,9 +49,14 @@ def _bounded(fig: go.Figure) -> go.Figure:
 
 
 def _empty(title: str) -> go.Figure:
-    fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}})
+    fig = themed(go.Figure(layout={**_LAYOUT, "title": {"text": title}}))
     fig.add_annotation(text="No data for this range yet", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    return fig
+    return not_enough(fig, 0)
+
+
+def _days(df: pd.DataFrame, column: str = "day") -> int:
+    """Distinct days of a daily series: its number of points on the time axis."""
+    return 0 if df.empty else int(df[column].nunique())
 
 
 def _ints(values: pd.Series) -> list:
@@ -63,29 +70,30 @@ def engagement_figure(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}, "yaxis": {"title": {"text": "engagement"}}})
     for platform, part in df.groupby("platform", sort=True):
         fig.add_scatter(
-            x=[str(d) for d in part["day"]], y=_ints(part["engagement"]), mode="lines+markers", name=platform
+            x=[str(d) for d in part["day"]], y=_ints(part["engagement"]), mode="lines+markers",
+            name=platform_label(str(platform)),
         )
-    return _bounded(fig)
+    return not_enough(count_axis(themed(_bounded(fig))), _days(df))
 
 
 def rate_figure(df: pd.DataFrame) -> go.Figure:
-    title = "Engagement rate (engagement / impressions)"
+    title = "Engagement rate<br><sup>engagement / impressions</sup>"
     known = df[df["rate"].notna()] if not df.empty else df
     if known.empty:
         return _empty(title)
     fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}, "yaxis": {"tickformat": ".1%"}})
     fig.add_scatter(x=[str(d) for d in known["day"]], y=[float(r) for r in known["rate"]], mode="lines+markers")
-    return fig
+    return not_enough(rate_axis(themed(fig)), _days(known))
 
 
 def platform_figure(df: pd.DataFrame) -> go.Figure:
-    title = "Platforms compared (posts published in range)"
+    title = "Platforms compared<br><sup>posts published in range</sup>"
     if df.empty:
         return _empty(title)
     fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}, "barmode": "group"})
     for metric in ("likes", "reposts", "replies"):
-        fig.add_bar(x=list(df["platform"]), y=_ints(df[metric]), name=metric)
-    return fig
+        fig.add_bar(x=[platform_label(str(p)) for p in df["platform"]], y=_ints(df[metric]), name=metric)
+    return count_axis(themed(fig))
 
 
 def follower_figure(df: pd.DataFrame) -> go.Figure:
@@ -95,20 +103,22 @@ def follower_figure(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}})
     for (_, name, platform), part in df.groupby(["account_id", "account", "platform"], sort=True):
         fig.add_scatter(
-            x=[str(d) for d in part["day"]], y=_ints(part["followers"]), mode="lines", name=f"{name} ({platform})"
-        )
-    return _bounded(fig)
+            x=[str(d) for d in part["day"]], y=_ints(part["followers"]), mode="lines",
+            name=f"{name} ({platform_label(str(platform))})",
+        )  # fmt: skip
+    return not_enough(count_axis(themed(_bounded(fig))), _days(df))
 
 
 def heatmap_figure(df: pd.DataFrame, tz: str) -> go.Figure:
-    title = f"Best time to post — average engagement by publish time ({tz})"
+    title = f"Best time to post<br><sup>average engagement by publish time ({tz})</sup>"
     if df.empty or int(df["posts"].sum()) == 0:
-        return _empty(title)
+        return not_enough(_empty(title), 0, unit="published post")
     grid = df.pivot(index="weekday", columns="hour", values="avg_engagement").reindex(index=range(7), columns=range(24))
     z = [[None if pd.isna(v) else round(float(v), 2) for v in row] for row in grid.to_numpy()]
     fig = go.Figure(layout={**_LAYOUT, "title": {"text": title}, "xaxis": {"dtick": 2}})
-    fig.add_heatmap(z=z, x=list(range(24)), y=list(WEEKDAYS), colorscale="Blues", hoverongaps=False)
-    return fig
+    fig.add_heatmap(z=z, x=list(range(24)), y=list(WEEKDAYS), hoverongaps=False)
+    posts = int(df["posts"].sum())
+    return not_enough(heat_scale(themed(fig)), posts, unit="published post")
 
 
 def top_posts_figure(df: pd.DataFrame) -> go.Figure:
@@ -132,7 +142,7 @@ def top_posts_figure(df: pd.DataFrame) -> go.Figure:
             ]  # fmt: skip
         },
     )
-    return fig
+    return themed(fig)
 
 
 def post_figure(df: pd.DataFrame) -> go.Figure:
@@ -144,9 +154,10 @@ def post_figure(df: pd.DataFrame) -> go.Figure:
     for (_, platform, account), part in df.groupby(["post_target_id", "platform", "account"], sort=True):
         fig.add_scatter(
             x=[c.isoformat() for c in part["captured_at"]], y=_ints(part["engagement"]), mode="lines",
-            name=f"{account} ({platform})",
+            name=f"{account} ({platform_label(str(platform))})",
         )  # fmt: skip
-    return _bounded(fig)
+    captures = int(df["captured_at"].nunique())
+    return not_enough(count_axis(themed(_bounded(fig))), captures, text=POST_NOT_ENOUGH)
 
 
 def overview_figures(org_id: int, f: AnalyticsFilters) -> dict[str, go.Figure]:

@@ -142,7 +142,8 @@ def list_posts(
         ids = [p.id for p in posts]
         targets = (
             session.execute(
-                select(T.c.post_id, T.c.social_account_id, T.c.status, T.c.external_url, A.c.platform, A.c.display_name)
+                select(T.c.post_id, T.c.social_account_id, T.c.status, T.c.external_url, T.c.published_at, A.c.platform,
+                       A.c.display_name)
                 .join(A, A.c.id == T.c.social_account_id)
                 .where(T.c.organization_id == org_id, T.c.post_id.in_(ids))
                 .order_by(T.c.post_id, T.c.id)
@@ -159,6 +160,7 @@ def list_posts(
                 "account_name": t.display_name,
                 "status": t.status,
                 "url": t.external_url or "",
+                "published_at": t.published_at,
             }  # fmt: skip
         )
     rows = []
@@ -177,6 +179,8 @@ def list_posts(
                 "series_id": p.series_id,
                 "platforms": sorted({t["platform"] for t in by_post.get(p.id, [])}),
                 "targets": by_post.get(p.id, []),
+                # when it went out (the latest of its targets): the list shows it instead of the plan
+                "published_at": max((t["published_at"] for t in by_post.get(p.id, []) if t["published_at"]), default=None),
             }
         )
     return rows, int(total)

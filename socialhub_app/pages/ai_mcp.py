@@ -65,11 +65,13 @@ def ai_mcp_page() -> rx.Component:
                 on_change=AIMcpState.set_name,
                 placeholder="Claude Desktop on my laptop",
                 width="280px",
+                max_width="100%",
                 custom_attrs={"data-testid": "mcp-token-name"},
             ),
             rx.button("Create token", on_click=AIMcpState.create, custom_attrs={"data-testid": "mcp-token-create"}),
             align="center",
             spacing="2",
+            wrap="wrap",  # on a phone the button goes under the field instead of off the screen
         ),
         error_callout(AIMcpState.error, "mcp-token-error"),
         rx.cond(

@@ -6,6 +6,7 @@ import reflex as rx
 
 from components.ai_nav import ai_subnav
 from components.ai_usage_calls import calls_table
+from components.charts import chart_skeleton, plot
 from components.layout import empty_state
 from socialhub_app.layout import protected_page
 from state.ai_usage import AIUsageState
@@ -53,10 +54,13 @@ def ai_usage_page() -> rx.Component:
             AIUsageState.has_usage,
             rx.vstack(
                 rx.box(
-                    rx.plotly(data=AIUsageState.figure), width="100%", custom_attrs={"data-testid": "ai-usage-chart"}
-                ),
+                    plot(AIUsageState.figure, note=AIUsageState.figure_note,
+                         title="Estimated AI cost per month (USD)"),
+                    width="100%",
+                    custom_attrs={"data-testid": "ai-usage-chart"},
+                ),  # fmt: skip
                 rx.box(
-                    rx.plotly(data=AIUsageState.provider_figure),
+                    plot(AIUsageState.provider_figure),
                     width="100%",
                     custom_attrs={"data-testid": "ai-usage-provider-chart"},
                 ),
@@ -72,11 +76,15 @@ def ai_usage_page() -> rx.Component:
                 width="100%",
                 spacing="3",
             ),
-            empty_state(
-                "chart-column",
-                "No AI usage yet",
-                "Every suggestion is recorded here with its provider, tokens and estimated cost.",
-                "ai-usage-empty",
+            rx.cond(
+                AIUsageState.loaded,
+                empty_state(
+                    "chart-column",
+                    "No AI usage yet",
+                    "Every suggestion is recorded here with its provider, tokens and estimated cost.",
+                    "ai-usage-empty",
+                ),
+                chart_skeleton(),
             ),
         ),
         spacing="3",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from components.analytics import chart_card, filter_chip, number_tile, simulated_note, top_posts_table
+from components.charts import chart_skeleton
 from components.layout import empty_state
-from components.platform import platform_icon
+from components.platform import platform_icon, platform_name
 from socialhub_app.layout import protected_page
 from state.analytics import AnalyticsState
 
@@ -68,7 +69,7 @@ def filter_controls() -> rx.Component:
             rx.foreach(
                 AnalyticsState.platform_options,
                 lambda p: filter_chip(
-                    p,
+                    platform_name(p),
                     AnalyticsState.selected_platforms.contains(p),
                     AnalyticsState.toggle_platform(p),
                     "filter-platform-" + p.to(str),
@@ -168,23 +169,33 @@ def totals() -> rx.Component:
         number_tile("Engagement", AnalyticsState.total_engagement, "total-engagement", "likes + reposts + replies"),
         number_tile("Impressions", AnalyticsState.total_impressions, "total-impressions", "— = not reported"),
         number_tile("Followers", AnalyticsState.total_followers, "total-followers", "at the end of the range"),
-        columns="4",
+        columns=rx.breakpoints(initial="2", md="4"),  # two by two on a phone
         spacing="3",
         width="100%",
     )
+
+
+def _chart(key: str) -> dict:
+    """The chart's "Not enough data yet" note, its title and whether the figures arrived (skeleton until then)."""
+    return {
+        "not_enough": AnalyticsState.chart_notes[key],
+        "title": AnalyticsState.chart_titles[key],
+        "loaded": AnalyticsState.charts_ready,
+    }
 
 
 def charts() -> rx.Component:
     return rx.vstack(
         rx.cond(AnalyticsState.simulated, simulated_note()),
         rx.grid(
-            chart_card(AnalyticsState.engagement_fig, "chart-engagement"),
-            chart_card(AnalyticsState.platforms_fig, "chart-platforms"),
-            chart_card(AnalyticsState.followers_fig, "chart-followers"),
+            chart_card(AnalyticsState.engagement_fig, "chart-engagement", **_chart("engagement")),
+            chart_card(AnalyticsState.platforms_fig, "chart-platforms", **_chart("platforms")),
+            chart_card(AnalyticsState.followers_fig, "chart-followers", **_chart("followers")),
             chart_card(
                 AnalyticsState.rate_fig,
                 "chart-rate",
                 "Counts only networks that report impressions (X, TikTok views, Demo); the others leave it unknown.",
+                **_chart("rate"),
             ),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="3",
@@ -194,6 +205,7 @@ def charts() -> rx.Component:
             AnalyticsState.heatmap_fig,
             "chart-heatmap",
             "Average engagement of posts by the weekday and hour they were published, from this workspace's own posts.",
+            **_chart("heatmap"),
         ),
         top_posts_table(AnalyticsState.top_posts),
         spacing="3",
@@ -228,15 +240,30 @@ def analytics_page() -> rx.Component:
                 custom_attrs={"data-testid": "analytics-range"},
             ),  # fmt: skip
             totals(),
-            rx.cond(AnalyticsState.has_data, charts(), no_data()),
+            rx.cond(AnalyticsState.has_data, charts(), rx.cond(AnalyticsState.charts_ready, no_data(), skeletons())),
             spacing="4",
             width="100%",
         ),
-        empty_state(
-            "chart-line",
-            "No analytics yet",
-            "Connect an account (the Demo network works without credentials) and publish a post; "
-            "its metrics appear here.",
-            "analytics-empty",
-        ),
+        rx.cond(AnalyticsState.loaded, _no_accounts(), skeletons()),
+    )
+
+
+def skeletons() -> rx.Component:
+    """What the page shows while its first figures are computed: the charts' shapes, not empty boxes."""
+    return rx.grid(
+        *[rx.card(chart_skeleton()) for _ in range(4)],
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="3",
+        width="100%",
+        custom_attrs={"data-testid": "analytics-loading"},
+    )
+
+
+def _no_accounts() -> rx.Component:
+    return empty_state(
+        "chart-line",
+        "No analytics yet",
+        "Connect an account (the Demo network works without credentials) and publish a post; "
+        "its metrics appear here.",
+        "analytics-empty",
     )

@@ -180,7 +180,8 @@ def _register_form() -> rx.Component:
                 field("Name", "name", max_length=120),
                 field("Password (at least 10 characters)", "password", "password", max_length=256,
                       auto_complete="new-password"),
-                rx.input(type="hidden", name="timezone", value=BrowserTimezone.tz),
+                # a plain hidden input: Radix's rx.input drew an empty bordered box above "Create account"
+                rx.el.input(type="hidden", name="timezone", value=BrowserTimezone.tz),
                 rx.button("Create account", type="submit", width="100%",
                           custom_attrs={"data-testid": "register-submit"}),
                 spacing="3",

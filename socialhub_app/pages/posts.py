@@ -249,7 +249,7 @@ def posts_page() -> rx.Component:
                     rx.table.column_header_cell("Text"),
                     rx.table.column_header_cell("Accounts"),
                     sort_header("Status", "status"),
-                    sort_header("Scheduled", "scheduled_at"),
+                    sort_header("When", "scheduled_at"),
                     sort_header("Created", "created_at"),
                 )
             ),

@@ -65,8 +65,13 @@ def test_analytics_charts_ranges_csv_post_view_and_dashboard(
     expect(page.get_by_test_id("range-30")).to_be_visible()
     expect(page.get_by_test_id("total-posts")).to_have_text("2")
     expect(page.get_by_test_id("top-post-row")).to_have_count(2)
-    for chart in ("chart-engagement", "chart-platforms", "chart-followers", "chart-heatmap"):
+    for chart in ("chart-platforms", "chart-heatmap"):
         expect(page.get_by_test_id(chart).locator(".js-plotly-plot")).to_be_visible(timeout=30000)
+    # metrics were read on one day only: the time series say when their second point comes (issue 20 item 5)
+    for chart in ("chart-engagement", "chart-followers"):
+        expect(page.get_by_test_id(chart).get_by_test_id("chart-not-enough")).to_have_text(
+            "Not enough data yet — comes after 1 more day"
+        )
     expect(page.get_by_test_id("analytics-simulated-note")).to_be_visible()
     expect(page.get_by_test_id("total-engagement")).not_to_have_text("—")
     expect(page.get_by_test_id("top-post-link").first).to_have_attribute("href", re.compile(r"/demo/post/\d+"))
@@ -102,7 +107,9 @@ def test_analytics_charts_ranges_csv_post_view_and_dashboard(
     older_row = page.get_by_test_id("top-post-row").filter(has_text="the older post")
     older_row.get_by_test_id("top-post-compose").click()
     expect(page.get_by_test_id("compose-text")).to_have_value("Analytics e2e: the older post")
-    expect(page.get_by_test_id("post-analytics-chart").locator(".js-plotly-plot")).to_be_visible(timeout=30000)
+    expect(page.get_by_test_id("post-analytics-chart").get_by_test_id("chart-not-enough")).to_contain_text(
+        "Not enough data yet"
+    )  # read once so far: one point is not a chart
     expect(page.get_by_test_id("post-analytics-simulated")).to_be_visible()
 
     # Dashboard: this week vs last week

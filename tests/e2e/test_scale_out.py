@@ -163,7 +163,7 @@ def test_session_hops_between_two_web_processes(page: Page, cluster: dict) -> No
 
     # server-side state set through web A: the posts list's sort order (kept across page loads)
     page.get_by_test_id("nav-posts").click()
-    expect(page.get_by_test_id("sort-scheduled_at")).to_have_text("Scheduled ↓")  # the default
+    expect(page.get_by_test_id("sort-scheduled_at")).to_have_text("When ↓")  # the default
     page.get_by_test_id("sort-status").click()
     expect(page.get_by_test_id("sort-status")).to_have_text("Status ↓")
 
