@@ -21,7 +21,7 @@ def more_link(cell: rx.Var) -> rx.Component:
         rx.link(
             "+" + cell.more.to(str) + " more",
             size="1",
-            on_click=CalendarState.open_day(cell.date),
+            on_click=CalendarState.open_day(cell.date).stop_propagation,
             cursor="pointer",
             custom_attrs={"data-testid": "cal-more"},
         ),

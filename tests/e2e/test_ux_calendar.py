@@ -86,16 +86,19 @@ def test_calendar_chips_legend_week_scroll_and_click_to_compose(
     page.goto(f"{app_url}/calendar?view=week&date={day.isoformat()}")
     hours = page.get_by_test_id("cal-hours")
     expect(hours).to_be_visible()
-    row8 = page.locator("[data-hour-row='8']")
-    expect(row8).to_have_count(1)
+    expect(page.locator("[data-hour-row='8']")).to_have_count(1)
+    # scrolled so 08:00 is at the top (or as far as the grid goes: then the whole evening is in view too)
     page.wait_for_function(
         "() => { const r = document.getElementById('cal-hours');"
-        " const h = r && r.querySelector('[data-hour-row=\"8\"]'); return r && h && r.scrollTop > 0"
-        " && Math.abs(r.scrollTop - h.offsetTop) < 4; }",
+        " const h = r && r.querySelector('[data-hour-row=\"8\"]'); if (!r || !h) return false;"
+        " const want = Math.min(h.offsetTop, r.scrollHeight - r.clientHeight);"
+        " return r.scrollTop > 0 && Math.abs(r.scrollTop - want) < 4; }",
         timeout=15000,
     )
-    rbox, hbox = hours.bounding_box(), row8.bounding_box()
-    assert rbox and hbox and abs(hbox["y"] - rbox["y"]) < 6
+    rbox = hours.bounding_box()
+    for hour in (8, 17, 20):
+        hbox = page.locator(f"[data-hour-row='{hour}']").bounding_box()
+        assert rbox and hbox and rbox["y"] - 1 <= hbox["y"] and hbox["y"] + hbox["height"] <= rbox["y"] + rbox["height"] + 1
     slot = page.locator(f"[data-testid=cal-slot][data-date='{free_day.isoformat()}'][data-hour='11']")
     slot.click()
     expect(page).to_have_url(re.compile(rf"/compose\?at={free_day.isoformat()}T11:00$"))
@@ -247,7 +250,10 @@ def test_empty_states_offer_the_next_action(page: Page, app_url: str, new_user: 
     page.get_by_test_id("slots-no-accounts").get_by_role("button", name="Connect an account").click()
     expect(page).to_have_url(re.compile(r"/accounts$"))
 
-    connect_demo(page)
+    # the Accounts page's own empty list connects the Demo network in one click
+    page.get_by_test_id("nav-accounts").click()
+    page.get_by_test_id("accounts-empty").get_by_role("button", name="Connect Demo network").click()
+    expect(page.locator("[data-testid=account-row][data-platform=demo]")).to_have_count(1)
     page.get_by_test_id("nav-dashboard").click()
     empty = page.get_by_test_id("upcoming-empty")
     expect(empty.get_by_role("button", name="Connect an account")).to_have_count(0)
