@@ -121,6 +121,9 @@ class CalendarState(rx.State):
             account_ids=[int(self.account_filter)] if self.account_filter.isdigit() else None,
             statuses=[self.status_filter] if self.status_filter in cal.CALENDAR_STATUSES else None,
         )
+        for items in buckets.values():  # chip times in the person's locale, like every other time in the UI
+            for item in items:
+                item["local_time"] = display.clock(self, datetime.fromisoformat(item["scheduled_at"]), tz)
         if self.view == "month":
             self._build_month(day, buckets, counts)
         else:
