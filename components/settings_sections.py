@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design import empty_state, primary_button
 from components.fields import field_label
 from state.settings import QueueSlotsState, TimezoneSettingsState
 
 TZ = TimezoneSettingsState
 Q = QueueSlotsState
-DAY_OPTIONS = [
-    ("weekdays", "Mon–Fri"), ("everyday", "Every day"), ("weekend", "Sat–Sun"), ("0", "Monday"), ("1", "Tuesday"),
-    ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday"), ("5", "Saturday"), ("6", "Sunday"),
-]  # fmt: skip
 
 
 def section(title: str, description: str, *children: rx.Component, testid: str) -> rx.Component:
@@ -92,27 +89,167 @@ def timezone_section() -> rx.Component:
     )
 
 
-def _slot_badge(slot: rx.Var, index: rx.Var) -> rx.Component:
+WEEKDAY_SHORT = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+WEEKDAY_LONG = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _day_toggle(rule: rx.Var, index: rx.Var, day: int) -> rx.Component:
+    on = rule.days.contains(day)
+    return rx.button(
+        WEEKDAY_SHORT[day],
+        size="1",
+        variant=rx.cond(on, "solid", "outline"),
+        on_click=Q.toggle_day(index, day),
+        aria_label=WEEKDAY_LONG[day],
+        custom_attrs={"aria-pressed": rx.cond(on, "true", "false"), "data-testid": f"rule-day-{day}"},
+    )
+
+
+def _time_chip(rule: rx.Var, index: rx.Var, at: rx.Var) -> rx.Component:
     return rx.badge(
-        slot["day"] + " " + slot["time"],
+        at,
         rx.icon_button(
-            rx.icon("x", size=12),
+            rx.icon("x", size=14, aria_hidden="true"),
             size="1",
-            variant="ghost",
-            on_click=Q.remove_slot(index),
-            aria_label="Remove slot " + slot["day"] + " " + slot["time"],
-            custom_attrs={"data-testid": "slot-remove"},
+            variant="soft",
+            color_scheme="gray",
+            on_click=Q.remove_time(index, at),
+            aria_label="Remove " + at + " from " + rule.label,
+            custom_attrs={"data-testid": "rule-time-remove"},
         ),
         variant="surface",
         size="2",
-        custom_attrs={"data-testid": "slot"},
+        custom_attrs={"data-testid": "rule-time", "data-time": at},
+    )
+
+
+def _rule_card(rule: rx.Var, index: rx.Var) -> rx.Component:
+    number = (index + 1).to(str)
+    return rx.box(
+        rx.vstack(
+            rx.hstack(
+                rx.text("Rule " + number + ": " + rule.label, size="2", weight="medium",
+                        custom_attrs={"data-testid": "rule-label"}),
+                rx.spacer(),
+                rx.button(
+                    rx.icon("trash-2", size=14, aria_hidden="true"),
+                    "Remove rule",
+                    size="1",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=Q.remove_rule(index),
+                    aria_label="Remove rule " + number + " (" + rule.label + ")",
+                    custom_attrs={"data-testid": "rule-remove"},
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.hstack(
+                *[_day_toggle(rule, index, d) for d in range(7)],
+                spacing="1",
+                wrap="wrap",
+                custom_attrs={"role": "group", "aria-label": "Days of rule " + number},
+            ),
+            rx.hstack(
+                rx.foreach(rule.times, lambda at: _time_chip(rule, index, at)),
+                rx.cond(rule.times.length() == 0, rx.text("No times yet.", size="1", color_scheme="gray")),
+                rx.input(
+                    type="time",
+                    value=rule.new_time,
+                    on_change=Q.set_rule_time(index),
+                    aria_label="Time to add to rule " + number,
+                    width="120px",
+                    custom_attrs={"data-testid": "rule-new-time"},
+                ),
+                rx.button(
+                    rx.icon("plus", size=14, aria_hidden="true"),
+                    "Add time",
+                    size="1",
+                    variant="soft",
+                    on_click=Q.add_time(index),
+                    aria_label="Add this time to rule " + number,
+                    custom_attrs={"data-testid": "rule-add-time"},
+                ),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        padding="10px",
+        border=f"1px solid {rx.color('gray', 5)}",
+        border_radius="8px",
+        width="100%",
+        custom_attrs={"data-testid": "slot-rule"},
+    )
+
+
+def _problems() -> rx.Component:
+    """Every slot that could not be saved, listed at once (the rest was saved)."""
+    return rx.cond(
+        Q.problems.length() > 0,
+        rx.box(
+            rx.text("Not saved:", size="2", weight="medium", color_scheme="red"),
+            rx.el.ul(
+                rx.foreach(Q.problems, lambda p: rx.el.li(rx.text(p, size="2"), custom_attrs={"data-testid": "slots-problem"})),
+                padding_left="20px",
+            ),
+            role="alert",
+            custom_attrs={"data-testid": "slots-problems"},
+        ),
+    )
+
+
+def leave_dialog() -> rx.Component:
+    """Asked when the sidebar is used with unsaved slot changes (assets/unsaved.js opens it)."""
+    return rx.fragment(
+        rx.script(src="/unsaved.js"),
+        rx.el.span(custom_attrs={"data-testid": "settings-unsaved-flag", "data-unsaved": rx.cond(Q.dirty, "true", "false")},
+                   hidden=True),
+        rx.el.button(
+            "Ask before leaving",
+            id="unsaved-leave-trigger",
+            type="button",
+            tab_index=-1,
+            hidden=True,
+            aria_hidden="true",
+            on_click=rx.call_script("window.__shLeaveHref || '/'", callback=Q.ask_leave),
+        ),
+        rx.alert_dialog.root(
+            rx.alert_dialog.content(
+                rx.alert_dialog.title("You have unsaved changes"),
+                rx.alert_dialog.description(
+                    "Your posting slot changes are not saved yet. Leave this page and lose them?",
+                    custom_attrs={"data-testid": "unsaved-dialog-description"},
+                ),
+                rx.hstack(
+                    rx.alert_dialog.cancel(
+                        rx.button("Stay on this page", variant="soft", color_scheme="gray", on_click=Q.stay,
+                                  custom_attrs={"data-testid": "unsaved-stay"})
+                    ),
+                    rx.alert_dialog.action(
+                        rx.button("Leave without saving", color_scheme="red", on_click=Q.leave_without_saving,
+                                  custom_attrs={"data-testid": "unsaved-leave"})
+                    ),
+                    spacing="3",
+                    justify="end",
+                    margin_top="16px",
+                ),
+                custom_attrs={"data-testid": "unsaved-dialog"},
+                max_width="480px",
+            ),
+            open=Q.leave_open,
+        ),
     )
 
 
 def queue_slots_section() -> rx.Component:
     return section(
         "Posting queue",
-        "Weekly posting slots per account. “Add to queue” in the composer puts a post into the next free slot.",
+        "Weekly posting slots per account, as rules: days × times. “Add to queue” in the composer puts a post "
+        "into the next free slot.",
+        leave_dialog(),
         rx.cond(
             Q.accounts.length() > 0,
             rx.vstack(
@@ -128,40 +265,23 @@ def queue_slots_section() -> rx.Component:
                     ),
                     align="center",
                 ),
-                rx.hstack(
-                    rx.cond(
-                        Q.slots.length() == 0,
-                        rx.text(
-                            "No slots yet.", size="2", color_scheme="gray", custom_attrs={"data-testid": "slots-empty"}
-                        ),
-                    ),
-                    rx.foreach(Q.slots, _slot_badge),
-                    wrap="wrap",
-                    spacing="2",
+                rx.cond(
+                    Q.rules.length() == 0,
+                    rx.text("No slots yet. Add a rule, e.g. Mon–Fri at 09:00 and 17:30.", size="2", color_scheme="gray",
+                            custom_attrs={"data-testid": "slots-empty"}),
                 ),
+                rx.foreach(Q.rules, _rule_card),
                 rx.hstack(
-                    rx.select.root(
-                        rx.select.trigger(aria_label="Slot days", custom_attrs={"data-testid": "slot-days"}),
-                        rx.select.content(*[rx.select.item(label, value=value) for value, label in DAY_OPTIONS]),
-                        value=Q.new_days,
-                        on_change=Q.set_new_days,
-                    ),
-                    rx.input(
-                        type="time",
-                        value=Q.new_time,
-                        on_change=Q.set_new_time,
-                        aria_label="Slot time",
-                        custom_attrs={"data-testid": "slot-time"},
-                    ),
                     rx.button(
-                        rx.icon("plus", size=14),
-                        "Add",
+                        rx.icon("plus", size=14, aria_hidden="true"),
+                        "Add rule",
                         variant="soft",
-                        on_click=Q.add_slot,
-                        custom_attrs={"data-testid": "slot-add"},
+                        on_click=Q.add_rule,
+                        custom_attrs={"data-testid": "slot-rule-add"},
                     ),
                     rx.button("Save slots", on_click=Q.save_slots, custom_attrs={"data-testid": "slots-save"}),
-                    rx.cond(Q.dirty, rx.text("Unsaved changes", size="1", color_scheme="amber")),
+                    rx.cond(Q.dirty, rx.text("Unsaved changes", size="1", color_scheme="amber",
+                                             custom_attrs={"data-testid": "slots-dirty"})),
                     align="center",
                     wrap="wrap",
                 ),
@@ -170,15 +290,18 @@ def queue_slots_section() -> rx.Component:
                     size="1",
                     color_scheme="gray",
                 ),
+                _problems(),
                 _callouts(Q.slot_error, Q.slot_notice, "slots"),
                 spacing="3",
                 width="100%",
             ),
-            rx.text(
+            empty_state(
+                "calendar-clock",
+                "No accounts connected yet",
                 "Connect an account to set up its posting slots.",
-                size="2",
-                color_scheme="gray",
-                custom_attrs={"data-testid": "slots-no-accounts"},
+                "slots-no-accounts",
+                actions=[primary_button("Connect an account", testid="slots-connect", icon="plug",
+                                        on_click=rx.redirect("/accounts"))],
             ),
         ),
         testid="settings-queue",

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, BinaryIO, ParamSpec, TypeVar
 
-from services import accounts, ai, posts, queue, recurrence
+from services import accounts, ai, posts, queue, queue_rules, recurrence
 from services import calendar as cal
 from services.ai.templates import TemplateView
 from services.approvals import preview_links, rules, workflow
@@ -157,6 +157,17 @@ def add_to_queue(
 def set_slots(actor: CurrentUser, account_id: int, slots: Iterable[Any]) -> list[dict[str, Any]]:
     require(actor, "queue.slots")
     return queue.set_slots(actor.organization_id, account_id, slots, actor.timezone)
+
+
+def save_slot_rules(actor: CurrentUser, account_id: int, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    """Slots edited as rules (days x times): the valid part is saved, every problem is returned."""
+    require(actor, "queue.slots")
+    return queue_rules.save_rules(actor.organization_id, account_id, rules, actor.timezone)
+
+
+def load_slot_rules(actor: CurrentUser, account_id: int) -> list[dict[str, Any]]:
+    require(actor, "queue.read")
+    return queue_rules.load_rules(actor.organization_id, account_id)
 
 
 @audited

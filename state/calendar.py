@@ -8,17 +8,17 @@ menu is opened, never kept for the whole view.
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import reflex as rx
 
-from components.platform import STATUS_COLORS
 from services import accounts as accounts_service
 from services import calendar as cal
 from services import calendar_view, guarded, posts, timezones
 from services.errors import UserError
 from services.publishing.states import PostStatus
+from state import display
+from state.calendar_cells import CalCell, DayHead, TimeRow, _cell, _short, compose_href
 from state.runner import run_blocking
 from state.session import current_user
 
@@ -26,76 +26,21 @@ VIEWS = ("month", "week", "day")
 MONTH_PER_CELL = 3
 WEEK_PER_SLOT = 2
 DAY_PER_SLOT = 8
-TEXT_CHARS = {"month": 28, "week": 22, "day": 90}
+# As much text as two clamped lines can show (CSS cuts it with an ellipsis); the cap only bounds payload.
+TEXT_CHARS = {"month": 120, "week": 90, "day": 280}
+#: The week and day views open scrolled to this hour (the working day), not to midnight.
+WORKDAY_START = 8
+#: A click on a free month day proposes this local time (or the next full hour, today).
+NEW_POST_HOUR = 9
+_SCROLL_TO_WORKDAY = (
+    "setTimeout(() => { const r = document.getElementById('cal-hours');"
+    f" const h = r && r.querySelector('[data-hour-row=\"{WORKDAY_START}\"]');"
+    " if (r && h) { r.scrollTop = h.offsetTop; } }, 60)"
+)
 WEEKDAY_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 ALL = "all"
 #: The status filter's choices: every post status.
 STATUS_CHOICES: list[str] = [s.value for s in PostStatus]
-
-
-@dataclasses.dataclass
-class CalItem:
-    id: str = ""
-    time: str = ""
-    text: str = ""
-    status: str = ""
-    bg: str = ""
-    edge: str = ""
-    platforms: list[str] = dataclasses.field(default_factory=list)
-    link: str = ""
-    recurring: bool = False
-    movable: bool = False
-
-
-@dataclasses.dataclass
-class CalCell:
-    """A month-view day, or a week/day-view hour slot of one day."""
-
-    date: str = ""
-    hour: int = 0
-    label: str = ""
-    in_month: bool = True
-    today: bool = False
-    chips: list[CalItem] = dataclasses.field(default_factory=list)
-    more: int = 0
-
-
-@dataclasses.dataclass
-class TimeRow:
-    label: str = ""
-    cells: list[CalCell] = dataclasses.field(default_factory=list)
-
-
-@dataclasses.dataclass
-class DayHead:
-    date: str = ""
-    label: str = ""
-    today: bool = False
-
-
-def _short(text: str, limit: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _item(raw: dict, chars: int) -> CalItem:
-    color = STATUS_COLORS.get(raw["status"], "gray")
-    return CalItem(
-        id=str(raw["id"]),
-        time=raw["local_time"],
-        text=_short(raw["text"], chars),
-        status=raw["status"],
-        bg=f"var(--{color}-3)",
-        edge=f"var(--{color}-9)",
-        platforms=list(raw["platforms"])[:4],
-        link=(raw["links"] or [""])[0],
-        recurring=bool(raw["recurring"]),
-        movable=bool(raw["can_reschedule"]) and PostStatus(raw["status"]).can_reschedule,
-    )
-
-
-def _cell(shown: list[dict], total: int, chars: int, **fields) -> CalCell:  # noqa: ANN003
-    return CalCell(chips=[_item(i, chars) for i in shown], more=max(0, total - len(shown)), **fields)
 
 
 class CalendarState(rx.State):
@@ -146,6 +91,7 @@ class CalendarState(rx.State):
         if self.account_filter != ALL and self.account_filter not in {a["id"] for a in self.accounts}:
             self.account_filter = ALL
         await self._refresh(user.organization_id)
+        return self._scroll()
 
     def _today(self) -> date:
         return timezones.to_local(datetime.now(UTC), self.timezone).date()
@@ -175,6 +121,9 @@ class CalendarState(rx.State):
             account_ids=[int(self.account_filter)] if self.account_filter.isdigit() else None,
             statuses=[self.status_filter] if self.status_filter in cal.CALENDAR_STATUSES else None,
         )
+        for items in buckets.values():  # chip times in the person's locale, like every other time in the UI
+            for item in items:
+                item["local_time"] = display.clock(self, datetime.fromisoformat(item["scheduled_at"]), tz)
         if self.view == "month":
             self._build_month(day, buckets, counts)
         else:
@@ -183,9 +132,11 @@ class CalendarState(rx.State):
     def _build_month(self, day: date, buckets: dict, counts: dict) -> None:
         today = self._today()
         self.title = day.strftime("%B %Y")
+        now = self._now_local()
         self.cells = [
             _cell(buckets.get((d.isoformat(), -1), []), counts.get((d.isoformat(), -1), 0), TEXT_CHARS["month"],
-                  date=d.isoformat(), label=str(d.day), in_month=d.month == day.month, today=d == today)
+                  date=d.isoformat(), label=str(d.day), in_month=d.month == day.month, today=d == today,
+                  **self._new_post(d, None, now))
             for week in cal.month_grid(day.year, day.month)
             for d in week
         ]  # fmt: skip
@@ -201,10 +152,15 @@ class CalendarState(rx.State):
             days = [day]
             self.title = day.strftime("%A, %b %d, %Y")
             chars = TEXT_CHARS["day"]
-        self.heads = [DayHead(date=d.isoformat(), label=f"{d:%a %d}", today=d == today) for d in days]
+        now = self._now_local()
+        self.heads = [
+            DayHead(date=d.isoformat(), label=f"{d:%a %d}", today=d == today, **self._new_post(d, None, now))
+            for d in days
+        ]
         self.rows = [
             TimeRow(
                 label=f"{hour:02d}:00",
+                hour=hour,
                 cells=[
                     _cell(
                         buckets.get((d.isoformat(), hour), []),
@@ -214,6 +170,7 @@ class CalendarState(rx.State):
                         hour=hour,
                         label=f"{hour:02d}:00",
                         today=d == today,
+                        **self._new_post(d, hour, now),
                     )
                     for d in days
                 ],
@@ -221,6 +178,37 @@ class CalendarState(rx.State):
             for hour in range(24)
         ]
         self.cells = []
+
+    def _now_local(self) -> datetime:
+        return timezones.to_local(datetime.now(UTC), self.timezone).replace(tzinfo=None)
+
+    def _new_post(self, day: date, hour: int | None, now: datetime) -> dict[str, str]:
+        """What a click on a free day (hour=None) or hour slot proposes to the composer; nothing in the past."""
+        aria = display.day(self, day, self.timezone)
+        if hour is None:
+            at = datetime.combine(day, time(NEW_POST_HOUR))
+            if at <= now:
+                at = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+                if at.date() != day:
+                    return {"new_at": "", "new_href": "", "aria_day": aria}
+        else:
+            at = datetime.combine(day, time(hour))
+            aria = f"{aria}, {hour:02d}:00"
+            if at <= now:
+                return {"new_at": "", "new_href": "", "aria_day": aria}
+        iso = at.strftime("%Y-%m-%dT%H:%M")
+        return {"new_at": iso, "new_href": compose_href(iso, self.account_filter), "aria_day": aria}
+
+    @rx.event
+    def new_post_at(self, at: str):
+        """A click on a free cell: the composer opens prefilled with that local time (and the filtered account)."""
+        if not at:
+            return None
+        return rx.redirect(compose_href(str(at), self.account_filter))
+
+    def _scroll(self):  # noqa: ANN202
+        """The week/day grid opens at the working day; hours before it stay one scroll away."""
+        return rx.call_script(_SCROLL_TO_WORKDAY) if self.view != "month" else None
 
     async def _reload(self) -> None:
         user = await current_user(self)
@@ -234,6 +222,8 @@ class CalendarState(rx.State):
         if isinstance(view, str) and view in VIEWS:
             self.view = view
             await self._reload()
+            return self._scroll()
+        return None
 
     @rx.event
     async def shift(self, steps: int):
@@ -245,17 +235,20 @@ class CalendarState(rx.State):
             day += timedelta(days=steps * (7 if self.view == "week" else 1))
         self.anchor = day.isoformat()
         await self._reload()
+        return self._scroll()
 
     @rx.event
     async def go_today(self):
         self.anchor = self._today().isoformat()
         await self._reload()
+        return self._scroll()
 
     @rx.event
     async def open_day(self, day: str):
         """'+k more' and day headers: the day view shows every post of that day."""
         self.anchor, self.view = day, "day"
         await self._reload()
+        return self._scroll()
 
     @rx.event
     async def set_account_filter(self, value: str):

@@ -6,9 +6,10 @@ from datetime import datetime
 
 import reflex as rx
 
-from services import guarded, onboarding, posts, timezones, workspaces
+from services import guarded, onboarding, posts, workspaces
 from services.analytics.overview import dashboard_headlines
 from services.errors import UserError
+from state import display
 from state.runner import run_blocking
 from state.session import current_user
 
@@ -39,9 +40,7 @@ class DashboardState(rx.State):
             {
                 "post_id": str(p["post_id"]),
                 "preview": p["preview"],
-                "when": timezones.format_local(datetime.fromisoformat(p["scheduled_at"]), tz)
-                if p["scheduled_at"]
-                else "",
+                "when": display.when(self, datetime.fromisoformat(p["scheduled_at"]), tz) if p["scheduled_at"] else "",
                 "platforms": ", ".join(a["name"] for a in p["accounts"]),
             }
             for p in await run_blocking(posts.upcoming_posts, user.organization_id, limit=8)
@@ -54,7 +53,7 @@ class DashboardState(rx.State):
                 "reason": f["reason"] or "",
                 "account": f["account_name"],
                 "platform": f["platform"],
-                "when": timezones.format_local(datetime.fromisoformat(f["at"]), tz) if f["at"] else "",
+                "when": display.when(self, datetime.fromisoformat(f["at"]), tz) if f["at"] else "",
             }
             for f in await run_blocking(posts.recent_failures, user.organization_id, limit=8)
         ]

@@ -6,16 +6,16 @@ added as separate sections or pages without touching these.
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
 from services import accounts as accounts_service
-from services import guarded, queue, timezones
+from services import guarded, queue_rules, timezones
 from services.errors import UserError
 from state.auth import AuthState
 from state.runner import run_blocking
 from state.session import current_user
-
-DAY_GROUPS = {"weekdays": [0, 1, 2, 3, 4], "everyday": [0, 1, 2, 3, 4, 5, 6], "weekend": [5, 6]}
 
 
 class TimezoneSettingsState(rx.State):
@@ -75,16 +75,35 @@ class TimezoneSettingsState(rx.State):
         return rx.toast.success(self.tz_notice)
 
 
+@dataclasses.dataclass
+class SlotRule:
+    """One rule of the editor: these days x these times (weekday 0 = Monday)."""
+
+    days: list[int] = dataclasses.field(default_factory=list)
+    times: list[str] = dataclasses.field(default_factory=list)
+    new_time: str = "09:00"
+    label: str = ""
+
+
+def _rule(days: list[int], times: list[str], new_time: str = "09:00") -> SlotRule:
+    days = sorted(set(days))
+    label = queue_rules.days_label(days) if days else "No days yet"
+    return SlotRule(days=days, times=sorted(set(times)), new_time=new_time, label=label)
+
+
 class QueueSlotsState(rx.State):
+    """Posting slots of one account, edited as rules (days x times); unsaved edits set `dirty`."""
+
     accounts: list[dict[str, str]] = []
     account_id: str = ""
-    slots: list[dict[str, str]] = []
-    new_days: str = "weekdays"
-    new_time: str = "09:00"
+    rules: list[SlotRule] = []
+    problems: list[str] = []
     slot_error: str = ""
     slot_notice: str = ""
     slots_timezone: str = "UTC"
     dirty: bool = False
+    leave_open: bool = False
+    leave_href: str = ""
 
     @rx.event
     async def load(self):
@@ -99,50 +118,79 @@ class QueueSlotsState(rx.State):
         ids = [a["id"] for a in self.accounts]
         if self.account_id not in ids:
             self.account_id = ids[0] if ids else ""
-        await self._load_slots(user.organization_id)
+        self.problems = []
+        self.leave_open = False
+        await self._load_rules(user)
 
-    async def _load_slots(self, org_id: int) -> None:
+    async def _load_rules(self, user) -> None:  # noqa: ANN001 - a CurrentUser
         self.slot_error = self.slot_notice = ""
         self.dirty = False
         if not self.account_id:
-            self.slots = []
+            self.rules = []
             return
         try:
-            rows = await run_blocking(queue.list_slots, org_id, int(self.account_id))
+            rules = await run_blocking(guarded.load_slot_rules, user, int(self.account_id))
         except UserError as exc:
-            self.slot_error, self.slots = str(exc), []
+            self.slot_error, self.rules = str(exc), []
             return
-        self.slots = [{"weekday": str(r["weekday"]), "day": r["weekday_name"][:3], "time": r["time"]} for r in rows]
+        self.rules = [_rule(r["days"], r["times"]) for r in rules]
 
     @rx.event
     async def select_account(self, value: str):
         self.account_id = value
+        self.problems = []
         user = await current_user(self)
         if user is not None:
-            await self._load_slots(user.organization_id)
+            await self._load_rules(user)
 
-    @rx.event
-    def set_new_days(self, value: str):
-        self.new_days = value
-
-    @rx.event
-    def set_new_time(self, value: str):
-        self.new_time = value
-
-    @rx.event
-    def add_slot(self):
-        """Only collects; the service checks the whole list on Save, so every problem gets one clear message."""
-        days = DAY_GROUPS.get(self.new_days) or ([int(self.new_days)] if self.new_days.isdigit() else [])
-        added = [{"weekday": str(d), "day": queue.WEEKDAYS[d][:3], "time": self.new_time.strip()} for d in days]
-        self.slots = sorted([*self.slots, *added], key=lambda s: (int(s["weekday"]), s["time"]))
+    def _changed(self) -> None:
         self.dirty = True
         self.slot_notice = ""
 
     @rx.event
-    def remove_slot(self, index: int):
-        self.slots = [s for i, s in enumerate(self.slots) if i != int(index)]
-        self.dirty = True
-        self.slot_notice = ""
+    def add_rule(self):
+        self.rules = [*self.rules, _rule([0, 1, 2, 3, 4], [])]
+        self._changed()
+
+    @rx.event
+    def remove_rule(self, index: int):
+        self.rules = [r for i, r in enumerate(self.rules) if i != int(index)]
+        self._changed()
+
+    @rx.event
+    def toggle_day(self, index: int, day: int):
+        rules = list(self.rules)
+        rule = rules[int(index)]
+        days = [d for d in rule.days if d != int(day)] if int(day) in rule.days else [*rule.days, int(day)]
+        rules[int(index)] = _rule(days, rule.times, rule.new_time)
+        self.rules = rules
+        self._changed()
+
+    @rx.event
+    def set_rule_time(self, index: int, value: str):
+        rules = list(self.rules)
+        rule = rules[int(index)]
+        rules[int(index)] = _rule(rule.days, rule.times, str(value or ""))
+        self.rules = rules
+
+    @rx.event
+    def add_time(self, index: int):
+        rules = list(self.rules)
+        rule = rules[int(index)]
+        at = (rule.new_time or "").strip()[:5]
+        if not at:
+            return
+        rules[int(index)] = _rule(rule.days, [*rule.times, at], rule.new_time)
+        self.rules = rules
+        self._changed()
+
+    @rx.event
+    def remove_time(self, index: int, at: str):
+        rules = list(self.rules)
+        rule = rules[int(index)]
+        rules[int(index)] = _rule(rule.days, [t for t in rule.times if t != at], rule.new_time)
+        self.rules = rules
+        self._changed()
 
     @rx.event
     async def save_slots(self):
@@ -150,19 +198,42 @@ class QueueSlotsState(rx.State):
         if user is None:
             return rx.redirect("/login")
         self.slot_error = self.slot_notice = ""
+        self.problems = []
         if not self.account_id:
             self.slot_error = "Connect an account first (Accounts → Connect Demo network works without credentials)."
             return rx.toast.error(self.slot_error)
         try:
-            saved = await run_blocking(
-                guarded.set_slots,
+            result = await run_blocking(
+                guarded.save_slot_rules,
                 user,
                 int(self.account_id),
-                [{"weekday": int(s["weekday"]), "time": s["time"]} for s in self.slots],
+                [{"days": r.days, "times": r.times} for r in self.rules],
             )
         except UserError as exc:
-            self.slot_error = f"Nothing was saved: {exc}"
-            return rx.toast.error(self.slot_error)
-        await self._load_slots(user.organization_id)
-        self.slot_notice = f"Saved {len(saved)} posting slots (times in {user.timezone})."
+            return rx.toast.error(f"Nothing was saved: {exc}")
+        self.rules = [_rule(r["days"], r["times"]) for r in result["rules"]]
+        self.problems = list(result["problems"])
+        self.dirty = False
+        count = len(result["saved"])
+        self.slot_notice = f"Saved {count} posting slots (times in {user.timezone})."
+        if self.problems:
+            return rx.toast.warning(f"Saved {count} posting slots; {len(self.problems)} not saved — see the list.")
         return rx.toast.success(self.slot_notice)
+
+    # --- leaving with unsaved changes --------------------------------------------------------
+    @rx.event
+    def ask_leave(self, href: str):
+        """The sidebar was clicked with unsaved slot changes (assets/unsaved.js): ask before going."""
+        href = str(href or "")
+        if not href.startswith("/") or href.startswith("//"):
+            href = "/"
+        self.leave_href, self.leave_open = href, True
+
+    @rx.event
+    def stay(self):
+        self.leave_open = False
+
+    @rx.event
+    def leave_without_saving(self):
+        self.leave_open, self.dirty = False, False
+        return rx.redirect(self.leave_href or "/")

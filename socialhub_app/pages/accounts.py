@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.layout import empty_state
+from components.design import empty_state, primary_button
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
 from state.accounts import AccountsState
@@ -176,6 +176,10 @@ def accounts_page() -> rx.Component:
                 "No accounts connected yet",
                 "Connect the Demo network to try everything without credentials.",
                 "accounts-empty",
+                actions=[
+                    primary_button("Connect Demo network", testid="accounts-empty-demo", icon="flask-conical",
+                                   on_click=AccountsState.connect("demo")),
+                ],
             ),
         ),
         rx.heading("Connect an account", size="4", margin_top="16px", as_="h2"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_nav import ai_subnav, error_callout
+from components.design import empty_state, primary_button
 from components.fields import field_label
-from components.layout import empty_state
 from components.platform import platform_icon
 from socialhub_app.layout import protected_page
 from state.ai_personas import AIPersonasState
@@ -177,6 +177,10 @@ def ai_personas_page() -> rx.Component:
                 "No personas yet",
                 "Create one so suggestions match your audience and voice.",
                 "ai-personas-empty",
+                actions=[
+                    primary_button("Create persona", testid="ai-personas-empty-create", icon="plus",
+                                   on_click=AIPersonasState.new_persona),
+                ],
             ),
         ),
         spacing="3",

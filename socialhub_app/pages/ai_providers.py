@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_nav import ai_subnav, error_callout
+from components.design import empty_state, primary_button
 from components.fields import field_label
-from components.layout import empty_state
 from socialhub_app.layout import protected_page
 from state.ai_providers import FORM_ID, AIProvidersState
 
@@ -301,6 +301,11 @@ def ai_providers_page() -> rx.Component:
                 "No AI provider yet",
                 "Without one, the composer's assistant gives offline suggestions.",
                 "ai-providers-empty",
+                actions=[
+                    primary_button("Add a provider", testid="ai-providers-empty-add", icon="plus",
+                                   on_click=rx.call_script(
+                                       f"document.querySelector('#{FORM_ID} input')?.focus()")),
+                ],
             ),
         ),
         add_form(),

@@ -7,7 +7,7 @@ import reflex as rx
 from components.ai_nav import ai_subnav
 from components.ai_usage_calls import calls_table
 from components.charts import chart_skeleton, plot
-from components.layout import empty_state
+from components.design import empty_state, primary_button
 from socialhub_app.layout import protected_page
 from state.ai_usage import AIUsageState
 
@@ -83,6 +83,10 @@ def ai_usage_page() -> rx.Component:
                     "No AI usage yet",
                     "Every suggestion is recorded here with its provider, tokens and estimated cost.",
                     "ai-usage-empty",
+                    actions=[
+                        primary_button("Write a post with AI", testid="ai-usage-empty-compose", icon="sparkles",
+                                       on_click=rx.redirect("/compose")),
+                    ],
                 ),
                 chart_skeleton(),
             ),

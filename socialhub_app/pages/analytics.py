@@ -6,7 +6,7 @@ import reflex as rx
 
 from components.analytics import chart_card, filter_chip, number_tile, simulated_note, top_posts_table
 from components.charts import chart_skeleton
-from components.layout import empty_state
+from components.design import empty_state, primary_button, secondary_button
 from components.platform import platform_icon, platform_name
 from socialhub_app.layout import protected_page
 from state.analytics import AnalyticsState
@@ -221,6 +221,12 @@ def no_data() -> rx.Component:
         "every 30 minutes for a week and daily up to 90 days. Publish a post, try a longer range, or press "
         "Refresh metrics now.",
         "analytics-no-data",
+        actions=[
+            primary_button("Refresh metrics now", testid="analytics-no-data-refresh", icon="refresh-cw",
+                           on_click=AnalyticsState.refresh_now),
+            secondary_button("Create post", testid="analytics-no-data-compose", icon="pen-line",
+                             on_click=rx.redirect("/compose")),
+        ],
     )
 
 
@@ -266,4 +272,10 @@ def _no_accounts() -> rx.Component:
         "Connect an account (the Demo network works without credentials) and publish a post; "
         "its metrics appear here.",
         "analytics-empty",
+        actions=[
+            primary_button("Connect an account", testid="analytics-empty-connect", icon="plug",
+                           on_click=rx.redirect("/accounts")),
+            secondary_button("Create post", testid="analytics-empty-compose", icon="pen-line",
+                             on_click=rx.redirect("/compose")),
+        ],
     )

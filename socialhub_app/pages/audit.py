@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design import empty_state, secondary_button
 from components.fields import field_label
-from components.layout import empty_state
 from socialhub_app.layout import protected_page
 from state.audit import ALL, AuditState
 
@@ -76,7 +76,9 @@ def table() -> rx.Component:
             width="100%",
             variant="surface",
         ),
-        empty_state("scroll-text", "No entries", "Nothing matches these filters.", "audit-empty"),
+        empty_state("scroll-text", "No entries", "Nothing matches these filters.", "audit-empty",
+                    actions=[secondary_button("Clear filters", testid="audit-empty-clear", icon="x",
+                                              on_click=A.clear)]),
     )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.calendar import filters, menu_dialog, messages, month_view, time_grid, toolbar
+from components.calendar import menu_dialog, month_view, time_grid
 from components.calendar_agenda import agenda_view
+from components.calendar_toolbar import filters, messages, toolbar
 from socialhub_app.layout import protected_page
 from state.calendar import CalendarState
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design import empty_state, primary_button, secondary_button
 from components.onboarding import first_run_checklist
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
@@ -23,19 +24,54 @@ def stat(label: str, value: rx.Var, testid: str) -> rx.Component:
 
 
 def upcoming_item(item: rx.Var) -> rx.Component:
+    """A whole row is a link to the post (its name: time and first words)."""
     return rx.link(
         rx.hstack(
             rx.text(item["when"], size="2", weight="medium", min_width="170px"),
-            rx.text(item["preview"], size="2"),
-            rx.spacer(),
+            rx.text(item["preview"], size="2", flex="1", min_width="0", overflow_wrap="anywhere"),
             rx.text(item["platforms"], size="1", color_scheme="gray"),
+            rx.icon("chevron-right", size=14, aria_hidden="true"),
             width="100%",
+            align="center",
         ),
         href="/compose?post=" + item["post_id"].to(str),
+        aria_label="Open post: " + item["when"].to(str) + " — " + item["preview"].to(str),
+        padding="6px 8px",
+        border_radius="6px",
+        _hover={"background": rx.color("accent", 3)},
         underline="none",
         color_scheme="gray",
         high_contrast=True,
         custom_attrs={"data-testid": "upcoming-item"},
+    )
+
+
+def upcoming_empty() -> rx.Component:
+    """Nothing scheduled: the next step as a button — connect an account first if there is none."""
+    return empty_state(
+        "calendar-plus",
+        "Nothing scheduled",
+        rx.cond(
+            DashboardState.accounts > 0,
+            "Write a post and schedule it, or add it to the queue.",
+            "Connect a social account (the Demo network works without credentials), then write your first post.",
+        ),
+        "upcoming-empty",
+        actions=[
+            rx.cond(
+                DashboardState.accounts > 0,
+                rx.fragment(),
+                primary_button("Connect an account", testid="dashboard-connect", icon="plug",
+                               on_click=rx.redirect("/accounts")),
+            ),
+            rx.cond(
+                DashboardState.accounts > 0,
+                primary_button("Create post", testid="dashboard-create-post", icon="pen-line",
+                               on_click=rx.redirect("/compose")),
+                secondary_button("Create post", testid="dashboard-create-post", icon="pen-line",
+                                 on_click=rx.redirect("/compose")),
+            ),
+        ],
     )
 
 
@@ -150,12 +186,7 @@ def dashboard_page() -> rx.Component:
                 rx.cond(
                     DashboardState.upcoming.length() > 0,
                     rx.vstack(rx.foreach(DashboardState.upcoming, upcoming_item), spacing="2", margin_top="8px"),
-                    rx.text(
-                        "Nothing scheduled.",
-                        size="2",
-                        color_scheme="gray",
-                        custom_attrs={"data-testid": "upcoming-empty"},
-                    ),
+                    upcoming_empty(),
                 ),
             ),
             rx.card(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design import primary_button, secondary_button
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
 from state.posts_list import ALL, OFFSET_UNITS, STATUS_CHOICES, PostsListState
@@ -259,7 +260,15 @@ def posts_page() -> rx.Component:
         ),
         rx.cond(
             S.total == 0,
-            rx.text("No posts match.", size="2", color_scheme="gray", custom_attrs={"data-testid": "posts-empty"}),
+            rx.hstack(
+                rx.text("No posts match.", size="2", color_scheme="gray", custom_attrs={"data-testid": "posts-empty"}),
+                secondary_button("Clear filters", testid="posts-empty-clear", icon="x", size="1", on_click=S.clear_filters),
+                primary_button("Create post", testid="posts-empty-compose", icon="pen-line", size="1",
+                               on_click=rx.redirect("/compose")),
+                spacing="3",
+                align="center",
+                wrap="wrap",
+            ),
         ),
         pager(),
         width="100%",

@@ -107,7 +107,11 @@ def test_every_logged_in_page_with_data(page: Page, app_url: str, new_user: dict
     expect(page.get_by_role("switch", name="Repeat")).to_be_visible()
     page.goto(f"{app_url}/settings")
     expect(page.get_by_label("Timezone", exact=True)).to_be_visible()
-    expect(page.get_by_role("combobox", name="Slot days")).to_be_visible()
+    # posting slots are edited as rules: days are toggle buttons with the weekday's full name
+    page.get_by_role("button", name="Add rule").click()
+    expect(page.get_by_role("button", name="Monday", exact=True)).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_label("Time to add to rule 1")).to_be_visible()
+    assert_no_serious_violations(page, "/settings with a slot rule")
 
 
 def test_dialog_traps_focus_and_closes_on_escape(page: Page, app_url: str, new_user: dict) -> None:

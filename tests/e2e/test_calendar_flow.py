@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
+from services.display_time import format_time
 from tests.e2e.calendar_helpers import app_database, set_timezone, wait_for_toasts_to_close, workspace_of
 from tests.e2e.helpers import connect_demo, open_composer, select_chip, type_text
 
@@ -40,7 +41,7 @@ def test_schedule_then_drag_to_another_day_and_it_publishes_then(
     tomorrow = page.locator(f"[data-testid=cal-day][data-date='{planned:%Y-%m-%d}']")
     chip = tomorrow.locator("[data-testid=cal-item]", has_text=text)
     expect(chip).to_have_count(1)
-    expect(chip.get_by_test_id("cal-item-time")).to_have_text(planned.strftime("%H:%M"))
+    expect(chip.get_by_test_id("cal-item-time")).to_have_text(format_time(planned, TZ, "en_US"))
     expect(chip).to_have_attribute("data-status", "scheduled")
     post_id = int(chip.get_attribute("data-post-id"))
 
@@ -51,7 +52,7 @@ def test_schedule_then_drag_to_another_day_and_it_publishes_then(
     moved = today_cell.locator("[data-testid=cal-item]", has_text=text)
     expect(moved).to_have_count(1)
     expect(tomorrow.locator("[data-testid=cal-item]", has_text=text)).to_have_count(0)
-    expect(moved.get_by_test_id("cal-item-time")).to_have_text(planned.strftime("%H:%M"))
+    expect(moved.get_by_test_id("cal-item-time")).to_have_text(format_time(planned, TZ, "en_US"))
 
     expected = (planned - timedelta(days=1)).astimezone(ZoneInfo("UTC"))
     with app_database(app_env):

@@ -67,7 +67,7 @@ def test_menu_picker_dst_note_week_slot_drop_and_refusals(
     expect(page.get_by_test_id("cal-notice")).to_contain_text("doesn't exist")
     expect(page.get_by_test_id("cal-notice")).to_contain_text("03:30")
     moved = page.locator("[data-testid=cal-day][data-date='2027-03-14'] [data-testid=cal-item]")
-    expect(moved.get_by_test_id("cal-item-time")).to_have_text("03:30")
+    expect(moved.get_by_test_id("cal-item-time")).to_have_text("3:30 AM")  # the one formatter, en-US
     assert _stored_utc(app_env, new_user["email"], post_id) == datetime(2027, 3, 14, 7, 30, tzinfo=ZoneInfo("UTC"))
 
     # week view: drop on Friday's 06:00 slot (near enough to drag without scrolling)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
+from services.display_time import format_time
 from tests.e2e.calendar_helpers import app_database, set_timezone, workspace_of
 from tests.e2e.helpers import connect_demo, open_composer, select_chip, type_text
 
@@ -14,11 +15,22 @@ TZ = "Europe/Berlin"
 SLOT_TIMES = (time(9, 0), time(17, 30))
 
 
-def _add_slot(page: Page, days_label: str, at: str) -> None:
-    page.get_by_test_id("slot-days").click()
-    page.get_by_role("option", name=days_label, exact=True).click()
-    page.get_by_test_id("slot-time").fill(at)
-    page.get_by_test_id("slot-add").click()
+def _add_rule(page: Page, days: tuple[str, ...], times: tuple[str, ...]) -> None:
+    """A new rule (it starts as Mon–Fri): press the given days so exactly they are on, then add the times."""
+    page.get_by_test_id("slot-rule-add").click()
+    rule = page.get_by_test_id("slot-rule").last
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
+        button = rule.get_by_role("button", name=day, exact=True)
+        if (button.get_attribute("aria-pressed") == "true") != (day in days):
+            button.click()
+        expect(button).to_have_attribute("aria-pressed", "true" if day in days else "false")
+    for at in times:
+        rule.get_by_test_id("rule-new-time").fill(at)
+        rule.get_by_test_id("rule-add-time").click()
+        expect(rule.locator(f"[data-testid=rule-time][data-time='{at}']")).to_have_count(1)
+
+
+EVERY_DAY = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _next_slots(count: int) -> list[datetime]:
@@ -55,30 +67,37 @@ def test_slots_bad_input_then_two_posts_take_the_next_two_slots(
     expect(page.get_by_test_id("timezone-current")).not_to_have_text("Mars/Olympus_Mons")
     set_timezone(page, TZ)
 
-    # overlapping slots: refused, nothing saved
+    # an overlapping slot is listed and left out; the valid part is saved
     expect(page.get_by_test_id("slots-empty")).to_be_visible()
-    _add_slot(page, "Every day", "09:00")
-    _add_slot(page, "Monday", "09:02")
-    expect(page.get_by_test_id("slot")).to_have_count(8)
+    _add_rule(page, EVERY_DAY, ("09:00",))
+    _add_rule(page, ("Monday",), ("09:02",))
     page.get_by_test_id("slots-save").click()
-    expect(page.get_by_test_id("slots-error")).to_contain_text("overlap")
-    expect(page.get_by_test_id("slots-error")).to_contain_text("Nothing was saved")
+    expect(page.get_by_test_id("slots-problem")).to_have_count(1)
+    expect(page.get_by_test_id("slots-problems")).to_contain_text("Monday 09:02")
+    expect(page.get_by_test_id("slots-notice")).to_contain_text("Saved 7 posting slots")
     page.reload()
-    expect(page.get_by_test_id("slots-empty")).to_be_visible()
+    expect(page.get_by_test_id("slot-rule")).to_have_count(1)
 
-    # good slots: every day 09:00 and 17:30
-    _add_slot(page, "Every day", "09:00")
-    _add_slot(page, "Every day", "17:30")
+    # good slots: every day 09:00 and 17:30 (one rule)
+    rule = page.get_by_test_id("slot-rule").first
+    expect(rule.get_by_test_id("rule-label")).to_have_text("Rule 1: Every day")
+    rule.get_by_test_id("rule-new-time").fill("17:30")
+    rule.get_by_test_id("rule-add-time").click()
     page.get_by_test_id("slots-save").click()
     expect(page.get_by_test_id("slots-notice")).to_contain_text("Saved 14 posting slots")
     page.reload()
-    expect(page.get_by_test_id("slot")).to_have_count(14)
+    expect(page.get_by_test_id("rule-time")).to_have_count(2)
 
     # two posts go into the next two free slots
     expected = _next_slots(2)
     open_composer(page)
     _queue_post(page, "Queued one")
+    # A fresh composer page for the second post: no keystroke event of the first post's field can still be
+    # on its way to the server and land in the new post (the issue-14 flake "Queued oneQueued two").
     page.get_by_test_id("new-post").click()
+    expect(page.get_by_test_id("compose-text")).to_have_value("")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{app_url}/compose")
     expect(page.get_by_test_id("compose-text")).to_have_value("")
     expect(page.get_by_test_id("compose-notice")).to_have_count(0)
     _queue_post(page, "Queued two")
@@ -98,8 +117,7 @@ def test_slots_bad_input_then_two_posts_take_the_next_two_slots(
     expect(slots.nth(0)).to_contain_text("Queued one")
     expect(slots.nth(1)).to_have_attribute("data-post-id", second_id)
     expect(slots.nth(2)).to_have_attribute("data-free", "yes")
-    local_first = expected[0].astimezone(ZoneInfo(TZ)).strftime("%H:%M")
-    expect(slots.nth(0).get_by_test_id("queue-slot-time")).to_have_text(local_first)
+    expect(slots.nth(0).get_by_test_id("queue-slot-time")).to_have_text(format_time(expected[0], TZ, "en_US"))
     slots.nth(0).get_by_test_id("queue-remove").click()
     expect(slots.nth(0)).to_have_attribute("data-free", "yes")
     expect(slots.nth(0).get_by_test_id("queue-free")).to_be_visible()

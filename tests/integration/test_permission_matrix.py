@@ -136,6 +136,7 @@ CASES: dict[str, tuple[str, Callable[[auth.CurrentUser, dict], Any]]] = {
     "bulk reschedule": ("post.schedule", lambda u, c: guarded.bulk_reschedule(u, [c["sched"]], timedelta(hours=1))),
     "add to queue": ("post.schedule", lambda u, c: guarded.add_to_queue(u, [c["account"]], post_id=c["draft"])),
     "posting slots": ("queue.slots", lambda u, c: guarded.set_slots(u, c["account"], [{"weekday": 1, "time": "10:00"}])),
+    "posting slot rules": ("queue.slots", lambda u, c: guarded.save_slot_rules(u, c["account"], [{"days": [1], "times": ["10:00"]}])),
     "make recurring": ("post.schedule", lambda u, c: guarded.set_recurrence(u, c["sched"], {"freq": "daily", "count": 2})),
     "edit series": ("post.schedule", lambda u, c: guarded.update_series(u, c["series_id"], body="all of them")),
     "stop repeating": ("post.schedule", lambda u, c: guarded.end_series(u, c["series_id"])),

@@ -10,7 +10,8 @@ from sqlmodel import select
 from services.db import session_scope
 from services.models import Post, QueueSlot
 from services.posts import PostInput, delete_post, get_post, save_post
-from services.queue import QueueError, add_to_queue, list_slots, next_free_slots, queue_view, set_slots
+from services.queue import QueueError, add_to_queue, list_slots, next_free_slots, set_slots
+from services.queue_listing import queue_view
 from tests.seeding import seed_workspace
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # Monday 07:00 in New York (EST)
