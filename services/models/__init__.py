@@ -25,12 +25,13 @@ from services.models.collab import Comment, Notification
 from services.models.demo import DemoPost
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
 from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, QueueSlot, SchedulerHeartbeat
+from services.models.privacy import DataExport
 from services.models.security import AuthToken, RecoveryCode, TotpCredential
 from services.models.teams import Invite
 
 __all__ = [
     "AlertItem", "AlertPreference", "RssEntry", "RssFeed", "WebhookDelivery", "WebhookEndpoint", "WebhookMessage",
-    "AIProvider", "ApiIdempotencyRecord", "ApiKey", "AIProviderHealth", "ApprovalSettings", "PreviewLink", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "Comment", "DemoPost", "Invite", "LoginFailure",
+    "AIProvider", "ApiIdempotencyRecord", "DataExport", "ApiKey", "AIProviderHealth", "ApprovalSettings", "PreviewLink", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "Comment", "DemoPost", "Invite", "LoginFailure",
     "MediaAsset", "Membership", "Notification", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RecoveryCode", "RollupZone",
     "SchedulerHeartbeat", "SocialAccount", "TotpCredential", "User", "UserSession", "utcnow",
