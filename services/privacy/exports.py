@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
 import secrets
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -35,7 +37,7 @@ from services.media.sniff import EXTENSIONS
 from services.models import Comment, DataExport, MediaAsset, Post, PromptTemplate, User, utcnow
 from services.permissions import require
 from services.privacy import records
-from services.privacy.archive import PERSONAL_README, README, WORKSPACE_README, ArchiveWriter
+from services.privacy.archive import PERSONAL_README, README, WORKSPACE_README, ArchiveWriter, json_default
 from services.privacy.media_io import open_media
 from services.security.file_modes import private_dir
 
@@ -259,7 +261,9 @@ def _write_media(writer: ArchiveWriter, s: Any, where: Any, progress: _Progress,
         copied[0] += n
         progress.set(start + (99 - start) * copied[0] / max(total, 1), "Copying media…")
 
-    def items() -> Any:
+    # The ZIP takes one open entry at a time: copy the files first, keeping each asset's metadata
+    # as a JSON line in a temporary file (not a list in memory), then write media.json from it.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as lines:
         for meta, storage_path in records.media(s, where):
             name = f"media/{meta['sha256'] or meta['id']}{EXTENSIONS.get(meta['mime_type'], '')}"
             meta["file"] = name
@@ -270,10 +274,9 @@ def _write_media(writer: ArchiveWriter, s: Any, where: Any, progress: _Progress,
                     seen.add(name)
                 except FileNotFoundError:
                     meta["file"], meta["missing"] = "", True
-            yield meta
-
-    # media.json is written while the files are copied: one pass, no list of every asset in memory
-    return writer.write_json_list("media.json", items())
+            lines.write(json.dumps(meta, default=json_default) + "\n")
+        lines.seek(0)
+        return writer.write_json_list("media.json", (json.loads(line) for line in lines))
 
 
 def _write_workspace(writer: ArchiveWriter, org_id: int, progress: _Progress) -> dict[str, Any]:
