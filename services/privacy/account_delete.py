@@ -133,12 +133,13 @@ def delete_account(actor: CurrentUser, password: str, code: str = "") -> dict[st
 
 def _erase(s: Any, uid: int, email: str, solo: list[int]) -> dict[str, int]:
     """Everything personal goes in the caller's transaction; the users row becomes a tombstone."""
+    sessions = s.execute(delete(UserSession).where(UserSession.user_id == uid)).rowcount
     for org_id in solo:
         purge_workspace_rows(s, org_id)
     provider_ids = select(AIProvider.id).where(AIProvider.user_id == uid)
     key_ids = select(ApiKey.id).where(ApiKey.created_by == uid)
     counts = {
-        "sessions": s.execute(delete(UserSession).where(UserSession.user_id == uid)).rowcount,
+        "sessions": sessions,
         "ai_providers": 0,
         "mcp_tokens": s.execute(delete(McpToken).where(McpToken.user_id == uid)).rowcount,
         "api_keys": 0,
