@@ -17,6 +17,7 @@ from services.permissions import PermissionDenied
 from services.privacy import exports
 from services.privacy.importer import import_workspace
 from tests.dbutil import truncate_all
+from tests.fakes.openai_server import png_bytes
 from tests.integration.privacy_helpers import (
     SECRET_TOKEN,
     actor,
@@ -25,7 +26,6 @@ from tests.integration.privacy_helpers import (
     read_archive,
     rewrite,
 )
-from tests.fakes.openai_server import png_bytes
 
 
 def _export(user) -> Path:  # noqa: ANN001
