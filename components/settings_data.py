@@ -30,10 +30,9 @@ def _export_status(v: rx.Var, prefix: str) -> rx.Component:
         rx.cond(
             v["status"] == "ready",
             rx.hstack(
-                # a plain <a download>: the router must not treat the route as a page of the app
-                rx.el.a(rx.icon("download", size=16, aria_hidden="true"), "Download ZIP", href=v["url"].to(str),
-                        download="", aria_label="Download the archive", class_name="rt-reset rt-BaseButton rt-r-size-2 rt-variant-soft rt-Button",
-                        style={"gap": "6px"}, custom_attrs={"data-testid": f"{prefix}-download"}),  # fmt: skip
+                rx.button(rx.icon("download", size=16, aria_hidden="true"), "Download ZIP", variant="soft",
+                          on_click=D.download(prefix), aria_label="Download the archive",
+                          custom_attrs={"data-testid": f"{prefix}-download"}),  # fmt: skip
                 rx.text(v["size"], " · the link expires after two days", size="1", color_scheme="gray"),
                 align="center",
             ),

@@ -114,14 +114,32 @@ class SettingsDataState(rx.State):
                 await asyncio.sleep(WATCH_SECONDS)
                 async with self:
                     user = await current_user(self)
-                    if user is None:
-                        return
-                    await self._refresh(user)
+                if user is None:
+                    return
+                mine = await run_blocking(exports.latest_export, user, exports.PERSONAL)  # outside the state lock
+                ws = await run_blocking(exports.latest_export, user, exports.WORKSPACE)
+                async with self:
+                    self.mine = _fields(mine)
+                    if self.can_export_workspace:
+                        self.workspace = _fields(ws)
                     if {self.mine["status"], self.workspace["status"]}.isdisjoint({"queued", "running"}):
                         return
         finally:
             async with self:
                 self.watching = False
+
+    @rx.event
+    async def download(self, which: str):
+        """The signed link of the person's newest ready archive (the route checks signature, expiry, owner)."""
+        user = await current_user(self)
+        if user is None:
+            return rx.redirect("/login")
+        kind = exports.WORKSPACE if which == "workspace-export" else exports.PERSONAL
+        view = await run_blocking(exports.latest_export, user, kind)
+        if view is None or not view.url:
+            return rx.toast.error("No archive is ready; request a new export.")
+        name = "socialhub-my-data.zip" if kind == exports.PERSONAL else "socialhub-workspace.zip"
+        return rx.download(url=view.url, filename=name)
 
     @rx.event
     async def handle_import(self, files: list[rx.UploadFile]):

@@ -85,6 +85,8 @@ def import_workspace(actor: CurrentUser, archive: Path) -> ImportReport:
             return _import(actor, zf, data)
     except zipfile.BadZipFile:
         return ImportReport(False, ["The file is not a ZIP archive (or it is damaged)."])
+    except OSError:
+        return ImportReport(False, ["The uploaded file could not be read; please upload it again."])
     except _Invalid as exc:
         return ImportReport(False, [str(exc)])
 

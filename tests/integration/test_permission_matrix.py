@@ -12,6 +12,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +29,8 @@ from services.invites import invite_and_mail
 from services.models import Comment, Membership, Notification, Organization, PostTarget, User
 from services.notifications import Kind, mark_all_read, mark_read, notify
 from services.permissions import ROLES, PermissionDenied, allowed
+from services.privacy import exports
+from services.privacy.importer import import_workspace
 from services.publishing.states import TargetStatus
 from services.workspace_delete import delete_workspace
 from services.workspace_switch import rename_workspace
@@ -160,6 +163,9 @@ CASES: dict[str, tuple[str, Callable[[auth.CurrentUser, dict], Any]]] = {
     "delete another's comment": ("comment.delete", lambda u, c: delete_comment(u, c["other_comment"])),
     "mark notification read": ("notifications.read", lambda u, c: mark_read(u, c["notification"])),
     "mark all notifications read": ("notifications.read", lambda u, c: mark_all_read(u)),
+    "download my data": ("self.data", lambda u, c: exports.request_personal_export(u, background=False)),
+    "export workspace": ("workspace.export", lambda u, c: exports.request_workspace_export(u, background=False)),
+    "import workspace": ("workspace.import", lambda u, c: import_workspace(u, Path("/nonexistent/export.zip"))),
     "disconnect": ("accounts.disconnect", lambda u, c: _run(guarded.disconnect_account(u, c["account"]))),
     # last of all: an Owner's run ends with the workspace gone
     "delete workspace": ("workspace.delete", lambda u, c: delete_workspace(u, _workspace_name(u))),
