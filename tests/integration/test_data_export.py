@@ -201,3 +201,20 @@ def read_zip_entry(path: Path, name: str) -> bytes:
 
     with zipfile.ZipFile(path) as zf:
         return zf.read(name)
+
+
+def test_ready_archive_is_mailed_when_smtp_is_set(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.config import reset_settings
+    from tests.fakes.smtp import FakeSmtpServer, first_link
+
+    server = FakeSmtpServer().start()
+    try:
+        monkeypatch.setenv("SOCIALHUB_SMTP_URL", server.url)
+        reset_settings()
+        owner = actor("owner@example.com")
+        view = exports.request_personal_export(owner, background=False)
+        [message] = server.wait_for("owner@example.com")
+        assert message["Subject"] == "Your SocialHub export is ready"
+        assert first_link(message) == get_settings().base_url + view.url  # the same signed, expiring link
+    finally:
+        server.stop()
