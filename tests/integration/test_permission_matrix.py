@@ -200,11 +200,15 @@ def test_matrix_shape() -> None:
     assert [r for r in ROLES if allowed(r, "post.publish")] == ["owner", "admin", "editor"]
     assert [r for r in ROLES if allowed(r, "post.draft")] == ["owner", "admin", "editor", "contributor"]
     assert [r for r in ROLES if allowed(r, "workspace.delete")] == ["owner"]
-    viewer_may = {"comment.write", "notifications.read"}  # reading the workspace, commenting, their own inbox
+    # reading the workspace, commenting, their own inbox, their own data (export / delete their account)
+    viewer_may = {"comment.write", "notifications.read", "self.data"}
     assert not any(allowed("viewer", a) for a, _ in CASES.values() if a not in viewer_may)
     assert all(allowed("viewer", a) for a in viewer_may) and not allowed("viewer", "ai.use")
     assert [r for r in ROLES if allowed(r, "comment.delete")] == ["owner", "admin"]
     assert [r for r in ROLES if allowed(r, "audit.read")] == ["owner", "admin"]
+    assert [r for r in ROLES if allowed(r, "workspace.export")] == ["owner"]
+    assert [r for r in ROLES if allowed(r, "workspace.import")] == ["owner", "admin"]
+    assert all(allowed(r, "self.data") for r in ROLES)
 
 
 def test_refusal_message_hints_at_approval(db: str) -> None:
