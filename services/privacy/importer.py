@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from services import audit
 from services.auth import CurrentUser
 from services.db import session_scope
@@ -169,7 +171,7 @@ def _import(actor: CurrentUser, zf: zipfile.ZipFile, data: dict[str, Any]) -> Im
     except MediaError as exc:
         _remove(written)
         return ImportReport(False, [f"A media file was refused: {exc}"])
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, SQLAlchemyError) as exc:
         _remove(written)
         return ImportReport(False, [f"The export holds a value this instance cannot read ({type(exc).__name__})."])
     except BaseException:

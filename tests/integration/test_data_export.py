@@ -173,6 +173,14 @@ def test_broken_reference_is_refused_even_with_matching_checksums(exported: Path
              "targets an account that is not in accounts.json")  # fmt: skip
 
 
+def test_a_value_the_database_refuses_rolls_everything_back(exported: Path, tmp_path: Path) -> None:
+    """Consistent checksums, but a post without its creation time: the insert fails, nothing stays."""
+    data = json.loads(read_zip_entry(exported, "posts.json"))
+    data[-1]["created_at"] = None
+    _refused(rewrite(exported, tmp_path / "n.zip", {"posts.json": json.dumps(data).encode()}, fix_manifest=True),
+             "cannot read")  # fmt: skip
+
+
 def test_not_a_zip_is_refused(db: str, tmp_path: Path) -> None:
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"this is not a zip file")
