@@ -96,6 +96,8 @@ def rewrite(path: Path, out: Path, changes: dict[str, bytes], *, fix_manifest: b
             data = changes.get(name, src.read(name))
             if fix_manifest and name in manifest["files"]:
                 manifest["files"][name]["sha256"] = hashlib.sha256(data).hexdigest()
+                if "count" in manifest["files"][name]:
+                    manifest["files"][name]["count"] = len(json.loads(data))
             dst.writestr(name, data)
         dst.writestr("manifest.json", changes.get("manifest.json", json.dumps(manifest).encode()))
     return out

@@ -174,10 +174,11 @@ def test_broken_reference_is_refused_even_with_matching_checksums(exported: Path
 
 
 def test_a_value_the_database_refuses_rolls_everything_back(exported: Path, tmp_path: Path) -> None:
-    """Consistent checksums, but a post without its creation time: the insert fails, nothing stays."""
-    data = json.loads(read_zip_entry(exported, "posts.json"))
-    data[-1]["created_at"] = None
-    _refused(rewrite(exported, tmp_path / "n.zip", {"posts.json": json.dumps(data).encode()}, fix_manifest=True),
+    """Consistent checksums, but the same posting slot twice: the unique constraint refuses it late
+    (after media were copied), the transaction rolls back and the copied files are removed."""
+    data = json.loads(read_zip_entry(exported, "queue_slots.json"))
+    data.append(data[0])
+    _refused(rewrite(exported, tmp_path / "n.zip", {"queue_slots.json": json.dumps(data).encode()}, fix_manifest=True),
              "cannot read")  # fmt: skip
 
 
