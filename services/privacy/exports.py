@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from services import mail
+from services.audit import audit_in
 from services.auth import CurrentUser, totp_enabled
 from services.config import get_settings
 from services.db import session_scope
@@ -115,6 +116,8 @@ def _request(actor: CurrentUser, kind: str, org_id: int | None, background: bool
                          file_name=f"{kind}-{secrets.token_hex(12)}.zip")  # fmt: skip
         s.add(row)
         s.flush()
+        audit_in(s, actor.organization_id, actor.user_id,
+                 "workspace.export_requested" if kind == WORKSPACE else "user.data_export_requested", export=row.id)
         export_id = int(row.id)
     if background:
         threading.Thread(target=run_export, args=(export_id,), daemon=True, name=f"export-{export_id}").start()
@@ -165,6 +168,11 @@ def purge_expired() -> int:
         for row in rows:
             (exports_dir() / row.file_name).unlink(missing_ok=True)
             row.status, row.message = "expired", "The download link expired; request a new export."
+            gone += 1
+        known = set(s.execute(select(DataExport.file_name)).scalars())
+    for path in exports_dir().glob("*.zip"):  # archives whose row went with a deleted workspace
+        if path.name not in known:
+            path.unlink(missing_ok=True)
             gone += 1
     return gone
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from services.config import get_settings
 from services.db import session_scope
-from services.models import MediaAsset, Organization, Post, SocialAccount
+from services.models import AuditLog, DataExport, MediaAsset, Organization, Post, SocialAccount, utcnow
 from services.permissions import PermissionDenied
 from services.privacy import exports
 from services.privacy.importer import import_workspace
@@ -100,6 +101,25 @@ def test_personal_export_holds_only_my_things(db: str) -> None:
     assert exports.resolve_download(other.user_id, view.id, int(expires), sig) is None
     assert exports.resolve_download(owner.user_id, view.id, int(expires), "0" * 40) is None
     assert exports.resolve_download(owner.user_id, view.id, int(time.time()) - 5, sig) is None
+    with session_scope() as s:  # the request is in the audit log (who took data out, when)
+        actions = s.execute(select(AuditLog.action).where(AuditLog.user_id == owner.user_id)).scalars().all()
+    assert "user.data_export_requested" in actions
+
+
+def test_expired_archives_are_deleted(db: str) -> None:
+    shutil.rmtree(exports.exports_dir())  # earlier tests' archives (their rows were truncated)
+    owner = actor("owner@example.com")
+    view = exports.request_personal_export(owner, background=False)
+    with session_scope() as s:
+        row = s.get(DataExport, view.id)
+        row.expires_at = utcnow() - timedelta(minutes=1)
+        path = exports.exports_dir() / row.file_name
+    stray = exports.exports_dir() / "workspace-deleted-with-its-workspace.zip"
+    stray.write_bytes(b"PK")
+    assert path.is_file()
+    assert exports.purge_expired() == 2
+    assert not path.exists() and not stray.exists()
+    assert exports.latest_export(owner, "personal").status == "expired"
 
 
 def test_background_export_reports_progress_then_ready(db: str) -> None:
