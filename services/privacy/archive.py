@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 FORMAT = "socialhub-export"
 SCHEMA_VERSION = 1
@@ -62,13 +62,13 @@ class ArchiveWriter:
     def write_text(self, name: str, text: str) -> None:
         self._zip.writestr(name, text.encode())
 
-    def copy_file(self, name: str, source: BinaryIO, on_chunk: Callable[[int], None] | None = None) -> str:
+    def copy_file(self, name: str, chunks: Iterable[bytes], on_chunk: Callable[[int], None] | None = None) -> str:
         """Copy a media file in chunks (stored, not deflated: pictures and videos are compressed already)."""
         digest = hashlib.sha256()
         info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_STORED
         with self._zip.open(info, "w", force_zip64=True) as out:
-            while chunk := source.read(CHUNK):
+            for chunk in chunks:
                 digest.update(chunk)
                 out.write(chunk)
                 if on_chunk:

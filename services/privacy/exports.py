@@ -34,12 +34,12 @@ from services.audit import audit_in
 from services.auth import CurrentUser, totp_enabled
 from services.config import get_settings
 from services.db import session_scope
-from services.media.sniff import EXTENSIONS
+from services.media.sniff import EXTENSIONS, MediaError
 from services.models import Comment, DataExport, MediaAsset, Post, PromptTemplate, User, utcnow
 from services.permissions import require
 from services.privacy import records
 from services.privacy.archive import PERSONAL_README, README, WORKSPACE_README, ArchiveWriter, json_default
-from services.privacy.media_io import open_media
+from services.privacy.media_io import media_chunks
 from services.security.file_modes import private_dir
 
 log = logging.getLogger("socialhub.privacy")
@@ -277,10 +277,9 @@ def _write_media(writer: ArchiveWriter, s: Any, where: Any, progress: _Progress,
             meta["file"] = name
             if name not in seen:
                 try:
-                    with open_media(storage_path) as src:
-                        writer.copy_file(name, src, tick)
+                    writer.copy_file(name, media_chunks(storage_path), tick)
                     seen.add(name)
-                except FileNotFoundError:
+                except (FileNotFoundError, MediaError):
                     meta["file"], meta["missing"] = "", True
             lines.write(json.dumps(meta, default=json_default) + "\n")
         lines.seek(0)

@@ -42,7 +42,7 @@ from services.models import (
 from services.permissions import require
 from services.privacy import records
 from services.privacy.archive import FORMAT, MANIFEST, SCHEMA_VERSION, sha256_of_entry
-from services.privacy.media_io import stage_media
+from services.privacy.media_io import remove_staged, stage_media
 
 LIST_FILES = ("accounts.json", "personas.json", "templates.json", "queue_slots.json", "posts.json",
               "comments.json", "media.json")  # fmt: skip
@@ -161,7 +161,7 @@ def _check_references(zf: zipfile.ZipFile, names: set[str], data: dict[str, Any]
 
 
 def _import(actor: CurrentUser, zf: zipfile.ZipFile, data: dict[str, Any]) -> ImportReport:
-    written: list[Path] = []
+    written: list[str] = []
     try:
         with session_scope() as s:
             report = _write_rows(s, actor, zf, data, written)
@@ -181,12 +181,11 @@ def _import(actor: CurrentUser, zf: zipfile.ZipFile, data: dict[str, Any]) -> Im
     return report
 
 
-def _remove(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
+def _remove(paths: list[str]) -> None:
+    remove_staged(paths)
 
 
-def _write_rows(s: Any, actor: CurrentUser, zf: zipfile.ZipFile, data: dict[str, Any], written: list[Path]) -> ImportReport:
+def _write_rows(s: Any, actor: CurrentUser, zf: zipfile.ZipFile, data: dict[str, Any], written: list[str]) -> ImportReport:
     ws = data["workspace.json"]
     org = Organization(name=str(ws.get("name") or "Imported workspace")[:120],
                        ai_monthly_budget_usd=ws.get("ai_monthly_budget_usd"),
@@ -236,7 +235,7 @@ def _write_rows(s: Any, actor: CurrentUser, zf: zipfile.ZipFile, data: dict[str,
     return ImportReport(True, [], org_id, org.name, counts, reconnect)
 
 
-def _write_media(s: Any, org_id: int, user_id: int, zf: zipfile.ZipFile, items: list[dict], written: list[Path]) -> dict:
+def _write_media(s: Any, org_id: int, user_id: int, zf: zipfile.ZipFile, items: list[dict], written: list[str]) -> dict:
     ids: dict[Any, int] = {}
     for m in items:
         if m.get("missing"):
