@@ -28,6 +28,7 @@ from services.auth import CurrentUser
 from services.config import get_settings
 from services.db import session_scope
 from services.errors import UserError
+from services.media import storage
 from services.models import (
     AIProvider,
     AIProviderHealth,
@@ -126,9 +127,18 @@ def delete_account(actor: CurrentUser, password: str, code: str = "") -> dict[st
         for org_id in shared:
             s.add(AuditLog(organization_id=org_id, user_id=uid, action="user.deleted", detail={"pseudonym": uid}))
     for org_id in solo:  # after the commit: files of workspaces that no longer exist
-        shutil.rmtree(get_settings().media_dir / str(org_id), ignore_errors=True)
+        _delete_workspace_files(org_id)
     write_instance_audit("user.deleted", uid, {"workspaces_deleted": len(solo), "workspaces_kept": len(shared)})
     return {"pseudonym": uid, "workspaces_deleted": len(solo), "workspaces_kept": len(shared), **counts}
+
+
+def _delete_workspace_files(org_id: int) -> None:
+    """Through the storage backend when the storage module has one (local disk or S3), else the folder."""
+    remover = getattr(storage, "delete_workspace_files", None)
+    if remover is not None:
+        remover(org_id)
+    else:
+        shutil.rmtree(get_settings().media_dir / str(org_id), ignore_errors=True)
 
 
 def _erase(s: Any, uid: int, email: str, solo: list[int]) -> dict[str, int]:
