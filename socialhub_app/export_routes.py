@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
-from services.privacy.exports import purge_expired, resolve_download
+from services.ownership.exports import purge_expired, resolve_download
 from socialhub_app.request_session import request_user
 
 

@@ -1,6 +1,6 @@
 """Settings → Your data: download my data, export / import a workspace, delete my account.
 
-Exports run in a background thread on the server (services.privacy.exports); this state only asks
+Exports run in a background thread on the server (services.ownership.exports); this state only asks
 for one and then watches its row (a background event polling once a second), so the page shows
 progress and the download link without holding the event loop. Uploaded import archives are
 copied to a temporary file in a worker thread and checked completely before anything is written.
@@ -17,9 +17,9 @@ import reflex as rx
 
 from services.errors import UserError
 from services.permissions import allowed
-from services.privacy import exports
-from services.privacy.account_delete import delete_account, ownership_blockers
-from services.privacy.importer import ImportReport, import_workspace
+from services.ownership import exports
+from services.ownership.account_delete import delete_account, ownership_blockers
+from services.ownership.importer import ImportReport, import_workspace
 from state.auth import post_form_script
 from state.runner import run_blocking
 from state.session import current_user

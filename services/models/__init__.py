@@ -25,7 +25,7 @@ from services.models.collab import Comment, Notification
 from services.models.demo import DemoPost
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
 from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, QueueSlot, SchedulerHeartbeat
-from services.models.privacy import DataExport
+from services.models.exports import DataExport
 from services.models.security import AuthToken, RecoveryCode, TotpCredential
 from services.models.teams import Invite
 

@@ -23,8 +23,8 @@ from services.models import (
     User,
     UserSession,
 )
-from services.privacy import exports
-from services.privacy.account_delete import AccountDeletionRefused, delete_account
+from services.ownership import exports
+from services.ownership.account_delete import AccountDeletionRefused, delete_account
 from tests.integration.privacy_helpers import PASSWORD, actor, populate
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import insert
 from services.config import get_settings
 from services.db import session_scope
 from services.models import MediaAsset, Post, PostTarget, utcnow
-from services.privacy import exports
+from services.ownership import exports
 from tests.integration.privacy_helpers import actor
 
 POSTS = 10_000

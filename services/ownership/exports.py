@@ -37,9 +37,9 @@ from services.db import session_scope
 from services.media.sniff import EXTENSIONS, MediaError
 from services.models import Comment, DataExport, MediaAsset, Post, PromptTemplate, User, utcnow
 from services.permissions import require
-from services.privacy import records
-from services.privacy.archive import PERSONAL_README, README, WORKSPACE_README, ArchiveWriter, json_default
-from services.privacy.media_io import media_chunks
+from services.ownership import records
+from services.ownership.archive import PERSONAL_README, README, WORKSPACE_README, ArchiveWriter, json_default
+from services.ownership.media_io import media_chunks
 from services.security.file_modes import private_dir
 
 log = logging.getLogger("socialhub.privacy")

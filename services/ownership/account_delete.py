@@ -53,7 +53,7 @@ from services.models import (
     utcnow,
 )
 from services.permissions import require
-from services.privacy.exports import delete_user_exports
+from services.ownership.exports import delete_user_exports
 from services.security import totp
 from services.workspace_delete import purge_workspace_rows, write_instance_audit
 
