@@ -16,10 +16,10 @@ from pathlib import Path
 import reflex as rx
 
 from services.errors import UserError
-from services.permissions import allowed
 from services.ownership import exports
 from services.ownership.account_delete import delete_account, ownership_blockers
 from services.ownership.importer import ImportReport, import_workspace
+from services.permissions import allowed
 from state.auth import post_form_script
 from state.runner import run_blocking
 from state.session import current_user

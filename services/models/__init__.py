@@ -23,9 +23,9 @@ from services.models.automation import (
 from services.models.base import utcnow
 from services.models.collab import Comment, Notification
 from services.models.demo import DemoPost
+from services.models.exports import DataExport
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
 from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, QueueSlot, SchedulerHeartbeat
-from services.models.exports import DataExport
 from services.models.security import AuthToken, RecoveryCode, TotpCredential
 from services.models.teams import Invite
 

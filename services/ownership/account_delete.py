@@ -52,8 +52,8 @@ from services.models import (
     UserSession,
     utcnow,
 )
-from services.permissions import require
 from services.ownership.exports import delete_user_exports
+from services.permissions import require
 from services.security import totp
 from services.workspace_delete import purge_workspace_rows, write_instance_audit
 

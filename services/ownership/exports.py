@@ -36,10 +36,10 @@ from services.config import get_settings
 from services.db import session_scope
 from services.media.sniff import EXTENSIONS, MediaError
 from services.models import Comment, DataExport, MediaAsset, Post, PromptTemplate, User, utcnow
-from services.permissions import require
 from services.ownership import records
 from services.ownership.archive import PERSONAL_README, README, WORKSPACE_README, ArchiveWriter, json_default
 from services.ownership.media_io import media_chunks
+from services.permissions import require
 from services.security.file_modes import private_dir
 
 log = logging.getLogger("socialhub.privacy")

@@ -39,10 +39,10 @@ from services.models import (
     QueueSlot,
     SocialAccount,
 )
-from services.permissions import require
 from services.ownership import records
 from services.ownership.archive import FORMAT, MANIFEST, SCHEMA_VERSION, sha256_of_entry
 from services.ownership.media_io import remove_staged, stage_media
+from services.permissions import require
 
 LIST_FILES = ("accounts.json", "personas.json", "templates.json", "queue_slots.json", "posts.json",
               "comments.json", "media.json")  # fmt: skip

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from services.config import get_settings
 from services.db import session_scope
 from services.models import AuditLog, DataExport, MediaAsset, Organization, Post, SocialAccount, utcnow
-from services.permissions import PermissionDenied
 from services.ownership import exports
 from services.ownership.importer import import_workspace
+from services.permissions import PermissionDenied
 from tests.dbutil import truncate_all
 from tests.fakes.openai_server import png_bytes
 from tests.integration.privacy_helpers import (

@@ -28,9 +28,9 @@ from services.db import session_scope
 from services.invites import invite_and_mail
 from services.models import Comment, Membership, Notification, Organization, PostTarget, User
 from services.notifications import Kind, mark_all_read, mark_read, notify
-from services.permissions import ROLES, PermissionDenied, allowed
 from services.ownership import exports
 from services.ownership.importer import import_workspace
+from services.permissions import ROLES, PermissionDenied, allowed
 from services.publishing.states import TargetStatus
 from services.workspace_delete import delete_workspace
 from services.workspace_switch import rename_workspace
