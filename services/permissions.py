@@ -38,6 +38,7 @@ _READ = frozenset(
         "members.read",
         "workspace.read",
         "alerts.self",
+        "self.data",  # download one's own data, delete one's own account (issue #21)
     }
 )
 _CONTRIBUTE = _READ | {
@@ -76,8 +77,9 @@ _ADMIN = _EDIT | {
     "workspace.approvals",
     "webhooks.manage",
     "comment.delete",  # anyone's comment; everyone may delete their own ("comment.write")
+    "workspace.import",  # import an export as a new workspace
 }
-_OWNER = _ADMIN | {"workspace.delete", "owners.manage", "workspace.security"}
+_OWNER = _ADMIN | {"workspace.delete", "owners.manage", "workspace.security", "workspace.export"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "owner": frozenset(_OWNER),
@@ -127,6 +129,9 @@ _LABELS = {
     "preview.share": "share or revoke preview links",
     "workspace.delete": "delete the workspace",
     "workspace.security": "change the workspace's two-factor requirement",
+    "workspace.export": "export the workspace",
+    "workspace.import": "import a workspace",
+    "self.data": "export or delete their own account",
 }
 _HINTS = {
     ("contributor", "post.publish"): "submit the post for approval",

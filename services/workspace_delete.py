@@ -135,3 +135,17 @@ def _landing_workspace(s, user_id: int, leaving: int) -> int:  # noqa: ANN001 - 
     s.add(Membership(organization_id=org.id, user_id=user_id, role="owner"))
     s.flush()
     return int(org.id)
+
+
+def purge_workspace_rows(s, org_id: int) -> dict[str, int]:  # noqa: ANN001 - Session
+    """Every row of a workspace and the workspace itself, in the caller's transaction (no checks:
+    account deletion calls it for workspaces the person was the only member of). The caller removes
+    the media folder after committing."""
+    demo_ids = list(
+        s.execute(
+            select(SocialAccount.external_id).where(SocialAccount.organization_id == org_id, SocialAccount.platform == "demo")
+        ).scalars()
+    )
+    counts = _delete_rows(s, org_id, demo_ids)
+    s.execute(delete(Organization).where(Organization.id == org_id))
+    return counts

@@ -22,6 +22,7 @@ from services.mcp.http import mcp_route
 from socialhub_app.analytics_routes import analytics_routes
 from socialhub_app.audit_routes import audit_routes
 from socialhub_app.auth_routes import auth_routes
+from socialhub_app.export_routes import export_routes
 from socialhub_app.media_routes import media_routes
 from socialhub_app.metrics_route import metrics_endpoint
 from socialhub_app.oidc_routes import oidc_routes
@@ -102,6 +103,7 @@ def extra_routes() -> list[Route | Mount]:
         *media_routes(),
         *analytics_routes(),
         *audit_routes(),
+        *export_routes(),
         mcp_route(),  # the MCP server for AI agents (streamable HTTP at /mcp)
         *auth_routes(),
         *oidc_routes(),

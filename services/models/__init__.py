@@ -23,6 +23,7 @@ from services.models.automation import (
 from services.models.base import utcnow
 from services.models.collab import Comment, Notification
 from services.models.demo import DemoPost
+from services.models.exports import DataExport
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
 from services.models.oidc import OidcIdentity, OidcLogin
 from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, QueueSlot, SchedulerHeartbeat
@@ -31,7 +32,7 @@ from services.models.teams import Invite
 
 __all__ = [
     "AlertItem", "AlertPreference", "RssEntry", "RssFeed", "WebhookDelivery", "WebhookEndpoint", "WebhookMessage",
-    "AIProvider", "ApiIdempotencyRecord", "ApiKey", "AIProviderHealth", "ApprovalSettings", "PreviewLink", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "Comment", "DemoPost", "Invite", "LoginFailure",
+    "AIProvider", "ApiIdempotencyRecord", "DataExport", "ApiKey", "AIProviderHealth", "ApprovalSettings", "PreviewLink", "AIUsage", "McpToken", "AccountMetricSnapshot", "AnalyticsAccountState", "AuditLog", "AuthToken", "Comment", "DemoPost", "Invite", "LoginFailure",
     "MediaAsset", "Membership", "Notification", "OAuthFlow", "OidcIdentity", "OidcLogin", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RecoveryCode", "RollupZone",
     "SchedulerHeartbeat", "SocialAccount", "TotpCredential", "User", "UserSession", "utcnow",

@@ -29,6 +29,9 @@ class User(SQLModel, table=True):
     is_instance_admin: bool = Field(default=False)  # the first account; runs the instance
     email_verified_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # Set when the person deleted their account: the row stays as a nameless tombstone ("Deleted
+    # user", no email, no password) so posts, comments and audit entries keep a pseudonymous id.
+    deleted_at: datetime | None = None
 
 
 class Membership(SQLModel, table=True):

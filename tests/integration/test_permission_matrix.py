@@ -12,6 +12,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,8 @@ from services.db import session_scope
 from services.invites import invite_and_mail
 from services.models import Comment, Membership, Notification, Organization, PostTarget, User
 from services.notifications import Kind, mark_all_read, mark_read, notify
+from services.ownership import exports
+from services.ownership.importer import import_workspace
 from services.permissions import ROLES, PermissionDenied, allowed
 from services.publishing.states import TargetStatus
 from services.workspace_delete import delete_workspace
@@ -161,6 +164,9 @@ CASES: dict[str, tuple[str, Callable[[auth.CurrentUser, dict], Any]]] = {
     "delete another's comment": ("comment.delete", lambda u, c: delete_comment(u, c["other_comment"])),
     "mark notification read": ("notifications.read", lambda u, c: mark_read(u, c["notification"])),
     "mark all notifications read": ("notifications.read", lambda u, c: mark_all_read(u)),
+    "download my data": ("self.data", lambda u, c: exports.request_personal_export(u, background=False)),
+    "export workspace": ("workspace.export", lambda u, c: exports.request_workspace_export(u, background=False)),
+    "import workspace": ("workspace.import", lambda u, c: import_workspace(u, Path("/nonexistent/export.zip"))),
     "disconnect": ("accounts.disconnect", lambda u, c: _run(guarded.disconnect_account(u, c["account"]))),
     # last of all: an Owner's run ends with the workspace gone
     "delete workspace": ("workspace.delete", lambda u, c: delete_workspace(u, _workspace_name(u))),
@@ -195,11 +201,15 @@ def test_matrix_shape() -> None:
     assert [r for r in ROLES if allowed(r, "post.publish")] == ["owner", "admin", "editor"]
     assert [r for r in ROLES if allowed(r, "post.draft")] == ["owner", "admin", "editor", "contributor"]
     assert [r for r in ROLES if allowed(r, "workspace.delete")] == ["owner"]
-    viewer_may = {"comment.write", "notifications.read"}  # reading the workspace, commenting, their own inbox
+    # reading the workspace, commenting, their own inbox, their own data (export / delete their account)
+    viewer_may = {"comment.write", "notifications.read", "self.data"}
     assert not any(allowed("viewer", a) for a, _ in CASES.values() if a not in viewer_may)
     assert all(allowed("viewer", a) for a in viewer_may) and not allowed("viewer", "ai.use")
     assert [r for r in ROLES if allowed(r, "comment.delete")] == ["owner", "admin"]
     assert [r for r in ROLES if allowed(r, "audit.read")] == ["owner", "admin"]
+    assert [r for r in ROLES if allowed(r, "workspace.export")] == ["owner"]
+    assert [r for r in ROLES if allowed(r, "workspace.import")] == ["owner", "admin"]
+    assert all(allowed(r, "self.data") for r in ROLES)
 
 
 def test_refusal_message_hints_at_approval(db: str) -> None:
