@@ -74,6 +74,8 @@ _ADMIN = _EDIT | {
     "workspace.rename",
     "workspace.settings",
     "workspace.approvals",
+    "workspace.privacy",  # privacy mode and "purge existing content now"
+    "workspace.retention",  # retention policies
     "webhooks.manage",
     "comment.delete",  # anyone's comment; everyone may delete their own ("comment.write")
 }

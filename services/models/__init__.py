@@ -25,6 +25,7 @@ from services.models.collab import Comment, Notification
 from services.models.demo import DemoPost
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
 from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, QueueSlot, SchedulerHeartbeat
+from services.models.privacy import WorkspacePrivacy
 from services.models.security import AuthToken, RecoveryCode, TotpCredential
 from services.models.teams import Invite
 
@@ -34,4 +35,5 @@ __all__ = [
     "MediaAsset", "Membership", "Notification", "OAuthFlow", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RecoveryCode", "RollupZone",
     "SchedulerHeartbeat", "SocialAccount", "TotpCredential", "User", "UserSession", "utcnow",
+    "WorkspacePrivacy",
 ]
