@@ -126,6 +126,8 @@ _LABELS = {
     "workspace.rename": "rename the workspace",
     "workspace.settings": "change workspace settings",
     "workspace.approvals": "change the approval settings",
+    "workspace.privacy": "change privacy mode",
+    "workspace.retention": "change retention policies",
     "preview.share": "share or revoke preview links",
     "workspace.delete": "delete the workspace",
     "workspace.security": "change the workspace's two-factor requirement",
