@@ -146,3 +146,12 @@ def test_settings_round_trip(org: dict) -> None:
     assert (got.published_content_days, got.audit_days, got.snapshot_days) == (30, None, 7)
     with pytest.raises(Exception, match="from 1 to 3650"):
         actions.set_retention(owner(org["id"]), {"audit_days": "-2"})
+
+
+def test_admin_vacuum_full_runs(org: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m services.admin vacuum-full`: VACUUM FULL on PostgreSQL, VACUUM on SQLite."""
+    from services.admin.__main__ import main
+
+    assert main(["vacuum-full"]) == 0
+    out = capsys.readouterr().out
+    assert "vacuumed (full)" in out and ("posts" in out or "sqlite" in out)
