@@ -231,6 +231,9 @@ def delete_post(org_id: int, post_id: int, *, user_id: int | None = None) -> Del
         else:
             states.refresh_post_statuses(session, [post_id])
         audit(session, org_id, user_id, "post.delete", {"post_id": post_id, "kept_published": len(kept)})
+        # Only published accounts are left: in privacy mode the post is final now.
+        purged = purge_if_final(session, [] if deleted else [post_id], utcnow())
+    finish_purge(purged)
     return {"deleted": deleted, "refused": kept}
 
 

@@ -155,3 +155,16 @@ def test_admin_vacuum_full_runs(org: dict, capsys: pytest.CaptureFixture[str]) -
     assert main(["vacuum-full"]) == 0
     out = capsys.readouterr().out
     assert "vacuumed (full)" in out and ("posts" in out or "sqlite" in out)
+
+
+async def test_deleting_the_unpublished_accounts_makes_the_post_final(org: dict, fake: CountingNetServer) -> None:
+    from services.posts import delete_post
+
+    actions.set_privacy_mode(owner(org["id"]), True)
+    post_id = post_with_media(org["id"], [org["a"], org["b"]], "Half out, half failed", "A lynx")
+    fake.behaviors["POST /api/posts"] = [422]
+    await publish(org["id"], post_id)
+    assert not get_post(org["id"], post_id)["content_purged"]
+    assert delete_post(org["id"], post_id)["deleted"] is False  # the published copy stays
+    post = get_post(org["id"], post_id)
+    assert post["content_purged"] and [t["status"] for t in post["targets"]] == ["published"]
