@@ -22,8 +22,9 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, select, update
+from sqlalchemy import and_, bindparam, case, delete, exists, func, literal, select, update
 from sqlmodel import Session
 
 from services.models import (
@@ -71,6 +72,13 @@ class PurgeResult:
         self.post_ids += other.post_ids
         self.assets += other.assets
         return self
+
+
+def preview_or_note(posts: Any, chars: int) -> Any:
+    """SQL for a list's preview column: the first `chars` of the text, or the note once it was wiped."""
+    return case(
+        (posts.c.content_purged_at.is_not(None), literal(NOT_STORED)), else_=func.substr(posts.c.body, 1, chars)
+    )
 
 
 def is_final(status: str, error_kind: str) -> bool:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
 import tests.countingnet_adapter as cn
+from services.calendar import calendar_items
 from services.db import session_scope
 from services.media.storage import absolute_path
 from services.models import MediaAsset, Notification, PostMedia, PostTarget, utcnow
@@ -73,6 +75,9 @@ async def test_published_post_keeps_only_metadata(org: dict, fake: CountingNetSe
     assert _media_rows(org["id"]) == 0 and not any(f.exists() for f in files)
     rows, _ = list_posts(org["id"])
     assert rows[0]["text"] == NOT_STORED and rows[0]["live_url"].startswith(fake.url)
+    day = timedelta(days=1)
+    [item] = calendar_items(org["id"], datetime.now(UTC) - day, datetime.now(UTC) + day, "UTC")
+    assert item["text"] == NOT_STORED and item["links"]
 
 
 async def test_normal_mode_keeps_everything(org: dict, fake: CountingNetServer) -> None:
