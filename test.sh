@@ -20,6 +20,17 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 
+# A real S3 server (Ceph's RADOS Gateway on a throwaway in-memory cluster) for the media storage tests.
+if ! command -v radosgw >/dev/null 2>&1 || ! command -v ceph-mon >/dev/null 2>&1 || ! command -v ceph-osd >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    step "Installing Debian's radosgw ceph-mon ceph-osd for the S3 media tests"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq radosgw ceph-mon ceph-osd >/dev/null
+  else
+    echo "Ceph (radosgw ceph-mon ceph-osd) not found; the S3 media tests will be skipped (install Debian's packages)" >&2
+  fi
+fi
+
 export SOCIALHUB_SCHEDULER=off
 step "Lint (ruff)"
 .venv/bin/ruff check .

@@ -96,6 +96,14 @@ class Settings:
     publish_first_retry_seconds: tuple[float, float] = (2.0, 5.0)  # window of the first (fast) retry
     metrics_token: str = ""  # Bearer token for /metrics; empty = localhost only
     api_rate_per_min: int = 600  # REST API token bucket per key (services/api/ratelimit.py)
+    #: where media bytes live: "" = the local media_dir; s3://bucket/prefix = object storage (services/media/backends.py)
+    media_storage: str = ""
+    s3_endpoint: str = ""  # https://… of MinIO / R2 / Garage; "" = AWS S3
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = field(default="", repr=False)
+    s3_secret_access_key: str = field(default="", repr=False)
+    s3_addressing: str = "path"  # path | virtual
+    s3_public_links: str = "presigned"  # presigned (platforms fetch from the bucket) | app (through SocialHub)
 
     @property
     def https(self) -> bool:
@@ -171,6 +179,13 @@ def _build_settings() -> Settings:
         publish_first_retry_seconds=_env_range("SOCIALHUB_PUBLISH_FIRST_RETRY_SECONDS", (2.0, 5.0)),
         metrics_token=_env("SOCIALHUB_METRICS_TOKEN"),
         api_rate_per_min=max(1, _env_int("SOCIALHUB_API_RATE_PER_MIN", 600)),
+        media_storage=_env("SOCIALHUB_MEDIA_STORAGE"),
+        s3_endpoint=_env("SOCIALHUB_S3_ENDPOINT").rstrip("/"),
+        s3_region=_env("SOCIALHUB_S3_REGION") or "us-east-1",
+        s3_access_key_id=_env("SOCIALHUB_S3_ACCESS_KEY_ID"),
+        s3_secret_access_key=_env("SOCIALHUB_S3_SECRET_ACCESS_KEY"),
+        s3_addressing="virtual" if _env("SOCIALHUB_S3_ADDRESSING").lower() == "virtual" else "path",
+        s3_public_links="app" if _env("SOCIALHUB_S3_PUBLIC_LINKS").lower() == "app" else "presigned",
     )
 
 

@@ -15,8 +15,8 @@ stranded on a page that no longer has a workspace behind it.
 from __future__ import annotations
 
 import json
+import logging
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,14 @@ import services.models  # noqa: F401 - every table registered before walking the
 from services.auth import CurrentUser
 from services.config import get_settings
 from services.db import session_scope
+from services.media.sniff import MediaError
+from services.media.storage import delete_workspace_files
 from services.models import DemoPost, Membership, Organization, SocialAccount, User, UserSession
 from services.models.base import utcnow
 from services.permissions import require
 from services.workspace_switch import WorkspaceError
+
+log = logging.getLogger(__name__)
 
 AUDIT_FILE = "instance-audit.log"
 
@@ -90,7 +94,10 @@ def delete_workspace(actor: CurrentUser, confirm_name: str) -> int:
         s.flush()
         counts = _delete_rows(s, org_id, demo_ids)
         s.execute(delete(Organization).where(Organization.id == org_id))
-    shutil.rmtree(get_settings().media_dir / str(org_id), ignore_errors=True)
+    try:
+        delete_workspace_files(org_id)  # the disk folder, or every object under the prefix in the bucket
+    except MediaError as exc:
+        log.warning("workspace %s: media files could not be removed from the media storage: %s", org_id, exc)
     write_instance_audit(
         "workspace.deleted",
         actor.user_id,

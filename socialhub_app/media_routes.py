@@ -10,12 +10,14 @@ import html
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from services.demo_network import demo_post
 from services.media import MediaError
-from services.media.storage import absolute_path, get_asset, public_asset
+from services.media.backends import MediaStorageUnavailable
+from services.media.backends import backend as storage_backend
+from services.media.storage import absolute_path, get_asset, media_chunks, public_asset
 from services.permissions import allowed
 from socialhub_app.request_session import request_user
 
@@ -30,18 +32,31 @@ async def _asset_for(request: Request) -> dict | None:
         return None
 
 
+async def _file(relative: str, media_type: str) -> Response:
+    """From the disk as before (range requests work); from the bucket streamed in 1 MB chunks."""
+    if storage_backend().name == "local":
+        return FileResponse(absolute_path(relative), media_type=media_type)
+    try:
+        size, chunks = await run_in_threadpool(media_chunks, relative)
+    except MediaStorageUnavailable:
+        return Response("Media storage unavailable", status_code=503, headers={"Retry-After": "30"})
+    except MediaError:
+        return Response("Not found", status_code=404)
+    return StreamingResponse(chunks, media_type=media_type, headers={"Content-Length": str(size)})
+
+
 async def media_original(request: Request) -> Response:
     asset = await _asset_for(request)
     if asset is None:
         return Response("Not found", status_code=404)
-    return FileResponse(absolute_path(asset["storage_path"]), media_type=asset["mime_type"])
+    return await _file(asset["storage_path"], asset["mime_type"])
 
 
 async def media_thumbnail(request: Request) -> Response:
     asset = await _asset_for(request)
     if asset is None or not asset["thumbnail_path"]:
         return Response("Not found", status_code=404)
-    return FileResponse(absolute_path(asset["thumbnail_path"]), media_type="image/jpeg")
+    return await _file(asset["thumbnail_path"], "image/jpeg")
 
 
 async def media_public(request: Request) -> Response:
@@ -50,7 +65,7 @@ async def media_public(request: Request) -> Response:
     asset = await run_in_threadpool(public_asset, int(p["asset_id"]), int(p["expires"]), p["signature"])
     if asset is None:
         return Response("Not found or expired", status_code=404)
-    return FileResponse(absolute_path(asset["storage_path"]), media_type=asset["mime_type"])
+    return await _file(asset["storage_path"], asset["mime_type"])
 
 
 async def demo_post_page(request: Request) -> Response:

@@ -12,7 +12,9 @@ from tests.conftest_services import (  # noqa: F401
     sqlite_db,
 )
 from tests.integration.api_helpers import world  # noqa: F401  (the REST API tests' workspace + keys + client)
+from tests.integration.s3_support import s3_world  # noqa: F401  (media on the real S3 server, Ceph RGW)
 from tests.realservers.atproto_network import atproto_network, start_early, stop_unused  # noqa: F401
+from tests.realservers.ceph import ceph_s3  # noqa: F401
 
 
 @pytest.hookimpl(trylast=True)  # after -k / -m deselection

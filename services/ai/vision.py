@@ -22,8 +22,9 @@ from services.ai.chat_client import CallResult, ProviderFailure, chat
 from services.ai.prompts import AssistRequest
 from services.ai.providers import providers_to_try
 from services.ai.usage import budget_block_message, estimate_cost, record_usage
-from services.media import MediaError, absolute_path, get_asset
+from services.media import MediaError, get_asset
 from services.media.alt_text import MAX_ALT_TEXT
+from services.media.storage import local_media_path
 
 VISION_MAX_SIDE = 1024
 ALT_TEXT_TARGET = 250
@@ -93,7 +94,10 @@ async def suggest_alt_text(org_id: int, user_id: int | None, media_id: int) -> d
     if asset["kind"] != "image":
         return out | {"error": "Alt text suggestions work for images; describe a video yourself."}
     providers = [p for p in providers_to_try(org_id, user_id) if p.can_see_images]
-    image_url, size = _jpeg_data_url(str(absolute_path(asset["storage_path"])))
+    try:
+        image_url, size = _jpeg_data_url(str(local_media_path(asset["storage_path"])))
+    except MediaError as exc:  # the media storage is unreachable, or the file is gone
+        return out | {"error": str(exc)}
     messages = alt_text_messages(image_url)
     out["messages"] = shown_messages(messages, f"{asset['original_name']}, {size} JPEG sent inline as a data URL")
     if not providers:

@@ -6,6 +6,10 @@ signature is an HMAC of the asset id, its content hash and the expiry time under
 from the secret key: it cannot be guessed, moved to another file or extended, it stops working
 after `SOCIALHUB_PUBLIC_MEDIA_HOURS` (default 24 h — plenty for a platform to pull the file), and
 rotating the secret key revokes every link.
+
+With media on S3 (`SOCIALHUB_MEDIA_STORAGE=s3://…`) the engine hands out a presigned bucket URL
+instead (services.media.storage.public_link), unless `SOCIALHUB_S3_PUBLIC_LINKS=app`; this route
+then streams the object from the bucket.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -20,6 +20,7 @@ from sqlmodel import select
 from services.config import get_settings
 from services.db import session_scope
 from services.media import intake
+from services.media.backends import LocalBackend, backend
 from services.media.public_links import public_media_url, signature_matches
 from services.media.sniff import EXTENSIONS, MediaError, MediaNotFound
 from services.models import MediaAsset, Post, PostMedia
@@ -34,25 +35,49 @@ def _media_root() -> Path:
 
 
 def absolute_path(relative: str) -> Path:
-    """Where a stored relative path lives; refuses anything that would escape the media dir."""
-    root = _media_root().resolve()
-    path = (root / relative).resolve()
-    if root not in path.parents:
-        raise MediaError("Media file not found.")
-    return path
+    """Where a stored relative path lives on the local disk; refuses anything that would escape the media dir.
+
+    Only meaningful for local storage: code that must work with S3 too calls `local_media_path`
+    (a cached copy), `read_media` or `media_chunks` instead.
+    """
+    return LocalBackend(_media_root()).path(relative)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write beside the target then rename, so a crash never leaves a half file under a valid name."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def local_media_path(relative: str) -> Path:
+    """A local file with the object's bytes (the file itself on disk; a cached download from S3)."""
+    return backend().local_path(relative)
+
+
+def read_media(relative: str) -> bytes:
+    """All bytes of a stored file (thumbnails, images for the vision model, exports)."""
+    return backend().read_bytes(relative)
+
+
+def media_chunks(relative: str) -> tuple[int, Iterator[bytes]]:
+    """(size, 1 MB chunks) of a stored file, for streaming it to a browser or into an archive."""
+    return backend().iter_chunks(relative)
+
+
+def write_media(relative: str, data: bytes, content_type: str) -> None:
+    """Store bytes under a relative path (imports restoring media)."""
+    backend().put_bytes(relative, data, content_type)
+
+
+def delete_media_file(relative: str) -> None:
+    """Remove one stored file (absent is fine); rows are the caller's business."""
+    backend().delete(relative)
+
+
+def delete_workspace_files(org_id: int) -> None:
+    """Every file of one workspace (workspace deletion)."""
+    backend().delete_prefix(str(int(org_id)))
+
+
+def _incoming_dir(org_id: int) -> Path:
+    """Temp files are made beside their final place on disk (a rename), or in a scratch folder for S3."""
+    if backend().name == "local":
+        return absolute_path(str(org_id))
+    return _media_root() / ".incoming"
 
 
 def _image_thumbnail(data: bytes) -> bytes:
@@ -116,21 +141,21 @@ def store_upload_stream(org_id: int, user_id: int | None, filename: str, source:
 
     Any MediaError means nothing was kept. Blocking: web handlers call it in a worker thread.
     """
-    received = intake.receive(source, absolute_path(str(org_id)))
-    wrote: list[Path] = []
+    received = intake.receive(source, _incoming_dir(org_id))
+    store = backend()
+    wrote: list[str] = []
     try:
         info, image_bytes = intake.validate(received)
         digest = received.sha256
         relative = f"{org_id}/{digest}{EXTENSIONS[info.mime_type]}"
         thumb_relative = f"{org_id}/thumbs/{digest}.jpg"
         thumb = _image_thumbnail(image_bytes) if image_bytes is not None else _video_placeholder()
-        path, thumb_path = absolute_path(relative), absolute_path(thumb_relative)
-        if not path.exists():
-            os.replace(received.path, path)
-            wrote.append(path)
-        if not thumb_path.exists():
-            _atomic_write(thumb_path, thumb)
-            wrote.append(thumb_path)
+        if store.size(relative) != received.size:  # same name = same content (its hash)
+            store.put_file(relative, received.path, info.mime_type)
+            wrote.append(relative)
+        if store.size(thumb_relative) is None:
+            store.put_bytes(thumb_relative, thumb, "image/jpeg")
+            wrote.append(thumb_relative)
         with session_scope() as session:
             asset = MediaAsset(
                 organization_id=org_id,
@@ -151,7 +176,10 @@ def store_upload_stream(org_id: int, user_id: int | None, filename: str, source:
             return asset_dict(asset)
     except BaseException:
         for written in wrote:  # files only this failed upload created
-            written.unlink(missing_ok=True)
+            try:
+                store.delete(written)
+            except MediaError:
+                pass  # storage gone too: an unreferenced object is harmless (no row points at it)
         raise
     finally:
         received.path.unlink(missing_ok=True)  # moved into place, or not needed
@@ -202,14 +230,27 @@ def media_file(asset: MediaAsset | dict[str, Any]) -> MediaFile:
     """What the publishing engine hands an adapter: an absolute path plus the facts it validates."""
     get = asset.get if isinstance(asset, dict) else lambda key: getattr(asset, key)
     return MediaFile(
-        path=str(absolute_path(get("storage_path"))),
+        path=str(absolute_path(get("storage_path"))) if backend().name == "local" else get("storage_path"),
         mime_type=get("mime_type"),
         kind=get("kind"),
         size_bytes=get("size_bytes"),
         width=get("width"),
         height=get("height"),
-        public_url=public_media_url(get("id"), get("sha256")) if get("id") else "",
+        public_url=public_link(get("id"), get("sha256"), get("storage_path"), get("mime_type")),
     )
+
+
+def public_link(asset_id: int | None, sha256: str, storage_path: str, mime_type: str) -> str:
+    """Where a platform can fetch the file itself: a presigned bucket URL on S3, else our signed link."""
+    if not asset_id:
+        return ""
+    settings = get_settings()
+    store = backend()
+    if store.name != "local" and settings.s3_public_links == "presigned":
+        url = store.presigned_url(storage_path, int(settings.public_media_hours * 3600), mime_type)
+        if url:
+            return url
+    return public_media_url(asset_id, sha256)
 
 
 def media_files_for_post(org_id: int, post_id: int) -> list[MediaFile]:
@@ -245,4 +286,4 @@ def delete_media(org_id: int, asset_id: int) -> None:
     if not still_used:
         for relative in (storage_path, thumb_path):
             if relative:
-                absolute_path(relative).unlink(missing_ok=True)
+                backend().delete(relative)

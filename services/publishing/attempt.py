@@ -8,18 +8,27 @@ idempotency key, or a lookup of recent posts shows it is absent — else the use
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
-from services.media.public_links import public_media_url
+from services.media.backends import MediaStorageUnavailable, backend
+from services.media.sniff import MediaNotFound
+from services.media.storage import local_media_path, public_link
 from services.platforms import registry
 from services.platforms.base import AccountRef, Credentials, MediaFile, PlatformAdapter, PublishRequest
-from services.platforms.errors import AuthError, ErrorKind, PlatformError, error_from_transport
+from services.platforms.errors import (
+    AuthError,
+    ErrorKind,
+    PermanentError,
+    PlatformError,
+    TransientError,
+    error_from_transport,
+)
 from services.publishing import claims as claims_mod
 from services.publishing import outcomes, states
 from services.publishing.maintenance import UNKNOWN
@@ -40,21 +49,39 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def build_request(claim: claims_mod.ClaimedTarget, media_dir: Path) -> PublishRequest:
+def build_request(claim: claims_mod.ClaimedTarget) -> PublishRequest:
+    """The request an adapter gets: each file as a local path (a cached copy when media is on S3).
+
+    Blocking when media is on S3 (it downloads): `prepare_request` runs it in a thread. A bucket
+    that can't be reached is a TransientError — the post is retried later, never sent without it.
+    """
+    try:
+        paths = [str(local_media_path(m.storage_path)) for m in claim.media]
+    except MediaStorageUnavailable as exc:
+        raise TransientError(str(exc)) from exc
+    except MediaNotFound as exc:
+        raise PermanentError("media file is missing from the media storage") from exc
     media = [
         MediaFile(
-            path=str(media_dir / m.storage_path),
+            path=path,
             mime_type=m.mime_type,
             kind=m.kind,  # type: ignore[arg-type]
             size_bytes=m.size_bytes,
             width=m.width,
             height=m.height,
             # Instagram / TikTok pull fetch the file themselves from a signed public link.
-            public_url=public_media_url(m.asset_id, m.sha256) if m.asset_id else "",
+            public_url=public_link(m.asset_id, m.sha256, m.storage_path, m.mime_type),
         )
-        for m in claim.media
+        for m, path in zip(claim.media, paths, strict=True)
     ]
     return PublishRequest(text=claim.text, media=media, idempotency_key=claim.idempotency_key)
+
+
+async def prepare_request(claim: claims_mod.ClaimedTarget) -> PublishRequest:
+    """On the event loop for local files (no I/O); in a thread when they come from a bucket."""
+    if not claim.media or backend().name == "local":
+        return build_request(claim)
+    return await asyncio.to_thread(build_request, claim)
 
 
 def account_ref(claim: claims_mod.ClaimedTarget) -> AccountRef:
@@ -162,7 +189,10 @@ async def attempt_publish(engine: PublishingEngine, claim: claims_mod.ClaimedTar
         claim = current
     if claim.account_status == "needs_reconnect":
         return outcomes.failed(_reconnect_message(claim.account_status_reason), ErrorKind.AUTH.value)
-    request = build_request(claim, engine.settings.media_dir)
+    try:
+        request = await prepare_request(claim)
+    except PlatformError as exc:  # media storage unreachable (transient) or file gone (permanent)
+        return _classify(exc, adapter, claim, engine)
 
     if claim.error_kind == UNKNOWN and not adapter.supports_idempotency_key:
         if not adapter.can_lookup_recent_posts:

@@ -1,0 +1,40 @@
+"""One confirm dialog for every destructive action.
+
+Why: deletes used to happen on the first click. The dialog names the thing by what a person
+recognises (a post's first words, account and time — never an internal id) and the destructive
+button says exactly what it does ("Delete post"), so `get_by_role("button", name=...)` is exact.
+The state owns `open` (set by the trigger handler after it resolved what is being deleted) and
+clears it in both handlers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+
+def confirm_dialog(*, open_: rx.Var, title: rx.Var | str, description: rx.Var | str, confirm_label: str,
+                   on_confirm: Any, on_cancel: Any, testid: str, cancel_label: str = "Cancel") -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(description, custom_attrs={"data-testid": f"{testid}-description"}),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button(cancel_label, variant="soft", color_scheme="gray", on_click=on_cancel,
+                              custom_attrs={"data-testid": f"{testid}-cancel"})
+                ),
+                rx.alert_dialog.action(
+                    rx.button(confirm_label, color_scheme="red", on_click=on_confirm,
+                              custom_attrs={"data-testid": f"{testid}-confirm"})
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="16px",
+            ),
+            custom_attrs={"data-testid": testid},
+            max_width="480px",
+        ),
+        open=open_,
+    )
