@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0010p"
-down_revision = "0009p"
+down_revision = "0010e"
 branch_labels = None
 depends_on = None
 
