@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypedDict
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, select
 
 from services.approvals.states import shown_status
 from services.db import session_scope
 from services.models import Post, PostTarget, SocialAccount
 from services.posts.lifecycle import PostActionResult
+from services.privacy.purge import preview_or_note
 from services.publishing.states import LOCKED_TARGET_STATES, PostStatus, TargetStatus
 from services.timezones import TimezoneError, local_midnight_utc, to_local, to_utc, validate_timezone
 
@@ -134,7 +135,7 @@ def calendar_items(
     posts_q = (
         select(
             P.c.id,
-            func.substr(P.c.body, 1, PREVIEW_CHARS + 1).label("preview"),
+            preview_or_note(P, PREVIEW_CHARS + 1).label("preview"),
             P.c.status,
             P.c.scheduled_at,
             P.c.series_id,

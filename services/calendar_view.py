@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from services.calendar import (
     PREVIEW_CHARS,
@@ -26,6 +26,7 @@ from services.calendar import (
     targets_by_post_id,
 )
 from services.db import session_scope
+from services.privacy.purge import preview_or_note
 from services.timezones import to_local, validate_timezone
 
 BucketKey = tuple[str, int]  # (local date "YYYY-MM-DD", local hour or -1 when bucketing by day)
@@ -68,7 +69,7 @@ def visible_items(
         ids = list(chosen)
         posts = session.execute(
             select(
-                P.c.id, func.substr(P.c.body, 1, PREVIEW_CHARS + 1).label("preview"), P.c.status, P.c.series_id,
+                P.c.id, preview_or_note(P, PREVIEW_CHARS + 1).label("preview"), P.c.status, P.c.series_id,
                 P.c.approval_state,
             ).where(P.c.organization_id == org_id, P.c.id.in_(ids))
         ).all()

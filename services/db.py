@@ -19,8 +19,13 @@ def is_sqlite(url: str) -> bool:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
-    """WAL + busy timeout let the scheduler and the UI write at once without 'database is locked'."""
+    """WAL + busy timeout let the scheduler and the UI write at once without 'database is locked'.
+
+    secure_delete: freed row space is overwritten with zeros, so text wiped by privacy mode or
+    retention does not linger in the file (services/privacy/wipe.py checkpoints the WAL after).
+    """
     cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA secure_delete=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA foreign_keys=ON")

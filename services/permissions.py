@@ -75,6 +75,8 @@ _ADMIN = _EDIT | {
     "workspace.rename",
     "workspace.settings",
     "workspace.approvals",
+    "workspace.privacy",  # privacy mode and "purge existing content now"
+    "workspace.retention",  # retention policies
     "webhooks.manage",
     "comment.delete",  # anyone's comment; everyone may delete their own ("comment.write")
     "workspace.import",  # import an export as a new workspace
@@ -126,6 +128,8 @@ _LABELS = {
     "workspace.rename": "rename the workspace",
     "workspace.settings": "change workspace settings",
     "workspace.approvals": "change the approval settings",
+    "workspace.privacy": "change privacy mode",
+    "workspace.retention": "change retention policies",
     "preview.share": "share or revoke preview links",
     "workspace.delete": "delete the workspace",
     "workspace.security": "change the workspace's two-factor requirement",

@@ -80,6 +80,7 @@ def start_scheduler(
     )
     handle = SchedulerHandle(scheduler=scheduler, engine=engine)
     _add_recurrence_job(scheduler)
+    _add_privacy_job(scheduler)
     for func, seconds in extra_jobs or []:
         handle.add_job(func, seconds)
     scheduler.start()
@@ -161,3 +162,23 @@ async def extend_recurring_series() -> int:
     if created:
         log.info("recurring series: %s upcoming posts created", created)
     return created
+
+
+PRIVACY_JOB_ID = "privacy-maintenance"
+
+
+def _add_privacy_job(scheduler: AsyncIOScheduler) -> None:
+    """Hourly: the privacy-mode purge safety net; retention policies run once a day per workspace
+    (services/privacy/job.py claims each workspace's run in the database). First run a minute after start."""
+    from services.privacy.job import JOB_SECONDS, privacy_job
+
+    scheduler.add_job(
+        privacy_job,
+        "interval",
+        seconds=JOB_SECONDS,
+        id=PRIVACY_JOB_ID,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=600,
+        next_run_time=_utcnow() + timedelta(seconds=60),
+    )

@@ -38,6 +38,7 @@ class PostRow:
     created: str = ""
     platforms: list[str] = dataclasses.field(default_factory=list)
     recurring: bool = False
+    live_url: str = ""  # the first live copy (shown beside "content not stored" in privacy mode)
 
 
 @dataclasses.dataclass
@@ -110,7 +111,8 @@ class PostsListState(rx.State):
         self.rows = [
             PostRow(id=str(r["id"]), text=r["text"] or "(no text)", status=r["status"],
                     when=self._when_text(r, tz), created=r["created_at"][:10],
-                    platforms=list(r["platforms"]), recurring=r["series_id"] is not None)
+                    platforms=list(r["platforms"]), recurring=r["series_id"] is not None,
+                    live_url=r.get("live_url", "") if r.get("content_purged") else "")
             for r in rows
         ]  # fmt: skip
         visible = {r.id for r in self.rows}

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -28,6 +28,7 @@ from services.analytics.rollup import ensure_rollup_zone
 from services.analytics.sqltime import checked_zone, local_date, local_hour, local_weekday, prepare_session
 from services.db import session_scope
 from services.models import AccountMetricSnapshot, Post, PostMetricsDaily, PostMetricSnapshot, PostTarget, SocialAccount
+from services.privacy.purge import NOT_STORED
 from services.publishing.states import TargetStatus
 
 Daily = PostMetricsDaily
@@ -218,7 +219,7 @@ def top_posts(org_id: int, f: AnalyticsFilters, limit: int = 10) -> pd.DataFrame
                 latest.c.post_target_id,
                 latest.c.platform,
                 SocialAccount.display_name,
-                Post.body,
+                case((Post.content_purged_at.is_not(None), literal(NOT_STORED)), else_=Post.body),
                 latest.c.published_at,
                 latest.c.external_url,
                 latest.c.likes,

@@ -97,6 +97,10 @@ class Post(BaseModel):
     review_note: str = Field("", description="The reviewer's note (e.g. what should change).")
     reviewer: str = Field("", description="Who decided last: a member, or an external reviewer via a preview link.")
     reviewed_at: datetime | None = None
+    content_purged: bool = Field(
+        False, description="Privacy mode or retention wiped the text and media (metadata, links and metrics stay)."
+    )
+    body_sha256: str = Field("", description="SHA-256 (hex) of the wiped text; empty while the text is stored.")
 
 
 def post_from(detail: dict[str, Any], refused: list[dict[str, str]] | None = None, note: str = "") -> Post:

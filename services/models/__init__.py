@@ -27,6 +27,7 @@ from services.models.exports import DataExport
 from services.models.identity import AuditLog, LoginFailure, Membership, Organization, User, UserSession
 from services.models.oidc import OidcIdentity, OidcLogin
 from services.models.posts import MediaAsset, Post, PostMedia, PostTarget, QueueSlot, SchedulerHeartbeat
+from services.models.privacy import WorkspacePrivacy
 from services.models.security import AuthToken, RecoveryCode, TotpCredential
 from services.models.teams import Invite
 
@@ -36,4 +37,5 @@ __all__ = [
     "MediaAsset", "Membership", "Notification", "OAuthFlow", "OidcIdentity", "OidcLogin", "Organization", "Persona", "PlatformApp", "Post", "PostMedia",
     "PostMetricSnapshot", "PostMetricsDaily", "PostTarget", "PromptTemplate", "QueueSlot", "RecoveryCode", "RollupZone",
     "SchedulerHeartbeat", "SocialAccount", "TotpCredential", "User", "UserSession", "utcnow",
+    "WorkspacePrivacy",
 ]

@@ -46,6 +46,10 @@ class Post(SQLModel, table=True):
     reviewer_name: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
     reviewed_at: datetime | None = None
     review_note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # Privacy mode / retention (services/privacy): when the text, overrides and media were wiped, and
+    # the SHA-256 of the text they had (hex), so a copy can still be matched without keeping it.
+    content_purged_at: datetime | None = None
+    body_sha256: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -25,6 +25,7 @@ from services.posts.common import account_label, audit, lock_post, locked_reason
 from services.posts.compose import check_schedule_time, media_files, validate_targets
 from services.posts.errors import PostConflict, PostError, PostNotFound
 from services.posts.queries import PostDetail, TargetDetail, get_post
+from services.privacy.purge import finish_purge, purge_if_final
 from services.publishing import states, wakeup
 from services.publishing.events import emit_target_outcomes
 from services.publishing.states import TargetStatus
@@ -230,6 +231,9 @@ def delete_post(org_id: int, post_id: int, *, user_id: int | None = None) -> Del
         else:
             states.refresh_post_statuses(session, [post_id])
         audit(session, org_id, user_id, "post.delete", {"post_id": post_id, "kept_published": len(kept)})
+        # Only published accounts are left: in privacy mode the post is final now.
+        purged = purge_if_final(session, [] if deleted else [post_id], utcnow())
+    finish_purge(purged)
     return {"deleted": deleted, "refused": kept}
 
 
@@ -255,6 +259,8 @@ def retry_target(org_id: int, target_id: int, *, user_id: int | None = None) -> 
         target, account = _lock_target(session, org_id, target_id)
         if not TargetStatus(target.status).can_retry:
             raise PostConflict(f"Only failed posts can be retried ({account_label(account)} is {target.status}).")
+        if session.get(Post, target.post_id).content_purged_at is not None:
+            raise PostConflict("This post's content is not stored any more (privacy mode); write it again to resend.")
         if account.status == "needs_reconnect":
             raise PostError(f"Reconnect {account_label(account)} first, then retry.")
         target.status = TargetStatus.SCHEDULED
@@ -295,4 +301,6 @@ def mark_target_published(org_id: int, target_id: int, url: str = "", *, user_id
         # The person confirmed it is out: webhooks hear `post.published` in this same transaction.
         emit_target_outcomes(session, [target_id], now)
         post_id = target.post_id
+        purged = purge_if_final(session, [post_id], now)  # privacy mode: the last final target wipes content
+    finish_purge(purged)
     return get_post(org_id, post_id)

@@ -17,6 +17,7 @@ from services.approvals.states import shown_status
 from services.db import get_engine, is_sqlite, session_scope
 from services.models import Post, PostTarget, SocialAccount
 from services.posts import PostError, PostInput, delete_post, get_post, reschedule_post, save_post
+from services.privacy.purge import NOT_STORED
 from services.timezones import local_midnight_utc, to_local, validate_timezone
 
 P = Post.__table__
@@ -133,6 +134,7 @@ def list_posts(
                 P.c.updated_at,
                 P.c.series_id,
                 P.c.approval_state,
+                P.c.content_purged_at,
             )  # fmt: skip
             .where(where)
             .order_by(*_order(sort))
@@ -165,7 +167,7 @@ def list_posts(
         )
     rows = []
     for p in posts:
-        text = " ".join((p.preview or "").split())
+        text = NOT_STORED if p.content_purged_at is not None else " ".join((p.preview or "").split())
         local = to_local(p.scheduled_at, tz) if p.scheduled_at else None
         rows.append(
             {
@@ -181,6 +183,8 @@ def list_posts(
                 "targets": by_post.get(p.id, []),
                 # when it went out (the latest of its targets): the list shows it instead of the plan
                 "published_at": max((t["published_at"] for t in by_post.get(p.id, []) if t["published_at"]), default=None),
+                "content_purged": p.content_purged_at is not None,
+                "live_url": next((t["url"] for t in by_post.get(p.id, []) if t["url"]), ""),
             }
         )
     return rows, int(total)

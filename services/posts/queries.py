@@ -68,6 +68,8 @@ class PostDetail(TypedDict):
     approval_state: str  # an ApprovalState value (services/approvals/states.py)
     approved_version: int | None
     review_note: str  # the reviewer's note (shown with "changes requested")
+    content_purged: bool  # privacy mode / retention wiped the text and media (metadata stays)
+    body_sha256: str  # SHA-256 of the wiped text (hex), "" while the text is stored
     reviewer: str  # who decided last: a member's name or an external reviewer's
     reviewed_at: str | None
 
@@ -147,6 +149,8 @@ def get_post(org_id: int, post_id: int) -> PostDetail:
         "review_note": post.review_note,
         "reviewer": post.reviewer_name or reviewer or "",
         "reviewed_at": _iso(post.reviewed_at),
+        "content_purged": post.content_purged_at is not None,
+        "body_sha256": post.body_sha256 or "",
     }
 
 

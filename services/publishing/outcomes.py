@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select, update
 from services.config import Settings
 from services.db import get_engine, is_sqlite, session_scope
 from services.models import PostTarget
+from services.privacy.purge import finish_purge, purge_if_final
 from services.publishing import events as publishing_events
 from services.publishing import states
 from services.publishing.reporting import report_outcomes
@@ -123,6 +124,9 @@ def record_outcomes(worker_id: str, results: list[tuple[int, int, Outcome]], now
             publishing_events.emit_target_outcomes(session, settled, now)
         # Audit + notifications for what settled, in this transaction (not on the claim path).
         report_outcomes(session, [t for t, _p, o in ordered if o.status in _REPORTED], now)
+        # Privacy mode: a post whose last target just became final loses its content in this transaction.
+        purged = purge_if_final(session, [p for _t, p, o in ordered if o.status == states.PUBLISHED], now)
+    finish_purge(purged)
     return written
 
 

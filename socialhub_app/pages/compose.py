@@ -16,6 +16,7 @@ from components.layout import empty_state
 from components.platform import platform_icon, status_badge
 from components.post_analytics import post_analytics_panel
 from components.role_note import role_note
+from components.settings_privacy import post_privacy_note
 from socialhub_app.layout import protected_page
 from state.ai_assist import AIAssistState
 from state.auth import AuthState
@@ -263,6 +264,7 @@ def _post_actions() -> rx.Component:
 
 def messages() -> rx.Component:
     return rx.vstack(
+        post_privacy_note(),
         rx.cond(
             ComposeState.error != "",
             rx.callout(

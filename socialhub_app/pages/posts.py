@@ -177,6 +177,8 @@ def post_row(row: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.cond(row.recurring, rx.icon("repeat", size=12)),
                 rx.link(row.text, href="/compose?post=" + row.id, size="2", custom_attrs={"data-testid": "post-text"}),
+                rx.cond(row.live_url != "", rx.link("Live post", href=row.live_url, is_external=True, size="2",
+                                                   custom_attrs={"data-testid": "post-live-link"})),  # fmt: skip
                 align="center",
             ),
             max_width="420px",

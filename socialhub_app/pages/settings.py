@@ -10,14 +10,18 @@ import reflex as rx
 
 from components.approvals import approval_settings_section
 from components.settings_data import your_data_section
+from components.settings_privacy import privacy_settings_section
 from components.settings_sections import queue_slots_section, timezone_section
 from socialhub_app.layout import protected_page
 from state.approvals import ApprovalSettingsState
 from state.settings import QueueSlotsState, TimezoneSettingsState
 from state.settings_data import SettingsDataState
+from state.settings_privacy import PrivacySettingsState
 
-SECTIONS = [timezone_section, queue_slots_section, approval_settings_section, your_data_section]
-SECTION_LOADS = [TimezoneSettingsState.load, QueueSlotsState.load, ApprovalSettingsState.load, SettingsDataState.load]
+SECTIONS = [timezone_section, queue_slots_section, approval_settings_section, privacy_settings_section,
+            your_data_section]
+SECTION_LOADS = [TimezoneSettingsState.load, QueueSlotsState.load, ApprovalSettingsState.load,
+                 PrivacySettingsState.load, SettingsDataState.load]
 #: Other settings pages: (label, route).
 SETTINGS_LINKS: list[tuple[str, str]] = [
     ("Security: password, 2FA, sessions", "/settings/security"),

@@ -31,6 +31,7 @@ from services.notifications import Kind, mark_all_read, mark_read, notify
 from services.ownership import exports
 from services.ownership.importer import import_workspace
 from services.permissions import ROLES, PermissionDenied, allowed
+from services.privacy import actions as privacy_actions
 from services.publishing.states import TargetStatus
 from services.workspace_delete import delete_workspace
 from services.workspace_switch import rename_workspace
@@ -108,6 +109,7 @@ def _seed(user: auth.CurrentUser) -> dict[str, Any]:
         org_id, uid, posts.PostInput(body="review me", account_ids=[account], action="submit", scheduled_at=future)
     )
     return {"account": account, "draft": draft, "sched": sched, "series_id": series_id, "failed_target": failed_target,
+           "failed_post": failed,
            "persona": persona, "future": future, "other_comment": comment_ids[0], "own_comment": comment_ids[1],
            "notification": note, "review": review,
            "review_version": posts.get_post(org_id, review)["version"]}  # fmt: skip
@@ -150,6 +152,10 @@ CASES: dict[str, tuple[str, Callable[[auth.CurrentUser, dict], Any]]] = {
     "approval settings": ("workspace.approvals", lambda u, c: guarded.set_approval_settings(u, "everyone", True)),
     "share preview link": ("preview.share", lambda u, c: guarded.create_preview_link(u, c["draft"])),
     "revoke preview links": ("preview.share", lambda u, c: guarded.revoke_preview_links(u, c["draft"])),
+    "privacy mode": ("workspace.privacy", lambda u, c: privacy_actions.set_privacy_mode(u, True)),
+    "purge existing content": ("workspace.privacy", lambda u, c: privacy_actions.purge_existing_content(u)),
+    "retention policies": ("workspace.retention", lambda u, c: privacy_actions.set_retention(u, {"audit_days": "30"})),
+    "discard failed": ("post.retry", lambda u, c: privacy_actions.discard_failed(u, c["failed_post"])),
     "connect demo": ("accounts.connect", lambda u, c: guarded.connect_demo(u)),
     "save persona": ("ai.personas", lambda u, c: guarded.save_persona(u, None, {"name": "New"}, [c["account"]])),
     "delete persona": ("ai.personas", lambda u, c: guarded.delete_persona(u, c["persona"])),
