@@ -17,6 +17,12 @@ class AccountsState(rx.State):
     mastodon_instance: str = ""
     bluesky_handle: str = ""
     bluesky_password: str = ""
+    telegram_token: str = ""
+    telegram_chat: str = ""
+    telegram_silent: bool = False
+    discord_webhook: str = ""
+    #: bumping it remounts the secret fields empty (they are uncontrolled: components/fields.py)
+    token_form_version: int = 0
     message: str = ""
     error: str = ""
     busy: bool = False
@@ -98,6 +104,71 @@ class AccountsState(rx.State):
         self.bluesky_handle = ""
         await self._refresh(user.organization_id)
         yield rx.toast.success("Bluesky account connected.")
+
+    @rx.event
+    def set_telegram_token(self, value: str):
+        self.telegram_token = value
+
+    @rx.event
+    def set_telegram_chat(self, value: str):
+        self.telegram_chat = value
+
+    @rx.event
+    def set_telegram_silent(self, value: bool):
+        self.telegram_silent = bool(value)
+
+    @rx.event
+    def set_discord_webhook(self, value: str):
+        self.discord_webhook = value
+
+    def _clear_token_form(self) -> None:
+        self.telegram_token = self.telegram_chat = self.discord_webhook = ""
+        self.telegram_silent = False
+        self.token_form_version += 1
+
+    @rx.event
+    async def connect_telegram(self):
+        """Bot token + channel: verified against Telegram (admin rights included) before it is saved."""
+        self.error = self.message = ""
+        user = await current_user(self)
+        if user is None:
+            yield rx.redirect("/login")
+            return
+        self.busy = True
+        yield
+        try:
+            await guarded.connect_telegram(
+                user, self.telegram_token, self.telegram_chat.strip(), silent=self.telegram_silent
+            )
+        except UserError as exc:
+            self.error = exc.message
+            return
+        finally:
+            self.busy = False
+        self._clear_token_form()
+        await self._refresh(user.organization_id)
+        yield rx.toast.success("Telegram channel connected.")
+
+    @rx.event
+    async def connect_discord(self):
+        """A channel webhook URL: shape, private-address guard and a GET on the webhook first."""
+        self.error = self.message = ""
+        user = await current_user(self)
+        if user is None:
+            yield rx.redirect("/login")
+            return
+        self.busy = True
+        yield
+        try:
+            await guarded.connect_discord(user, self.discord_webhook)
+        except UserError as exc:
+            self.error = exc.message
+            return
+        finally:
+            self.busy = False
+        self._clear_token_form()
+        await self._refresh(user.organization_id)
+        yield rx.toast.success("Discord channel connected.")
 
     @rx.event
     async def disconnect(self, account_id: int):
