@@ -32,8 +32,8 @@ class DiscordFake(FakeServer):
         self.webhooks: dict[str, dict[str, Any]] = {}
         self.messages: list[dict[str, Any]] = []
         self.retry_after = 2.5
-        self.reset()
         super().__init__()
+        self.reset()
 
     def reset(self) -> None:
         self.webhooks = {

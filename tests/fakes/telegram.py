@@ -46,8 +46,8 @@ class TelegramFake(FakeServer):
         self.messages: list[dict[str, Any]] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []  # (method, parsed params incl. file metadata)
         self.retry_after = 7
-        self.reset()
         super().__init__()
+        self.reset()
 
     def reset(self) -> None:
         self.chats = {
