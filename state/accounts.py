@@ -17,11 +17,8 @@ class AccountsState(rx.State):
     mastodon_instance: str = ""
     bluesky_handle: str = ""
     bluesky_password: str = ""
-    telegram_token: str = ""
-    telegram_chat: str = ""
-    telegram_silent: bool = False
-    discord_webhook: str = ""
-    #: bumping it remounts the secret fields empty (they are uncontrolled: components/fields.py)
+    #: bumping it remounts the token forms empty; the secrets themselves never become state vars
+    #: (a state var is synced to the browser): they arrive once, in the submitted form data
     token_form_version: int = 0
     message: str = ""
     error: str = ""
@@ -106,28 +103,7 @@ class AccountsState(rx.State):
         yield rx.toast.success("Bluesky account connected.")
 
     @rx.event
-    def set_telegram_token(self, value: str):
-        self.telegram_token = value
-
-    @rx.event
-    def set_telegram_chat(self, value: str):
-        self.telegram_chat = value
-
-    @rx.event
-    def set_telegram_silent(self, value: bool):
-        self.telegram_silent = bool(value)
-
-    @rx.event
-    def set_discord_webhook(self, value: str):
-        self.discord_webhook = value
-
-    def _clear_token_form(self) -> None:
-        self.telegram_token = self.telegram_chat = self.discord_webhook = ""
-        self.telegram_silent = False
-        self.token_form_version += 1
-
-    @rx.event
-    async def connect_telegram(self):
+    async def connect_telegram(self, form: dict):
         """Bot token + channel: verified against Telegram (admin rights included) before it is saved."""
         self.error = self.message = ""
         user = await current_user(self)
@@ -138,19 +114,22 @@ class AccountsState(rx.State):
         yield
         try:
             await guarded.connect_telegram(
-                user, self.telegram_token, self.telegram_chat.strip(), silent=self.telegram_silent
+                user,
+                str(form.get("bot_token") or ""),
+                str(form.get("chat") or "").strip(),
+                silent=bool(form.get("silent")),
             )
         except UserError as exc:
             self.error = exc.message
             return
         finally:
             self.busy = False
-        self._clear_token_form()
+        self.token_form_version += 1
         await self._refresh(user.organization_id)
         yield rx.toast.success("Telegram channel connected.")
 
     @rx.event
-    async def connect_discord(self):
+    async def connect_discord(self, form: dict):
         """A channel webhook URL: shape, private-address guard and a GET on the webhook first."""
         self.error = self.message = ""
         user = await current_user(self)
@@ -160,13 +139,13 @@ class AccountsState(rx.State):
         self.busy = True
         yield
         try:
-            await guarded.connect_discord(user, self.discord_webhook)
+            await guarded.connect_discord(user, str(form.get("webhook_url") or ""))
         except UserError as exc:
             self.error = exc.message
             return
         finally:
             self.busy = False
-        self._clear_token_form()
+        self.token_form_version += 1
         await self._refresh(user.organization_id)
         yield rx.toast.success("Discord channel connected.")
 

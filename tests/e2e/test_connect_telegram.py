@@ -33,6 +33,7 @@ def test_connect_telegram_and_publish(page: Page, app_url: str, new_user: dict, 
     expect(row.get_by_test_id("account-name")).to_have_text("SocialHub News")
     expect(row.get_by_test_id("account-status")).to_have_text("active")
     expect(row.get_by_test_id("account-metrics-note")).to_contain_text("not reported")
+    expect(page.get_by_test_id("telegram-token-input")).to_have_value("")
     assert BOT_TOKEN not in page.content(), "the bot token never comes back to the page"
 
     open_composer(page)
