@@ -169,3 +169,30 @@ async def test_connect_service_stores_token_encrypted(db, fake: TelegramFake, mo
     assert await accounts.connect_telegram(org_id, user_id, BOT_TOKEN, str(CHANNEL_ID)) == account_id
     rows = accounts.list_accounts(org_id)
     assert [r["platform"] for r in rows] == ["telegram"]
+
+
+@pytest.mark.parametrize(("role", "may"), [("contributor", False), ("admin", True), ("viewer", False)])
+async def test_only_connecting_roles_reach_telegram_or_discord(db, fake: TelegramFake, monkeypatch, role, may):
+    """The state handlers go through services.guarded: a role without accounts.connect sends nothing."""
+    from sqlmodel import select
+
+    from services import auth, guarded
+    from services.models import Membership
+    from services.permissions import PermissionDenied, allowed
+
+    fake.reset()
+    configure_env(monkeypatch, {"SOCIALHUB_TELEGRAM_API_BASE": fake.url})
+    email = f"{role}-tg@example.com"
+    uid = auth.register_user(email, role.title(), "correct horse battery")
+    with session_scope() as s:
+        s.exec(select(Membership).where(Membership.user_id == uid)).one().role = role
+    user = auth.resolve_session(auth.login(email, "correct horse battery"))
+    assert allowed(role, "accounts.connect") is may
+    if may:
+        assert await guarded.connect_telegram(user, BOT_TOKEN, CHANNEL)
+        return
+    with pytest.raises(PermissionDenied):
+        await guarded.connect_telegram(user, BOT_TOKEN, CHANNEL)
+    with pytest.raises(PermissionDenied):
+        await guarded.connect_discord(user, "https://discord.com/api/webhooks/1234567/abcdefghijklmnopqrstuvwxyz")
+    assert fake.recorded == []
