@@ -129,3 +129,34 @@ def test_secrets_in_urls_are_redacted_from_logs():
     record = logging.LogRecord("httpx", logging.INFO, "", 0, "HTTP Request: %s %s", ("POST", HOOK), None)
     assert RedactUrlSecrets().filter(record)
     assert "abcdefghijklmnop" not in record.getMessage()
+
+
+def test_discord_429_falls_back_to_ratelimit_headers():
+    import httpx
+
+    from services.platforms.errors import ErrorKind
+
+    resp = httpx.Response(429, json={"message": "You are being rate limited.", "global": True},
+                          headers={"X-RateLimit-Reset-After": "3.5", "X-RateLimit-Remaining": "0"})
+    err = DiscordAdapter()._classify(resp, "Discord: rate limited")
+    assert err.kind == ErrorKind.RATE_LIMITED and err.retry_at is not None
+    gone = httpx.Response(404, json={"message": "Unknown Webhook", "code": 10015})
+    assert DiscordAdapter()._classify(gone, "x").kind == ErrorKind.AUTH
+    missing_message = httpx.Response(404, json={"message": "Unknown Message", "code": 10008})
+    assert DiscordAdapter()._classify(missing_message, "x").kind == ErrorKind.PERMANENT
+
+
+def test_telegram_error_envelope_mapping():
+    import httpx
+
+    from services.platforms.errors import ErrorKind
+
+    def kind(status: int, description: str) -> ErrorKind:
+        body = {"ok": False, "error_code": status, "description": description}
+        return TelegramAdapter()._classify(httpx.Response(status, json=body), description).kind
+
+    assert kind(400, "Bad Request: chat not found") == ErrorKind.AUTH
+    assert kind(400, "Bad Request: message is too long") == ErrorKind.PERMANENT
+    assert kind(403, "Forbidden: bot was kicked from the channel chat") == ErrorKind.AUTH
+    assert kind(401, "Unauthorized") == ErrorKind.AUTH
+    assert kind(500, "Internal Server Error") == ErrorKind.TRANSIENT
