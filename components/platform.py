@@ -13,6 +13,8 @@ PLATFORM_ICONS = {
     "tiktok": "music-2",
     "mastodon": "message-square-quote",
     "bluesky": "cloud",
+    "telegram": "send",
+    "discord": "messages-square",
 }
 
 #: How each network is named in the UI (never its internal key: "Demo", not "demo").

@@ -221,6 +221,16 @@ async def connect_bluesky(actor: CurrentUser, handle: str, app_password: str) ->
     return await accounts.connect_bluesky(actor.organization_id, actor.user_id, handle, app_password)
 
 
+async def connect_telegram(actor: CurrentUser, bot_token: str, chat: str, *, silent: bool = False) -> int:
+    require(actor, "accounts.connect")
+    return await accounts.connect_telegram(actor.organization_id, actor.user_id, bot_token, chat, silent=silent)
+
+
+async def connect_discord(actor: CurrentUser, webhook_url: str) -> int:
+    require(actor, "accounts.connect")
+    return await accounts.connect_discord(actor.organization_id, actor.user_id, webhook_url)
+
+
 async def disconnect_account(actor: CurrentUser, account_id: int) -> None:
     require(actor, "accounts.disconnect")
     await accounts.disconnect_account(actor.organization_id, account_id, user_id=actor.user_id)

@@ -17,6 +17,9 @@ class AccountsState(rx.State):
     mastodon_instance: str = ""
     bluesky_handle: str = ""
     bluesky_password: str = ""
+    #: bumping it remounts the token forms empty; the secrets themselves never become state vars
+    #: (a state var is synced to the browser): they arrive once, in the submitted form data
+    token_form_version: int = 0
     message: str = ""
     error: str = ""
     busy: bool = False
@@ -98,6 +101,53 @@ class AccountsState(rx.State):
         self.bluesky_handle = ""
         await self._refresh(user.organization_id)
         yield rx.toast.success("Bluesky account connected.")
+
+    @rx.event
+    async def connect_telegram(self, form: dict):
+        """Bot token + channel: verified against Telegram (admin rights included) before it is saved."""
+        self.error = self.message = ""
+        user = await current_user(self)
+        if user is None:
+            yield rx.redirect("/login")
+            return
+        self.busy = True
+        yield
+        try:
+            await guarded.connect_telegram(
+                user,
+                str(form.get("bot_token") or ""),
+                str(form.get("chat") or "").strip(),
+                silent=bool(form.get("silent")),
+            )
+        except UserError as exc:
+            self.error = exc.message
+            return
+        finally:
+            self.busy = False
+        self.token_form_version += 1
+        await self._refresh(user.organization_id)
+        yield rx.toast.success("Telegram channel connected.")
+
+    @rx.event
+    async def connect_discord(self, form: dict):
+        """A channel webhook URL: shape, private-address guard and a GET on the webhook first."""
+        self.error = self.message = ""
+        user = await current_user(self)
+        if user is None:
+            yield rx.redirect("/login")
+            return
+        self.busy = True
+        yield
+        try:
+            await guarded.connect_discord(user, str(form.get("webhook_url") or ""))
+        except UserError as exc:
+            self.error = exc.message
+            return
+        finally:
+            self.busy = False
+        self.token_form_version += 1
+        await self._refresh(user.organization_id)
+        yield rx.toast.success("Discord channel connected.")
 
     @rx.event
     async def disconnect(self, account_id: int):

@@ -21,6 +21,7 @@ from services.accounts.connections import (
     save_discovered_accounts,
 )
 from services.accounts.oauth import CallbackOutcome, complete_oauth_callback, start_oauth_connect
+from services.accounts.token_connect import connect_discord, connect_telegram
 from services.accounts.tokens import (
     call_with_refresh,
     get_fresh_credentials,
@@ -39,6 +40,8 @@ __all__ = [
     "complete_oauth_callback",
     "connect_bluesky",
     "connect_demo",
+    "connect_discord",
+    "connect_telegram",
     "disconnect_account",
     "get_account",
     "get_fresh_credentials",

@@ -14,7 +14,18 @@ from services.platforms.errors import PermanentError
 from services.platforms.registry import adapter_class, all_adapters, get_adapter
 
 #: Order on the Accounts page: the no-credentials option first, then the big networks.
-CATALOG_ORDER = ("demo", "mastodon", "bluesky", "x", "linkedin", "facebook", "instagram", "tiktok")
+CATALOG_ORDER = (
+    "demo",
+    "mastodon",
+    "bluesky",
+    "telegram",
+    "discord",
+    "x",
+    "linkedin",
+    "facebook",
+    "instagram",
+    "tiktok",
+)
 
 
 def platform_catalog() -> list[dict[str, Any]]:
@@ -34,6 +45,8 @@ def platform_catalog() -> list[dict[str, Any]]:
                 # Env-configured platforms explain what to set; the others (Demo, Mastodon, Bluesky) give a hint.
                 "config_help": adapter.config_help() if not configured or not adapter.required_env else "",
                 "max_chars": adapter.constraints.max_chars,
+                # What the platform never reports (Telegram views, Discord webhook posts): said up front.
+                "metrics_note": str(getattr(adapter, "metrics_note", "")),
             }
         )
     return rows

@@ -13,7 +13,18 @@ def register(cls: type[PlatformAdapter]) -> type[PlatformAdapter]:
     return cls
 
 
-BUILTIN_PLATFORMS = ("demo", "x", "linkedin", "facebook", "instagram", "tiktok", "mastodon", "bluesky")
+BUILTIN_PLATFORMS = (
+    "demo",
+    "x",
+    "linkedin",
+    "facebook",
+    "instagram",
+    "tiktok",
+    "mastodon",
+    "bluesky",
+    "telegram",
+    "discord",
+)
 
 
 def _load_builtin() -> None:

@@ -7,6 +7,7 @@ import reflex as rx
 from components.design import empty_state, primary_button
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
+from socialhub_app.pages.accounts_token_forms import discord_form, telegram_form
 from state.accounts import AccountsState
 from state.auth import AuthState
 
@@ -28,6 +29,12 @@ def account_row(account: rx.Var) -> rx.Component:
                     rx.text(account["status_reason"], size="1", color_scheme="red"),
                     align="center",
                 ),
+                rx.match(
+                    account["platform"],
+                    ("telegram", _metrics_note("Post views aren't available through Telegram's Bot API: metrics not reported.")),
+                    ("discord", _metrics_note("Discord doesn't report metrics for webhook posts.")),
+                    rx.fragment(),
+                ),
                 spacing="1",
             ),
             rx.spacer(),
@@ -38,6 +45,11 @@ def account_row(account: rx.Var) -> rx.Component:
         width="100%",
         custom_attrs={"data-testid": "account-row", "data-platform": account["platform"]},
     )
+
+
+def _metrics_note(text: str) -> rx.Component:
+    """Networks that never report post metrics say so next to the account, not with empty charts."""
+    return rx.text(text, size="1", color_scheme="gray", custom_attrs={"data-testid": "account-metrics-note"})
 
 
 def _disconnect_dialog(account: rx.Var) -> rx.Component:
@@ -125,6 +137,8 @@ def connect_controls(platform: rx.Var) -> rx.Component:
                 width="100%",
             ),
         ),
+        ("telegram", telegram_form()),
+        ("discord", discord_form()),
         rx.button(
             rx.cond(platform["name"] == "demo", "Connect Demo network", "Connect"),
             on_click=AccountsState.connect(platform["name"]),

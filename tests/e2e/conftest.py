@@ -59,6 +59,11 @@ def e2e_fakes() -> Iterator[dict]:
     from tests.fakes.bluesky import BlueskyFake
 
     fakes["bluesky"] = BlueskyFake().start()
+    from tests.fakes.discord import DiscordFake
+    from tests.fakes.telegram import TelegramFake
+
+    fakes["telegram"] = TelegramFake().start()
+    fakes["discord"] = DiscordFake().start()
     from tests.fakes.openai_server import FakeOpenAIServer
 
     fakes["openai"] = FakeOpenAIServer().start()
@@ -137,6 +142,8 @@ def app_env(e2e_fakes: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "SOCIALHUB_X_API_BASE": e2e_fakes["x"].url,
         "SOCIALHUB_X_AUTHORIZE_URL": f"{e2e_fakes['x'].url}/i/oauth2/authorize",
         "SOCIALHUB_BLUESKY_PDS": e2e_fakes["bluesky"].url,
+        "SOCIALHUB_TELEGRAM_API_BASE": e2e_fakes["telegram"].url,
+        "SOCIALHUB_DISCORD_API_BASE": e2e_fakes["discord"].url,
     }
     yield {"env": env, "db_url": db_url, "data_dir": data_dir, "port": port, "fakes": e2e_fakes,
            "oidc": oidc_provider}
