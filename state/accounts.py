@@ -7,8 +7,21 @@ import reflex as rx
 from services import accounts, guarded
 from services.errors import UserError
 from services.permissions import PermissionDenied
+from services.wording import count
 from state.runner import run_blocking
 from state.session import current_session_token, current_user
+
+
+def _for_viewer(row: dict, admin: bool) -> dict:
+    """Server setup hints (SOCIALHUB_*_CLIENT_ID …) are for instance admins, who can act on them.
+
+    Everyone else is told who can: "Ask your administrator to set up LinkedIn."
+    """
+    row = dict(row)
+    row["setup_link"] = bool(row.get("needs_setup")) and admin
+    if row.get("needs_setup") and not admin:
+        row["config_help"] = f"Ask your administrator to set up {row['label']}."
+    return row
 
 
 class AccountsState(rx.State):
@@ -29,14 +42,16 @@ class AccountsState(rx.State):
         await self._refresh(user.organization_id)
         connected = self.router.url.query_parameters.get("connected")
         if connected:
-            self.message = f"Connected {connected} account(s)."
+            self.message = f"Connected {count(int(connected), 'account')}." if connected.isdigit() else "Connected."
             return rx.toast.success(self.message)
         return None
 
     async def _refresh(self, org_id: int) -> None:
         rows = await run_blocking(accounts.list_accounts, org_id)
         self.accounts = [{k: ("" if v is None else v) for k, v in row.items()} for row in rows]
-        self.catalog = await run_blocking(accounts.platform_catalog)
+        user = await current_user(self)
+        admin = bool(user is not None and user.is_instance_admin)
+        self.catalog = [_for_viewer(row, admin) for row in await run_blocking(accounts.platform_catalog)]
 
     @rx.event
     def set_mastodon_instance(self, value: str):

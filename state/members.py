@@ -18,6 +18,7 @@ from services.auth import CurrentUser
 from services.errors import UserError
 from services.permissions import ROLES, allowed
 from state.auth import AuthState
+from state.display import day_iso, when_iso
 from state.runner import run_blocking
 from state.session import current_user
 from state.workspaces import WorkspaceState
@@ -47,14 +48,14 @@ class MembersState(rx.State):
         rows = await run_blocking(members.list_members, user)
         self.members = [
             {"user_id": str(m["user_id"]), "name": m["name"], "email": m["email"], "role": m["role"],
-             "last_active": m["last_active"][:16].replace("T", " ") or "—",
+             "last_active": when_iso(self, m["last_active"], user.timezone, empty="—"),
              "is_me": "yes" if m["user_id"] == user.user_id else "no"}
             for m in rows
         ]  # fmt: skip
         self.can_manage = allowed(user.role, "members.manage")
         pending = await run_blocking(invites.pending_invites, user) if allowed(user.role, "members.invite") else []
         self.pending = [
-            {"id": str(i["id"]), "email": i["email"], "role": i["role"], "expires": i["expires_at"][:10]}
+            {"id": str(i["id"]), "email": i["email"], "role": i["role"], "expires": day_iso(self, i["expires_at"], user.timezone)}
             for i in pending
         ]
 

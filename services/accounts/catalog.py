@@ -34,6 +34,8 @@ def platform_catalog() -> list[dict[str, Any]]:
                 # Env-configured platforms explain what to set; the others (Demo, Mastodon, Bluesky) give a hint.
                 "config_help": adapter.config_help() if not configured or not adapter.required_env else "",
                 "max_chars": adapter.constraints.max_chars,
+                # the server lacks this platform's app credentials (only an instance admin can fix that)
+                "needs_setup": not configured and bool(adapter.required_env),
             }
         )
     return rows
