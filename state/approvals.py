@@ -57,11 +57,9 @@ class ApprovalSettingsState(rx.State):
             await run_blocking(
                 guarded.set_approval_settings, user, LABEL_MODES.get(self.mode_label, "?"), self.allow_external
             )
-        except UserError as exc:
-            self.error = str(exc)
-            return rx.toast.error(self.error)
-        self.notice = "Approval settings saved."
-        return rx.toast.success(self.notice)
+        except UserError as exc:  # an outcome of Save: a toast only (no red box repeating it)
+            return rx.toast.error(str(exc))
+        return rx.toast.success("Approval settings saved.")
 
 
 class ReviewQueueState(rx.State):

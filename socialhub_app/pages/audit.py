@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design.names import truncated_name
 from components.fields import field_label
 from components.layout import empty_state
 from socialhub_app.layout import protected_page
@@ -53,7 +54,8 @@ def filters() -> rx.Component:
 def audit_row(r: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(r["when"], size="2", white_space="nowrap")),
-        rx.table.cell(rx.text(r["person"], size="2", weight="bold"), rx.text(r["email"], size="1", color_scheme="gray")),
+        rx.table.cell(truncated_name(r["person"], testid="audit-person", size="2", weight="bold"),
+                      truncated_name(r["email"], testid="audit-email", size="1", color_scheme="gray")),
         rx.table.cell(rx.code(r["action"], size="2", custom_attrs={"data-testid": "audit-action"})),
         rx.table.cell(rx.text(r["detail"], size="1", class_name="sh-clamp")),
         custom_attrs={"data-testid": "audit-row", "data-action": r["action"]},
