@@ -10,8 +10,8 @@ from state.workspaces import WorkspaceState as W
 
 def _option(ws: rx.Var) -> rx.Component:
     # a long name stays on one line with an ellipsis; the full name is the item's tooltip
-    return rx.select.item(ws["name"], value=ws["id"], title=ws["name"], class_name="sh-ws-option",
-                          custom_attrs={"data-testid": "workspace-option-" + ws["id"]})
+    return rx.select.item(ws["name"], value=ws["id"], class_name="sh-ws-option",
+                          custom_attrs={"data-testid": "workspace-option-" + ws["id"], "title": ws["name"]})
 
 
 def _manage_dialog() -> rx.Component:
@@ -97,9 +97,8 @@ def workspace_switcher() -> rx.Component:
         rx.select.root(
             rx.select.trigger(
                 aria_label="Workspace",
-                title=W.current_name,
                 class_name="sh-ws-trigger",
-                custom_attrs={"data-testid": "workspace-switcher"},
+                custom_attrs={"data-testid": "workspace-switcher", "title": W.current_name},
                 min_width="160px",
             ),
             rx.select.content(rx.foreach(W.workspaces, _option)),

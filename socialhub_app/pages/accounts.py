@@ -148,6 +148,15 @@ def platform_card(platform: rx.Var) -> rx.Component:
                     custom_attrs={"data-testid": "config-help-" + platform["name"].to(str)},
                 ),
             ),
+            rx.cond(  # only instance admins get the server-setup hint, with the steps one click away
+                platform["setup_link"].to(bool),
+                rx.link(
+                    "How to set up " + platform["label"].to(str),
+                    href="/help/setup",
+                    size="1",
+                    custom_attrs={"data-testid": "setup-link-" + platform["name"].to(str)},
+                ),
+            ),
             spacing="2",
             width="100%",
         ),
