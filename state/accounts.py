@@ -31,7 +31,8 @@ class AccountsState(rx.State):
     bluesky_handle: str = ""
     bluesky_password: str = ""
     message: str = ""
-    error: str = ""
+    error: str = ""  # a problem with the Mastodon instance field (shown under it)
+    bluesky_error: str = ""  # a problem with the Bluesky handle / app password (shown under them)
     busy: bool = False
 
     @rx.event
@@ -55,28 +56,27 @@ class AccountsState(rx.State):
 
     @rx.event
     def set_mastodon_instance(self, value: str):
-        self.mastodon_instance = value
+        self.mastodon_instance, self.error = value, ""
 
     @rx.event
     def set_bluesky_handle(self, value: str):
-        self.bluesky_handle = value
+        self.bluesky_handle, self.bluesky_error = value, ""
 
     @rx.event
     def set_bluesky_password(self, value: str):
-        self.bluesky_password = value
+        self.bluesky_password, self.bluesky_error = value, ""
 
     @rx.event
     async def connect(self, platform: str):
         """OAuth platforms: send the browser to the platform's consent page."""
-        self.error = self.message = ""
+        self.error = self.bluesky_error = self.message = ""
         user = await current_user(self)
         if user is None:
             return rx.redirect("/login")
         if platform == "demo":
             try:
                 await run_blocking(guarded.connect_demo, user)
-            except UserError as exc:
-                self.error = exc.message
+            except UserError as exc:  # an outcome: a toast only
                 return rx.toast.error(exc.message)
             await self._refresh(user.organization_id)
             return rx.toast.success("Demo network connected.")
@@ -95,7 +95,7 @@ class AccountsState(rx.State):
 
     @rx.event
     async def connect_bluesky(self):
-        self.error = self.message = ""
+        self.error = self.bluesky_error = self.message = ""
         user = await current_user(self)
         if user is None:
             yield rx.redirect("/login")
@@ -105,7 +105,7 @@ class AccountsState(rx.State):
         try:
             await guarded.connect_bluesky(user, self.bluesky_handle.strip(), self.bluesky_password)
         except UserError as exc:
-            self.error = exc.message
+            self.bluesky_error = exc.message
             return
         finally:
             self.bluesky_password = ""
@@ -122,9 +122,9 @@ class AccountsState(rx.State):
         try:
             await guarded.disconnect_account(user, int(account_id))
         except PermissionDenied as exc:
-            self.error = exc.message
             return rx.toast.error(exc.message)
-        except UserError:
-            self.error = "That account no longer exists. Reload the page to see the current list."
+        except UserError:  # already gone (another tab/person): say so, and show the current list
+            await self._refresh(user.organization_id)
+            return rx.toast.error("That account was already disconnected; the list is up to date now.")
         await self._refresh(user.organization_id)
         return rx.toast.info("Account disconnected.")

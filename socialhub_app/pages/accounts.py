@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design import field_message
 from components.layout import empty_state
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
@@ -79,21 +80,28 @@ def connect_controls(platform: rx.Var) -> rx.Component:
         platform["name"],
         (
             "mastodon",
-            rx.hstack(
-                rx.input(
-                    placeholder="mastodon.social",
-                    value=AccountsState.mastodon_instance,
-                    on_change=AccountsState.set_mastodon_instance,
+            rx.vstack(
+                rx.hstack(
+                    rx.input(
+                        placeholder="mastodon.social",
+                        value=AccountsState.mastodon_instance,
+                        on_change=AccountsState.set_mastodon_instance,
+                        width="100%",
+                        aria_label="Mastodon instance",
+                        id="mastodon-instance",
+                        aria_describedby="mastodon-instance-message",
+                        custom_attrs={"data-testid": "mastodon-instance-input"},
+                    ),
+                    rx.button(
+                        "Connect",
+                        on_click=AccountsState.connect("mastodon"),
+                        custom_attrs={"data-testid": "connect-mastodon"},
+                    ),
                     width="100%",
-                    aria_label="Mastodon instance",
-                    custom_attrs={"data-testid": "mastodon-instance-input"},
                 ),
-                rx.button(
-                    "Connect",
-                    on_click=AccountsState.connect("mastodon"),
-                    custom_attrs={"data-testid": "connect-mastodon"},
-                ),
+                field_message(AccountsState.error, field_id="mastodon-instance", testid="accounts-error"),
                 width="100%",
+                spacing="1",
             ),
         ),
         (
@@ -109,6 +117,8 @@ def connect_controls(platform: rx.Var) -> rx.Component:
                 ),
                 rx.input(
                     aria_label="Bluesky app password",
+                    id="bluesky-password",
+                    aria_describedby="bluesky-password-message",
                     placeholder="App password (Settings → App passwords)",
                     type="password",
                     value=AccountsState.bluesky_password,
@@ -122,6 +132,7 @@ def connect_controls(platform: rx.Var) -> rx.Component:
                     loading=AccountsState.busy,
                     custom_attrs={"data-testid": "connect-bluesky"},
                 ),
+                field_message(AccountsState.bluesky_error, field_id="bluesky-password", testid="accounts-error"),
                 width="100%",
             ),
         ),
@@ -167,15 +178,6 @@ def platform_card(platform: rx.Var) -> rx.Component:
 @protected_page("/accounts", "Accounts", on_load=[AccountsState.load])
 def accounts_page() -> rx.Component:
     return rx.vstack(
-        rx.cond(
-            AccountsState.error != "",
-            rx.callout(
-                AccountsState.error,
-                icon="triangle-alert",
-                color_scheme="red",
-                custom_attrs={"data-testid": "accounts-error"},
-            ),
-        ),
         rx.heading("Connected accounts", size="4", as_="h2"),
         rx.cond(
             AccountsState.accounts.length() > 0,

@@ -86,7 +86,7 @@ def pager() -> rx.Component:
     return rx.hstack(
         rx.button("Newer", variant="soft", on_click=A.newer, disabled=A.page <= 1,
                   custom_attrs={"data-testid": "audit-newer"}),  # fmt: skip
-        rx.text("Page ", A.page, " · ", A.total, " entries", size="2", custom_attrs={"data-testid": "audit-page"}),
+        rx.text("Page ", A.page, " · ", A.total, rx.cond(A.total == 1, " entry", " entries"), size="2", custom_attrs={"data-testid": "audit-page"}),
         rx.button("Older", variant="soft", on_click=A.older, disabled=~A.has_older,
                   custom_attrs={"data-testid": "audit-older"}),  # fmt: skip
         align="center",

@@ -116,7 +116,7 @@ def _feed_row(f: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(f["accounts"], size="1")),
         rx.table.cell(rx.text(f["mode"], size="1")),
         rx.table.cell(rx.text("every ", f["interval"], " min", size="1")),
-        rx.table.cell(rx.text(f["last_checked"], " · ", f["entries"], " entries", size="1")),
+        rx.table.cell(rx.text(f["last_checked"], " · ", f["entries"], size="1")),
         rx.table.cell(
             rx.hstack(
                 rx.switch(checked=f["enabled"] == "yes", on_change=lambda on: F.set_enabled(f["id"].to(str), on),

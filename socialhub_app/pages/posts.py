@@ -220,7 +220,8 @@ def pager() -> rx.Component:
             custom_attrs={"data-testid": "posts-prev"},
         ),
         rx.text(
-            "Page " + S.page.to(str) + " of " + S.pages.to(str) + " · " + S.total.to(str) + " posts",
+            "Page " + S.page.to(str) + " of " + S.pages.to(str) + " · " + S.total.to(str)
+            + rx.cond(S.total == 1, " post", " posts"),
             size="2",
             custom_attrs={"data-testid": "posts-page"},
         ),
