@@ -267,6 +267,12 @@ class PostsListState(rx.State):
         self.confirm_delete_open = False
 
     @rx.event
+    def set_delete_open(self, value: bool):
+        """Escape closes the dialog (Radix asks to close); it never opens it without the list of posts."""
+        if not value:
+            self.confirm_delete_open = False
+
+    @rx.event
     async def bulk_delete(self):
         """The confirmed delete (from the dialog)."""
         self.confirm_delete_open = False

@@ -47,8 +47,11 @@ def confirm_action(trigger: rx.Component, *, title: rx.Var | str, description: r
 
 def confirm_dialog(*, open_: rx.Var, title: rx.Var | str, description: rx.Var | str, confirm_label: str | rx.Var,
                    on_confirm: Any, on_cancel: Any, testid: str, cancel_label: str = "Cancel",
-                   details: rx.Component | None = None) -> rx.Component:
-    """`details` (optional) goes under the description, e.g. the list of posts a bulk delete removes."""
+                   details: rx.Component | None = None, on_open_change: Any = None) -> rx.Component:
+    """`details` (optional) goes under the description, e.g. the list of posts a bulk delete removes.
+
+    `on_open_change` (optional, gets a bool) lets Escape close the dialog like Cancel does.
+    """
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
@@ -71,4 +74,5 @@ def confirm_dialog(*, open_: rx.Var, title: rx.Var | str, description: rx.Var | 
             max_width="480px",
         ),
         open=open_,
+        **({"on_open_change": on_open_change} if on_open_change is not None else {}),
     )

@@ -163,6 +163,7 @@ def delete_dialog() -> rx.Component:
         confirm_label=S.delete_confirm_label,
         on_confirm=S.bulk_delete,
         on_cancel=S.cancel_bulk_delete,
+        on_open_change=S.set_delete_open,
         testid="posts-delete-dialog",
     )
 

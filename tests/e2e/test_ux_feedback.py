@@ -76,6 +76,10 @@ def test_bulk_delete_names_posts_by_text_account_and_time_and_cancel_keeps_them(
     page.get_by_role("button", name="Cancel").click()
     expect(dialog).to_have_count(0)
     assert _post_count(app_env, seeded["org_id"]) == 2  # nothing happened
+    page.get_by_test_id("bulk-delete").click()
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")  # Escape is a Cancel too
+    expect(dialog).to_have_count(0)
 
     page.get_by_test_id("bulk-delete").click()
     page.get_by_role("button", name="Delete 2 posts", exact=True).click()
