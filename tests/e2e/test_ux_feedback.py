@@ -117,6 +117,23 @@ def test_persona_and_api_key_deletes_ask_first_naming_them(page: Page, app_url: 
     expect(key_row).to_have_attribute("data-state", "revoked")
 
 
+def test_comment_delete_asks_first_quoting_the_comment(page: Page, app_url: str, new_user: dict, app_env: dict) -> None:
+    connect_demo(page)
+    seeded = _seed_posts(app_env, new_user["email"])
+    page.goto(f"{app_url}/compose?post={seeded['draft']}")
+    expect(page.get_by_test_id("comments")).to_be_visible(timeout=30000)
+    page.get_by_label("Add a comment").fill("Shorten the second sentence please")
+    page.get_by_role("button", name="Comment", exact=True).click()
+    expect(page.get_by_test_id("comment-body")).to_have_text("Shorten the second sentence please")
+    page.get_by_test_id("comment-delete").click()
+    expect(page.get_by_test_id("comment-delete-dialog")).to_contain_text("“Shorten the second sentence please”")
+    page.get_by_test_id("comment-delete-dialog-cancel").click()
+    expect(page.get_by_test_id("comment")).to_have_count(1)
+    page.get_by_test_id("comment-delete").click()
+    page.get_by_role("button", name="Delete comment", exact=True).click()
+    expect(page.get_by_test_id("comment")).to_have_count(0)
+
+
 # --- item 7: input problems next to the field (cleared on change), outcomes as toasts ---------------
 def test_input_problems_sit_under_their_field_once_and_clear_when_the_input_changes(
     page: Page, app_url: str, new_user: dict, app_env: dict
