@@ -65,6 +65,8 @@ def comments_section() -> rx.Component:
                     rows="3",
                     max_length=2000,
                     width="100%",
+                    aria_describedby=f"{FIELD_ID}-message",
+                    on_focus=C.clear_error,  # back to editing: the old message no longer applies
                     custom_attrs={"data-testid": "comment-input"},
                 ),
                 rx.button("Comment", type="submit", margin_top="6px", custom_attrs={"data-testid": "comment-submit"}),

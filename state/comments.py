@@ -75,3 +75,9 @@ class CommentsState(rx.State):
             return rx.toast.error(str(exc))
         await self._reload()
         return rx.toast.info("Comment deleted.")
+
+    @rx.event
+    def clear_error(self):
+        """The comment field got focus again: a message about the previous attempt is stale."""
+        if self.error:
+            self.error = ""
