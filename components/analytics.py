@@ -27,12 +27,12 @@ def chart_card(
     )
 
 
-def number_tile(label: str, value: rx.Var, testid: str, hint: str = "") -> rx.Component:
+def number_tile(label: str, value: rx.Var, testid: str, hint: str | rx.Var = "") -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(label, size="2", color_scheme="gray"),
             rx.heading(value, size="6", custom_attrs={"data-testid": testid}, as_="h2"),
-            rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
+            rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray", custom_attrs={"data-testid": f"{testid}-hint"})),
             spacing="1",
         ),
         width="100%",

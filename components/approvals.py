@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.settings_sections import _callouts, section
+from components.design.names import truncated_name
+from components.settings_sections import section
 from state.approvals import MODE_LABELS, ApprovalSettingsState, ReviewQueueState
 from state.compose import ComposeState
 from state.compose_review import ComposeReviewState
@@ -117,7 +118,6 @@ def approval_settings_section() -> rx.Component:
         "Approvals",
         "Who needs a reviewer before a post goes out. Contributors always submit posts for approval; "
         "reviewers are Editors, Admins and Owners.",
-        _callouts(S.error, S.notice, "approval"),
         rx.el.label("Approvals", html_for="approval-mode", class_name="rt-Text rt-r-size-2"),
         rx.select(
             list(MODE_LABELS.values()),
@@ -155,8 +155,14 @@ def _review_item(item: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(item["preview"], weight="medium"),
-            rx.text("By " + item["author"] + " · submitted " + item["submitted"] + " UTC · for " + item["scheduled"]
-                    + " · " + item["platforms"], size="2", color_scheme="gray"),  # fmt: skip
+            rx.hstack(
+                rx.text("By", size="2", color_scheme="gray"),
+                truncated_name(item["author"], testid="review-author", size="2", color_scheme="gray", max_width="200px"),
+                rx.text("· submitted " + item["submitted"] + " · for " + item["scheduled"] + " · " + item["platforms"],
+                        size="2", color_scheme="gray"),
+                spacing="1",
+                wrap="wrap",
+            ),
             rx.link("Open to review", href=item["href"], custom_attrs={"data-testid": "review-open"}),
             spacing="1",
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design import confirm_action, field_message, truncated_name
 from state.comments import CommentsState as C
 from state.compose import ComposeState
 
@@ -13,19 +14,25 @@ FIELD_ID = "comment-text"
 def comment_row(c: rx.Var) -> rx.Component:
     return rx.box(
         rx.hstack(
-            rx.text(c["author"], weight="bold", size="2", custom_attrs={"data-testid": "comment-author"}),
+            truncated_name(c["author"], testid="comment-author", weight="bold", size="2", max_width="200px"),
             rx.text(c["when"], size="1", color_scheme="gray", custom_attrs={"data-testid": "comment-time"}),
             rx.spacer(),
             rx.cond(
                 c["can_delete"] == "yes",
-                rx.icon_button(
-                    rx.icon("trash-2", size=14),
-                    size="1",
-                    variant="ghost",
-                    color_scheme="gray",
-                    on_click=C.delete(c["id"]),
-                    aria_label="Delete comment by " + c["author"],
-                    custom_attrs={"data-testid": "comment-delete"},
+                confirm_action(
+                    rx.icon_button(
+                        rx.icon("trash-2", size=14),
+                        size="1",
+                        variant="ghost",
+                        color_scheme="gray",
+                        aria_label="Delete comment by " + c["author"],
+                        custom_attrs={"data-testid": "comment-delete"},
+                    ),
+                    title="Delete this comment?",
+                    description="“" + c["body"].to(str)[:80] + "” — " + c["author"].to(str) + ", " + c["when"].to(str),
+                    confirm_label="Delete comment",
+                    on_confirm=C.delete(c["id"]),
+                    testid="comment-delete-dialog",
                 ),
             ),
             align="center",
@@ -58,6 +65,8 @@ def comments_section() -> rx.Component:
                     rows="3",
                     max_length=2000,
                     width="100%",
+                    aria_describedby=f"{FIELD_ID}-message",
+                    on_focus=C.clear_error,  # back to editing: the old message no longer applies
                     custom_attrs={"data-testid": "comment-input"},
                 ),
                 rx.button("Comment", type="submit", margin_top="6px", custom_attrs={"data-testid": "comment-submit"}),
@@ -65,10 +74,7 @@ def comments_section() -> rx.Component:
                 reset_on_submit=True,
                 width="100%",
             ),
-            rx.cond(
-                C.error != "",
-                rx.text(C.error, color_scheme="red", size="2", custom_attrs={"data-testid": "comment-error"}),
-            ),
+            field_message(C.error, field_id=FIELD_ID, testid="comment-error"),
             aria_label="Comments",
             style={"width": "100%", "display": "flex", "flex_direction": "column", "gap": "8px", "margin_top": "12px"},
             custom_attrs={"data-testid": "comments"},

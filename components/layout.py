@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design.names import truncated_name
 from components.notifications import bell
 from components.workspace_switcher import workspace_switcher
 from state.auth import AuthState
@@ -124,8 +125,10 @@ def header(title: str) -> rx.Component:
             rx.heading(title, size="6", as_="h1", custom_attrs={"data-testid": "page-title"}),
             rx.spacer(),
             rx.vstack(
-                rx.text(AuthState.user_name, weight="bold", size="2", custom_attrs={"data-testid": "whoami-name"}),
-                rx.text(AuthState.org_name, size="1", color_scheme="gray", custom_attrs={"data-testid": "whoami-org"}),
+                # long names: one line, an ellipsis, the full name on hover (never three wrapped lines)
+                truncated_name(AuthState.user_name, testid="whoami-name", weight="bold", size="2", max_width="200px"),
+                truncated_name(AuthState.org_name, testid="whoami-org", size="1", color_scheme="gray",
+                               max_width="200px"),
                 spacing="0",
                 align="end",
                 class_name="sh-whoami",

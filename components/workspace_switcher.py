@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design import field_message
 from state.workspaces import WorkspaceState as W
 
 
 def _option(ws: rx.Var) -> rx.Component:
-    return rx.select.item(ws["name"], value=ws["id"], custom_attrs={"data-testid": "workspace-option-" + ws["id"]})
+    # a long name stays on one line with an ellipsis; the full name is the item's tooltip
+    return rx.select.item(ws["name"], value=ws["id"], class_name="sh-ws-option",
+                          custom_attrs={"data-testid": "workspace-option-" + ws["id"], "title": ws["name"]})
 
 
 def _manage_dialog() -> rx.Component:
@@ -78,10 +81,8 @@ def _manage_dialog() -> rx.Component:
                         width="100%",
                     ),
                 ),
-                rx.cond(
-                    W.error != "",
-                    rx.text(W.error, color_scheme="red", size="2", custom_attrs={"data-testid": "workspace-error"}),
-                ),
+                # input problems of the fields above (name taken, too long …): said here, no toast on top
+                field_message(W.error, field_id="workspace-dialog", testid="workspace-error"),
                 rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
                 spacing="2",
             ),
@@ -95,7 +96,10 @@ def workspace_switcher() -> rx.Component:
     return rx.hstack(
         rx.select.root(
             rx.select.trigger(
-                aria_label="Workspace", custom_attrs={"data-testid": "workspace-switcher"}, min_width="160px"
+                aria_label="Workspace",
+                class_name="sh-ws-trigger",
+                custom_attrs={"data-testid": "workspace-switcher", "title": W.current_name},
+                min_width="160px",
             ),
             rx.select.content(rx.foreach(W.workspaces, _option)),
             value=W.current_id,

@@ -77,6 +77,8 @@ def signup_allowed(invite_token: str = "") -> bool:
 class SignUpResult:
     grant: str = ""  # sign in at once (no SMTP)
     verification_sent_to: str = ""  # SMTP configured: the account waits for the mailed link
+    # the account exists but its mail failed: not a refusal (a retry would only say "already exists")
+    mail_problem: str = ""
 
 
 def sign_up(email: str, name: str, password: str, timezone: str = "UTC", client: str = "",
@@ -109,8 +111,8 @@ def sign_up(email: str, name: str, password: str, timezone: str = "UTC", client:
     if with_mail:
         try:
             send_verification(user_id)
-        except MailError as exc:
-            raise auth.AuthError("Your account was created, but the confirmation mail could not be sent. "
-                                 "Log in later to get a new link.") from exc
+        except MailError:
+            return SignUpResult(mail_problem="Your account was created, but the confirmation mail could not be "
+                                             "sent. Log in later to get a new link.")
         return SignUpResult(verification_sent_to=normalized)
     return SignUpResult(grant=grant_for(user_id))

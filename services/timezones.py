@@ -126,9 +126,17 @@ def parse_local(date_str: str, time_str: str) -> datetime:
         raise TimezoneError("Please pick a valid time (HH:MM).") from None
 
 
-def format_local(utc: datetime, tz: str, fmt: str = "%a %b %d, %Y %H:%M") -> str:
-    local = to_local(utc, tz)
-    return f"{local.strftime(fmt)} {local.tzname()}"
+def format_local(utc: datetime, tz: str, fmt: str | None = None) -> str:
+    """A moment for people, with its zone: the UI's one format (services.display_time), no seconds.
+
+    `fmt` (strftime) is only for machine-ish text such as file names; shown dates use the default.
+    """
+    if fmt is not None:
+        local = to_local(utc, tz)
+        return f"{local.strftime(fmt)} {local.tzname()}"
+    from services.display_time import format_datetime  # display_time imports this module
+
+    return format_datetime(utc, tz, with_zone=True)
 
 
 def get_user_timezone(user_id: int) -> str:

@@ -13,7 +13,8 @@ import reflex as rx
 from services import auth, passwords, sessions, two_factor
 from services.errors import UserError
 from services.permissions import allowed
-from services.timezones import format_local
+from services.wording import count, plural
+from state.display import when
 from state.session import current_user
 
 
@@ -38,7 +39,7 @@ class AccountSecurityState(rx.State):
         rows = await asyncio.to_thread(sessions.list_sessions, user.user_id, user.session_id)
         self.session_rows = [
             {"id": str(r.id), "agent": r.user_agent[:120], "ip": r.ip,
-             "last_seen": format_local(r.last_seen_at, user.timezone), "current": "yes" if r.current else ""}
+             "last_seen": when(self, r.last_seen_at, user.timezone), "current": "yes" if r.current else ""}
             for r in rows
         ]
         self.totp_enabled = user.totp_enabled
@@ -71,7 +72,7 @@ class AccountSecurityState(rx.State):
         except UserError as exc:
             self._say(error=str(exc))
             return
-        self._say(notice=f"Password changed. {ended} other session(s) were signed out.")
+        self._say(notice=f"Password changed. {count(ended, 'other session')} {plural(ended, 'was')} signed out.")
         await self._refresh(user)
 
     @rx.event
@@ -139,7 +140,7 @@ class AccountSecurityState(rx.State):
         if user is None:
             return
         ended = await asyncio.to_thread(sessions.revoke_other_sessions, user.user_id, user.session_id)
-        self._say(notice=f"Signed out {ended} other session(s).")
+        self._say(notice=f"Signed out {count(ended, 'other session')}.")
         await self._refresh(user)
 
     @rx.event

@@ -7,8 +7,21 @@ import reflex as rx
 from services import accounts, guarded
 from services.errors import UserError
 from services.permissions import PermissionDenied
+from services.wording import count
 from state.runner import run_blocking
 from state.session import current_session_token, current_user
+
+
+def _for_viewer(row: dict, admin: bool) -> dict:
+    """Server setup hints (SOCIALHUB_*_CLIENT_ID …) are for instance admins, who can act on them.
+
+    Everyone else is told who can: "Ask your administrator to set up LinkedIn."
+    """
+    row = dict(row)
+    row["setup_link"] = bool(row.get("needs_setup")) and admin
+    if row.get("needs_setup") and not admin:
+        row["config_help"] = f"Ask your administrator to set up {row['label']}."
+    return row
 
 
 class AccountsState(rx.State):
@@ -21,7 +34,8 @@ class AccountsState(rx.State):
     #: (a state var is synced to the browser): they arrive once, in the submitted form data
     token_form_version: int = 0
     message: str = ""
-    error: str = ""
+    error: str = ""  # a problem with the Mastodon instance field (shown under it)
+    bluesky_error: str = ""  # a problem with the Bluesky handle / app password (shown under them)
     busy: bool = False
 
     @rx.event
@@ -32,39 +46,40 @@ class AccountsState(rx.State):
         await self._refresh(user.organization_id)
         connected = self.router.url.query_parameters.get("connected")
         if connected:
-            self.message = f"Connected {connected} account(s)."
+            self.message = f"Connected {count(int(connected), 'account')}." if connected.isdigit() else "Connected."
             return rx.toast.success(self.message)
         return None
 
     async def _refresh(self, org_id: int) -> None:
         rows = await run_blocking(accounts.list_accounts, org_id)
         self.accounts = [{k: ("" if v is None else v) for k, v in row.items()} for row in rows]
-        self.catalog = await run_blocking(accounts.platform_catalog)
+        user = await current_user(self)
+        admin = bool(user is not None and user.is_instance_admin)
+        self.catalog = [_for_viewer(row, admin) for row in await run_blocking(accounts.platform_catalog)]
 
     @rx.event
     def set_mastodon_instance(self, value: str):
-        self.mastodon_instance = value
+        self.mastodon_instance, self.error = value, ""
 
     @rx.event
     def set_bluesky_handle(self, value: str):
-        self.bluesky_handle = value
+        self.bluesky_handle, self.bluesky_error = value, ""
 
     @rx.event
     def set_bluesky_password(self, value: str):
-        self.bluesky_password = value
+        self.bluesky_password, self.bluesky_error = value, ""
 
     @rx.event
     async def connect(self, platform: str):
         """OAuth platforms: send the browser to the platform's consent page."""
-        self.error = self.message = ""
+        self.error = self.bluesky_error = self.message = ""
         user = await current_user(self)
         if user is None:
             return rx.redirect("/login")
         if platform == "demo":
             try:
                 await run_blocking(guarded.connect_demo, user)
-            except UserError as exc:
-                self.error = exc.message
+            except UserError as exc:  # an outcome: a toast only
                 return rx.toast.error(exc.message)
             await self._refresh(user.organization_id)
             return rx.toast.success("Demo network connected.")
@@ -83,7 +98,7 @@ class AccountsState(rx.State):
 
     @rx.event
     async def connect_bluesky(self):
-        self.error = self.message = ""
+        self.error = self.bluesky_error = self.message = ""
         user = await current_user(self)
         if user is None:
             yield rx.redirect("/login")
@@ -93,7 +108,7 @@ class AccountsState(rx.State):
         try:
             await guarded.connect_bluesky(user, self.bluesky_handle.strip(), self.bluesky_password)
         except UserError as exc:
-            self.error = exc.message
+            self.bluesky_error = exc.message
             return
         finally:
             self.bluesky_password = ""
@@ -157,9 +172,9 @@ class AccountsState(rx.State):
         try:
             await guarded.disconnect_account(user, int(account_id))
         except PermissionDenied as exc:
-            self.error = exc.message
             return rx.toast.error(exc.message)
-        except UserError:
-            self.error = "That account no longer exists. Reload the page to see the current list."
+        except UserError:  # already gone (another tab/person): say so, and show the current list
+            await self._refresh(user.organization_id)
+            return rx.toast.error("That account was already disconnected; the list is up to date now.")
         await self._refresh(user.organization_id)
         return rx.toast.info("Account disconnected.")

@@ -132,10 +132,9 @@ class AIPersonasState(rx.State):
             return None
         try:
             await run_blocking(guarded.delete_persona, user, int(persona_id))
-        except UserError as exc:
-            self.error = str(exc)
+        except UserError as exc:  # refused or already gone: an outcome, so a toast only
             await self._refresh(user.organization_id)
-            return rx.toast.error(self.error)  # refused or already gone: nothing was deleted here
+            return rx.toast.error(str(exc))
         if self.editing_id == persona_id:
             self.form_open = False
         await self._refresh(user.organization_id)

@@ -12,22 +12,24 @@ from services import ai
 from services.ai import health
 from services.errors import UserError
 from services.permissions import PermissionDenied, require
+from state.display import clock as display_clock
 from state.runner import run_blocking
 from state.session import current_user
 
 FORM_ID = "ai-provider-form"
 
 
-def _health_text(state) -> str:  # noqa: ANN001 - services.ai.health.Health or None
+def _health_text(state, clock=None) -> str:  # noqa: ANN001 - services.ai.health.Health or None; clock: datetime -> str
     if state is None:
         return "healthy"
     status = state.status()
     if status in ("rate limited", "circuit open") and state.skip_until is not None:
-        return f"{status}: skipped until {state.skip_until:%H:%M:%S} UTC ({state.skip_reason})"
+        until = clock(state.skip_until) if clock else f"{state.skip_until:%H:%M} UTC"
+        return f"{status}: skipped until {until} ({state.skip_reason})"
     return status
 
 
-def _row(p: dict, health_state=None) -> dict:  # noqa: ANN001
+def _row(p: dict, health_state=None, clock=None) -> dict:  # noqa: ANN001
     caps = [label for key, label in (("can_see_images", "sees images"), ("can_generate_images", "generates images"))
             if p.get(key)]  # fmt: skip
     return {
@@ -45,7 +47,7 @@ def _row(p: dict, health_state=None) -> dict:  # noqa: ANN001
         "can_generate_images": bool(p.get("can_generate_images")),
         "image_model": p.get("image_model") or "",
         "capabilities": ", ".join(caps) if caps else "chat only",
-        "health": _health_text(health_state),
+        "health": _health_text(health_state, clock),
         "healthy": health_state is None or health_state.status() == "healthy",
     }
 
@@ -70,7 +72,9 @@ class AIProvidersState(rx.State):
     async def _refresh(self, org_id: int, user_id: int) -> None:
         listed = await run_blocking(ai.list_providers, org_id, user_id)
         states = await run_blocking(health.health_of, [p["id"] for p in listed])
-        self.providers = [_row(p, states.get(p["id"])) for p in listed]
+        user = await current_user(self)
+        tz = user.timezone if user is not None else "UTC"
+        self.providers = [_row(p, states.get(p["id"]), lambda moment: display_clock(self, moment, tz)) for p in listed]
         budget = await run_blocking(ai.get_monthly_budget, org_id)
         spent = await run_blocking(ai.month_spend, org_id)
         self.budget_text = (

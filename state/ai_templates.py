@@ -107,8 +107,7 @@ class AITemplatesState(rx.State):
         self.error = ""
         try:
             await run_blocking(guarded.reset_template, user, self.action, personal=self.scope == "personal")
-        except UserError as exc:
-            self.error = str(exc)
-            return None
+        except UserError as exc:  # an outcome ("there is no saved template"): a toast, not a red box
+            return rx.toast.error(str(exc))
         await self._load_template(user.organization_id, user.user_id)
         return rx.toast.info(f"The {self.action} template is back to the {self.source} version.")

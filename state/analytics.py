@@ -20,9 +20,11 @@ from services.analytics.filters import PRESET_DAYS, AnalyticsFilters
 from services.analytics.overview import analytics_overview
 from services.analytics.queries import filter_options
 from services.analytics.sqltime import AnalyticsInputError
+from services.display_time import format_date, format_datetime
 from services.errors import UserError
-from services.timezones import format_local
+from services.wording import count, join_words, plural
 from state.charts import note_of, title_of
+from state.display import locale_of
 from state.heavy import run_heavy
 from state.runner import run_blocking
 from state.session import current_user
@@ -126,7 +128,8 @@ class AnalyticsState(rx.State):
         }
         if self.preset != "custom":  # the custom inputs start from what is on screen
             self.custom_start, self.custom_end = f.start.isoformat(), f.end.isoformat()
-        self.range_label = f"{f.start:%b %d, %Y} – {f.end:%b %d, %Y} ({f.tz}, {f.days} days)"
+        self.range_label = (f"{format_date(f.start, f.tz, locale_of(self), weekday=False)} – "
+                            f"{format_date(f.end, f.tz, locale_of(self), weekday=False)} ({f.tz}, {count(f.days, 'day')})")
         self.has_data, self.simulated = overview.has_data, overview.simulated
         totals = overview.totals
         self.total_posts = show_number(totals.get("posts") or 0)
@@ -232,7 +235,7 @@ class AnalyticsState(rx.State):
                 return
             self.refreshing = True
             self.refresh_message = ""
-            org_id, tz = user.organization_id, user.timezone
+            org_id, tz, locale = user.organization_id, user.timezone, locale_of(self)
         report: dict = {}
         try:
             for _ in range(REFRESH_LOCK_RETRIES):
@@ -243,26 +246,33 @@ class AnalyticsState(rx.State):
         finally:
             async with self:
                 self.refreshing = False
-        message = _refresh_summary(report, tz)
+        message = _refresh_summary(report, tz, locale)
         async with self:
             self.refresh_message = message
             await self._recompute()
         yield rx.toast.info(message)
 
 
-def _refresh_summary(report: dict, tz: str) -> str:
+def _refresh_summary(report: dict, tz: str, locale: str = "en_US") -> str:
+    """What a "Refresh now" did, in words: "Collected metrics for 1 post and 1 follower count."."""
     if report.get("skipped"):
         return "Another metrics collection is still running; please try again in a moment."
-    parts = [
-        f"Collected {report.get('post_snapshots', 0)} post and {report.get('account_snapshots', 0)} follower snapshots."
-    ]
+    posts, followers = int(report.get("post_snapshots", 0)), int(report.get("account_snapshots", 0))
+    if posts or followers:
+        what = [count(posts, "post")] if posts else []
+        what += [count(followers, "follower count")] if followers else []
+        parts = [f"Collected metrics for {join_words(what)}."]
+    else:
+        parts = ["Nothing new to collect right now."]
     reconnect = len(report.get("skipped_needs_reconnect", [])) + len(report.get("flagged_needs_reconnect", []))
     if reconnect:
-        parts.append(f"{reconnect} account(s) need reconnecting (see Accounts).")
+        parts.append(f"{count(reconnect, 'account')} {plural(reconnect, 'needs')} reconnecting (see Accounts).")
     waits = {**report.get("backing_off", {}), **report.get("rate_limited", {})}
     if waits:
         soonest = min(datetime.fromisoformat(v) for v in waits.values())
-        parts.append(f"{len(waits)} account(s) are rate limited until {format_local(soonest, tz)}.")
+        parts.append(f"{count(len(waits), 'account')} {plural(len(waits), 'is')} rate limited until "
+                     f"{format_datetime(soonest, tz, locale)}.")
     if report.get("errors"):
-        parts.append(f"{len(report['errors'])} item(s) could not be read; they are retried on the next pass.")
+        n = len(report["errors"])
+        parts.append(f"{count(n, 'item')} could not be read; {plural(n, 'it')} {plural(n, 'is')} retried on the next pass.")
     return " ".join(parts)

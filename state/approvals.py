@@ -10,6 +10,7 @@ from services import guarded
 from services.approvals import preview_links, rules, workflow
 from services.errors import UserError
 from services.permissions import allowed
+from state.display import when_iso
 from state.runner import run_blocking
 from state.session import current_user
 
@@ -56,11 +57,9 @@ class ApprovalSettingsState(rx.State):
             await run_blocking(
                 guarded.set_approval_settings, user, LABEL_MODES.get(self.mode_label, "?"), self.allow_external
             )
-        except UserError as exc:
-            self.error = str(exc)
-            return rx.toast.error(self.error)
-        self.notice = "Approval settings saved."
-        return rx.toast.success(self.notice)
+        except UserError as exc:  # an outcome of Save: a toast only (no red box repeating it)
+            return rx.toast.error(str(exc))
+        return rx.toast.success("Approval settings saved.")
 
 
 class ReviewQueueState(rx.State):
@@ -83,8 +82,8 @@ class ReviewQueueState(rx.State):
                 "post_id": str(r["post_id"]),
                 "preview": r["preview"] or "(no text)",
                 "author": r["author"] or "—",
-                "submitted": str(r["submitted_at"])[:16].replace("T", " "),
-                "scheduled": str(r["scheduled_at"])[:16].replace("T", " ") or "when approved",
+                "submitted": when_iso(self, r["submitted_at"], user.timezone),
+                "scheduled": when_iso(self, r["scheduled_at"], user.timezone, empty="when approved"),
                 "platforms": ", ".join(r["platforms"]),  # type: ignore[arg-type]
                 "href": f"/compose?post={r['post_id']}",
             }

@@ -27,6 +27,8 @@ NOTICES = {
     "verified": "Your email address is confirmed. You can log in now.",
     "verify-failed": "That confirmation link is invalid, expired or already used. Log in to get a new one.",
     "reset": "Your password was changed. Log in with the new one.",
+    "created-mail-failed": "Your account was created, but the confirmation mail could not be sent. "
+                           "Log in to get a new link.",
 }
 
 
@@ -198,6 +200,8 @@ class AuthState(rx.State):
         if result.verification_sent_to:
             self.verification_sent_to = result.verification_sent_to
             return None
+        if result.mail_problem:  # created, so not an error: the login page says what happened
+            return rx.redirect("/login?notice=created-mail-failed")
         return self._finish(result.grant)
 
     @rx.event

@@ -12,6 +12,7 @@ from services import accounts as accounts_service
 from services.errors import UserError
 from services.imports import feeds
 from services.permissions import allowed, require
+from services.wording import count
 from state.runner import run_blocking
 from state.session import current_user
 
@@ -24,7 +25,7 @@ def _feed_row(view: feeds.FeedView, names: dict[int, str]) -> dict[str, str]:
         "accounts": ", ".join(names.get(a, f"#{a}") for a in view.account_ids), "template": view.template,
         "interval": str(view.interval_minutes), "mode": "draft for review" if view.mode == "draft" else "queue",
         "enabled": "yes" if view.enabled else "", "status": "active" if view.enabled else "paused",
-        "last_checked": view.last_checked_at, "error": view.last_error, "entries": str(view.entries),
+        "last_checked": view.last_checked_at, "error": view.last_error, "entries": count(view.entries, "entry"),
     }  # fmt: skip
 
 

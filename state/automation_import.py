@@ -14,6 +14,7 @@ from services.imports.csv_import import import_posts, preview_dict, preview_impo
 from services.imports.csv_rows import MAX_BYTES
 from services.imports.export import export_csv, export_json
 from services.permissions import require
+from services.wording import count
 from state.runner import run_blocking
 from state.session import current_user
 
@@ -87,8 +88,9 @@ class ImportExportState(rx.State):
             self.error = str(exc)
             return None
         self._csv, self.rows, self.ready, self.file_name, self.summary = b"", [], False, "", ""
-        self.notice = f"Imported {len(ids)} posts. They are on the calendar and in the posts list."
-        return rx.toast.success(self.notice)
+        # one message, kept on the page (it says where to find them); no toast repeating it
+        self.notice = f"Imported {count(len(ids), 'post')}. {'It is' if len(ids) == 1 else 'They are'} on the calendar and in the posts list."
+        return None
 
     @rx.event
     def clear(self):

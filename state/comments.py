@@ -53,14 +53,14 @@ class CommentsState(rx.State):
             return rx.redirect("/login")
         post_id = await self._post_id()
         self.error = ""
-        if not post_id:
+        if not post_id:  # problems with the comment itself are said under its field, not also as a toast
             self.error = "Save the post first, then comment on it."
-            return rx.toast.error(self.error)
+            return None
         try:
             await run_blocking(comments.add_comment, user, post_id, str(form.get("comment", "")))
         except UserError as exc:
             self.error = str(exc)
-            return rx.toast.error(self.error)
+            return None
         await self._reload()
         return None
 
@@ -71,8 +71,13 @@ class CommentsState(rx.State):
             return rx.redirect("/login")
         try:
             await run_blocking(comments.delete_comment, user, int(comment_id) if comment_id.isdigit() else 0)
-        except UserError as exc:
-            self.error = str(exc)
-            return rx.toast.error(self.error)
+        except UserError as exc:  # an outcome: a toast only
+            return rx.toast.error(str(exc))
         await self._reload()
         return rx.toast.info("Comment deleted.")
+
+    @rx.event
+    def clear_error(self):
+        """The comment field got focus again: a message about the previous attempt is stale."""
+        if self.error:
+            self.error = ""

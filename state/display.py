@@ -30,3 +30,19 @@ def day(state: rx.State, moment: datetime | None, tz: str) -> str:
 
 def clock(state: rx.State, moment: datetime | None, tz: str) -> str:
     return format_time(moment, tz, locale_of(state))
+
+
+def when_iso(state: rx.State, value: str | datetime | None, tz: str, *, empty: str = "") -> str:
+    """`when` for the ISO strings services hand over ("2026-12-08T18:59:00+00:00"); `empty` when unset."""
+    if not value:
+        return empty
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when(state, moment, tz)
+
+
+def day_iso(state: rx.State, value: str | datetime | None, tz: str, *, empty: str = "") -> str:
+    """`day` for ISO strings (a date or a datetime); `empty` when unset."""
+    if not value:
+        return empty
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return day(state, moment, tz)

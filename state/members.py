@@ -18,6 +18,7 @@ from services.auth import CurrentUser
 from services.errors import UserError
 from services.permissions import ROLES, allowed
 from state.auth import AuthState
+from state.display import day_iso, when_iso
 from state.runner import run_blocking
 from state.session import current_user
 from state.workspaces import WorkspaceState
@@ -41,20 +42,21 @@ class MembersState(rx.State):
     invite_role: str = "contributor"
     invite_link: str = ""
     can_manage: bool = False  # hides controls only; the services refuse the action anyway
-    error: str = ""
+    error: str = ""  # a problem with the invite form's email, shown under that field
+    _refused: bool = False  # the last action was refused (backend only)
 
     async def _refresh(self, user: CurrentUser) -> None:
         rows = await run_blocking(members.list_members, user)
         self.members = [
             {"user_id": str(m["user_id"]), "name": m["name"], "email": m["email"], "role": m["role"],
-             "last_active": m["last_active"][:16].replace("T", " ") or "—",
+             "last_active": when_iso(self, m["last_active"], user.timezone, empty="—"),
              "is_me": "yes" if m["user_id"] == user.user_id else "no"}
             for m in rows
         ]  # fmt: skip
         self.can_manage = allowed(user.role, "members.manage")
         pending = await run_blocking(invites.pending_invites, user) if allowed(user.role, "members.invite") else []
         self.pending = [
-            {"id": str(i["id"]), "email": i["email"], "role": i["role"], "expires": i["expires_at"][:10]}
+            {"id": str(i["id"]), "email": i["email"], "role": i["role"], "expires": day_iso(self, i["expires_at"], user.timezone)}
             for i in pending
         ]
 
@@ -69,22 +71,30 @@ class MembersState(rx.State):
     @rx.event
     def set_invite_email(self, value: str):
         self.invite_email = value
+        self.error = ""  # the message was about the old address
 
     @rx.event
     def set_invite_role(self, value: str):
         self.invite_role = value if value in ROLE_CHOICES else "contributor"
 
-    async def _act(self, fn: Callable[..., Any], *args: Any, done: str = "") -> tuple[Any, Any]:
-        """Run one member/invite service as the session's user; returns (service result, event to send)."""
+    async def _act(self, fn: Callable[..., Any], *args: Any, done: str = "", field: bool = False) -> tuple[Any, Any]:
+        """Run one member/invite service as the session's user; returns (service result, event to send).
+
+        A refusal is either about the invite form's input (`field=True`: shown under the email field
+        as `error`) or an outcome of a row action (a toast) — never both.
+        """
         user = await current_user(self)
         if user is None:
             return None, rx.redirect("/login")
-        self.error = ""
+        self.error, self._refused = "", False
         try:
             result = await run_blocking(fn, user, *args)
         except UserError as exc:
-            self.error = str(exc)
-            return None, rx.toast.error(self.error)
+            self._refused = True
+            if field:
+                self.error = str(exc)
+                return None, None
+            return None, rx.toast.error(str(exc))
         fresh = await current_user(self, allow_moved=True)  # the actor may have just left or lost a role
         if fresh is None:
             return result, rx.redirect("/login")
@@ -93,7 +103,7 @@ class MembersState(rx.State):
 
     @rx.event
     async def invite(self):
-        sent, event = await self._act(invites.invite_and_mail, self.invite_email, self.invite_role)
+        sent, event = await self._act(invites.invite_and_mail, self.invite_email, self.invite_role, field=True)
         if self.error or not sent:
             return event
         self.invite_link = invites.invite_link(sent.token)
@@ -116,7 +126,7 @@ class MembersState(rx.State):
     async def remove(self, user_id: str):
         leaving = any(m["user_id"] == user_id and m["is_me"] == "yes" for m in self.members)
         _, event = await self._act(members.remove_member, _as_id(user_id), done="Member removed.")
-        if leaving and not self.error:
+        if leaving and not self._refused:
             return rx.redirect("/")  # this session now shows another workspace of theirs (or the login page)
         return event
 

@@ -16,11 +16,13 @@ from services import guarded
 from services.errors import UserError
 from services.posts import PostError, listing
 from services.publishing.states import PostStatus
-from state.display import when
+from services.wording import count, first_words
+from state.display import day_iso, when, when_iso
 from state.runner import run_blocking
 from state.session import current_user
 
 PAGE_SIZE = 25
+MAX_NAMED = 5  # the delete dialog names this many posts, then "and N more"
 ALL = "all"
 #: The status filter's choices: every post status.
 STATUS_CHOICES: list[str] = [s.value for s in PostStatus]
@@ -39,6 +41,7 @@ class PostRow:
     platforms: list[str] = dataclasses.field(default_factory=list)
     recurring: bool = False
     live_url: str = ""  # the first live copy (shown beside "content not stored" in privacy mode)
+    accounts: str = ""  # "Ann (Mastodon), Demo (Demo network)" — how a person tells two posts apart
 
 
 @dataclasses.dataclass
@@ -46,6 +49,16 @@ class BulkResult:
     post_id: str = ""
     ok: bool = False
     message: str = ""
+    label: str = ""  # the post's first words: results speak of posts by their text, never by id
+
+
+def describe_post(row: PostRow) -> str:
+    """“First words…” · account · time — how the delete dialog names a post."""
+    parts = [f"“{first_words(row.text)}”"]
+    if row.accounts:
+        parts.append(row.accounts)
+    parts.append(row.when if row.when != "No date" else "no date yet")
+    return " · ".join(parts)
 
 
 class PostsListState(rx.State):
@@ -63,7 +76,12 @@ class PostsListState(rx.State):
     offset_amount: str = "1"
     offset_unit: str = "days"
     results: list[BulkResult] = []
-    error: str = ""
+    confirm_delete_open: bool = False
+    delete_title: str = ""
+    delete_confirm_label: str = "Delete post"
+    delete_lines: list[str] = []  # the posts about to be deleted, by text, account and time
+    error: str = ""  # a problem with the date filter, shown under the date fields
+    offset_error: str = ""  # a problem with "Move by", shown under that field
     timezone: str = "UTC"
 
     @rx.var
@@ -110,9 +128,10 @@ class PostsListState(rx.State):
         self.total = total
         self.rows = [
             PostRow(id=str(r["id"]), text=r["text"] or "(no text)", status=r["status"],
-                    when=self._when_text(r, tz), created=r["created_at"][:10],
+                    when=self._when_text(r, tz), created=day_iso(self, r["created_at"], tz),
                     platforms=list(r["platforms"]), recurring=r["series_id"] is not None,
-                    live_url=r.get("live_url", "") if r.get("content_purged") else "")
+                    live_url=r.get("live_url", "") if r.get("content_purged") else "",
+                    accounts=", ".join(dict.fromkeys(t["account_name"] for t in r["targets"])))
             for r in rows
         ]  # fmt: skip
         visible = {r.id for r in self.rows}
@@ -122,7 +141,7 @@ class PostsListState(rx.State):
         """A published post shows when it went out ("Published …"), not the time it was planned for."""
         if row.get("published_at") is not None and row["status"] in PUBLISHED_STATUSES:
             return "Published " + when(self, row["published_at"], tz)
-        return row["scheduled_local"] or "No date"
+        return when_iso(self, row["scheduled_at"], tz, empty="No date")
 
     async def _reload(self, first_page: bool = False) -> None:
         if first_page:
@@ -187,6 +206,7 @@ class PostsListState(rx.State):
     @rx.event
     def set_offset_amount(self, value: str):
         self.offset_amount = value
+        self.offset_error = ""  # the message belongs to the old value
 
     @rx.event
     def set_offset_unit(self, value: str):
@@ -197,24 +217,34 @@ class PostsListState(rx.State):
         user = await current_user(self)
         if user is None:
             return rx.redirect("/login")
-        self.error, self.results = "", []
+        self.results = []
         ids = [int(s) for s in self.selected]
+        try:
+            offset = self._offset() if action == "reschedule" else timedelta(0)
+        except PostError as exc:  # an input problem: said next to the field, not as a toast
+            self.offset_error = str(exc)
+            return None
         try:
             if action == "delete":
                 outcome = await run_blocking(guarded.bulk_delete, user, ids)
             elif action == "duplicate":
                 outcome = await run_blocking(guarded.bulk_duplicate, user, ids)
             else:
-                offset = self._offset()
                 outcome = await run_blocking(guarded.bulk_reschedule, user, ids, offset)
-        except (UserError, ValueError) as exc:
-            self.error = str(exc)
-            return rx.toast.error(self.error)
-        self.results = [BulkResult(post_id=str(r["post_id"]), ok=bool(r["ok"]), message=r["message"]) for r in outcome]
+        except (UserError, ValueError) as exc:  # an outcome (refused as a whole): a toast, no red box
+            return rx.toast.error(str(exc))
+        labels = {r.id: first_words(r.text) for r in self.rows}
+        self.results = [
+            BulkResult(post_id=str(r["post_id"]), ok=bool(r["ok"]), message=r["message"],
+                       label=labels.get(str(r["post_id"]), "A post that is no longer listed"))
+            for r in outcome
+        ]  # fmt: skip
         self.selected = []
         await self._refresh(user.organization_id, user.timezone)
         done = sum(1 for r in outcome if r["ok"])
-        summary = f"{done} of {len(outcome)} posts done."
+        verb = {"delete": "deleted", "duplicate": "duplicated", "reschedule": "rescheduled"}[action]
+        summary = (f"{count(done, 'post')} {verb}." if done == len(outcome)
+                   else f"{done} of {count(len(outcome), 'post')} {verb}; see below for the others.")
         return rx.toast.success(summary) if done == len(outcome) else rx.toast.warning(summary)
 
     def _offset(self) -> timedelta:
@@ -222,10 +252,39 @@ class PostsListState(rx.State):
             amount = float(self.offset_amount.strip().replace(",", "."))
         except ValueError:
             raise PostError("Enter how far to move the posts, e.g. 2 (days) or -1.") from None
+        if not amount:
+            raise PostError("Enter how far to move the posts, e.g. 2 (days) or -1.")
         return timedelta(hours=amount * OFFSET_UNITS[self.offset_unit])
 
     @rx.event
+    def ask_bulk_delete(self):
+        """Deleting can't be undone: first name what would go (by text, account and time) and ask."""
+        chosen = [r for r in self.rows if r.id in self.selected]
+        if not chosen:
+            return rx.toast.error("Select at least one post.")
+        self.delete_title = "Delete this post?" if len(chosen) == 1 else f"Delete {count(len(chosen), 'post')}?"
+        self.delete_confirm_label = "Delete post" if len(chosen) == 1 else f"Delete {count(len(chosen), 'post')}"
+        shown = [describe_post(r) for r in chosen[:MAX_NAMED]]
+        if len(chosen) > MAX_NAMED:
+            shown.append(f"and {count(len(chosen) - MAX_NAMED, 'more post')}")
+        self.delete_lines = shown
+        self.confirm_delete_open = True
+        return None
+
+    @rx.event
+    def cancel_bulk_delete(self):
+        self.confirm_delete_open = False
+
+    @rx.event
+    def set_delete_open(self, value: bool):
+        """Escape closes the dialog (Radix asks to close); it never opens it without the list of posts."""
+        if not value:
+            self.confirm_delete_open = False
+
+    @rx.event
     async def bulk_delete(self):
+        """The confirmed delete (from the dialog)."""
+        self.confirm_delete_open = False
         return await self._bulk("delete")
 
     @rx.event

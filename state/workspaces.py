@@ -59,11 +59,11 @@ class WorkspaceState(rx.State):
 
     @rx.event
     def set_new_name(self, value: str):
-        self.new_name = value
+        self.new_name, self.error = value, ""
 
     @rx.event
     def set_rename_to(self, value: str):
-        self.rename_to = value
+        self.rename_to, self.error = value, ""
 
     @rx.event
     def set_dialog_open(self, value: bool):
@@ -72,7 +72,7 @@ class WorkspaceState(rx.State):
 
     @rx.event
     def set_delete_confirm(self, value: str):
-        self.delete_confirm = value
+        self.delete_confirm, self.error = value, ""
 
     @rx.event
     async def delete_current(self):
@@ -83,9 +83,9 @@ class WorkspaceState(rx.State):
         self.error = ""
         try:
             await run_blocking(workspace_delete.delete_workspace, user, self.delete_confirm)
-        except UserError as exc:
+        except UserError as exc:  # a problem with what was typed: shown in the dialog, not also as a toast
             self.error = str(exc)
-            return rx.toast.error(self.error)
+            return None
         self.delete_confirm, self.dialog_open = "", False
         await (await self.get_state(AuthState))._load()
         return [rx.toast.success(f"Workspace “{user.organization_name}” deleted."), rx.redirect("/")]
@@ -98,9 +98,9 @@ class WorkspaceState(rx.State):
         self.error = ""
         try:
             await run_blocking(workspace_switch.create_workspace, user, self.new_name)
-        except UserError as exc:
+        except UserError as exc:  # a problem with what was typed: shown in the dialog, not also as a toast
             self.error = str(exc)
-            return rx.toast.error(self.error)
+            return None
         self.new_name, self.dialog_open = "", False
         await (await self.get_state(AuthState))._load()
         return [rx.toast.success("Workspace created."), rx.redirect("/")]
@@ -113,9 +113,9 @@ class WorkspaceState(rx.State):
         self.error = ""
         try:
             await run_blocking(workspace_switch.rename_workspace, user, self.rename_to)
-        except UserError as exc:
+        except UserError as exc:  # a problem with what was typed: shown in the dialog, not also as a toast
             self.error = str(exc)
-            return rx.toast.error(self.error)
+            return None
         fresh = await (await self.get_state(AuthState))._load()
         if fresh is not None:
             await self._refresh(fresh)

@@ -5,12 +5,13 @@ showing a long name) are made once here and stay made on every page.
 """
 
 from components.design.buttons import action_menu, danger_button, primary_button, secondary_button
-from components.design.confirm import confirm_dialog
+from components.design.confirm import confirm_action, confirm_dialog
 from components.design.feedback import empty_state, field_message, section_header
 from components.design.names import truncated_name
 
 __all__ = [
     "action_menu",
+    "confirm_action",
     "confirm_dialog",
     "danger_button",
     "empty_state",

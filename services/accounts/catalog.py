@@ -47,6 +47,8 @@ def platform_catalog() -> list[dict[str, Any]]:
                 "max_chars": adapter.constraints.max_chars,
                 # What the platform never reports (Telegram views, Discord webhook posts): said up front.
                 "metrics_note": str(getattr(adapter, "metrics_note", "")),
+                # the server lacks this platform's app credentials (only an instance admin can fix that)
+                "needs_setup": not configured and bool(adapter.required_env),
             }
         )
     return rows

@@ -17,7 +17,9 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from services.db import session_scope
+from services.display_time import format_time
 from services.models import AIProviderHealth, utcnow
+from services.wording import count
 
 FAILURES_TO_OPEN = 3
 CIRCUIT_COOLDOWN = 60.0
@@ -40,7 +42,7 @@ class Health:
             return "circuit open" if self.circuit in ("open", "half_open") else "rate limited"
         if self.circuit == "open":
             return "half-open (next call is a trial)"
-        return "healthy" if not self.consecutive_failures else f"{self.consecutive_failures} failure(s) in a row"
+        return "healthy" if not self.consecutive_failures else f"{count(self.consecutive_failures, 'failure')} in a row"
 
 
 def _aware(ts: datetime) -> datetime:
@@ -48,7 +50,7 @@ def _aware(ts: datetime) -> datetime:
 
 
 def _clock(ts: datetime) -> str:
-    return _aware(ts).astimezone(UTC).strftime("%H:%M:%S UTC")
+    return format_time(_aware(ts), "UTC") + " UTC"
 
 
 def _health(row: AIProviderHealth) -> Health:

@@ -17,6 +17,7 @@ from sqlmodel import select
 from services.ai.errors import AIInputError, AINotFoundError
 from services.audit import audit_in
 from services.db import session_scope
+from services.display_time import format_datetime
 from services.models import AIUsage, Organization, User, utcnow
 
 
@@ -213,7 +214,7 @@ def usage_calls(
         return [
             {
                 "id": r.id,
-                "at": r.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                "at": format_datetime(r.created_at, "UTC", with_zone=True),  # the UI's one format
                 "user": names.get(r.user_id, "") if r.user_id else "",
                 "provider": r.provider_name,
                 "model": r.model,

@@ -17,6 +17,7 @@ from typing import Any, TypedDict
 from sqlmodel import select
 
 from services.db import session_scope
+from services.display_time import format_datetime
 from services.errors import NotFound, UserError
 from services.models import ApiKey, User, utcnow
 from services.permissions import ROLES, lower_role, membership_role, require, role_rank
@@ -83,7 +84,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def _fmt(value: datetime | None, empty: str) -> str:
     value = _aware(value)
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else empty
+    return format_datetime(value, "UTC", with_zone=True) if value else empty
 
 
 def _state(row: ApiKey, now: datetime) -> str:

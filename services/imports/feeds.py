@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 
 from services.db import session_scope
+from services.display_time import format_datetime
 from services.errors import UserError
 from services.models import RssEntry, RssFeed, SocialAccount
 from services.security.net_guard import check_url
@@ -116,7 +117,7 @@ def list_feeds(org_id: int) -> list[FeedView]:
         FeedView(
             id=r.id, url=r.url, name=r.name, account_ids=list(r.account_ids or []), template=r.template,
             interval_minutes=r.interval_minutes, mode=r.mode, enabled=bool(r.enabled),
-            last_checked_at=r.last_checked_at.strftime("%Y-%m-%d %H:%M UTC") if r.last_checked_at else "never",
+            last_checked_at=format_datetime(r.last_checked_at, "UTC", with_zone=True) if r.last_checked_at else "never",
             last_error=r.last_error, entries=int(counts.get(r.id, 0)),
         )  # fmt: skip
         for r in rows

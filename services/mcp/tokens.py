@@ -17,6 +17,7 @@ from sqlmodel import select
 from services.api.keys import PREFIX as API_KEY_PREFIX
 from services.api.keys import KeyRejected, resolve_key
 from services.db import session_scope
+from services.display_time import format_datetime
 from services.errors import UserError
 from services.models import McpToken, User, utcnow
 from services.permissions import membership_role
@@ -60,7 +61,7 @@ def _dict(row: McpToken) -> dict[str, Any]:
         "id": row.id,
         "name": row.name,
         "hint": f"{PREFIX}…{row.last4}",
-        "created_at": row.created_at.strftime("%Y-%m-%d %H:%M UTC") if row.created_at else "",
+        "created_at": format_datetime(row.created_at, "UTC", with_zone=True) if row.created_at else "",
         "last_used_at": row.last_used_at.strftime("%Y-%m-%d %H:%M UTC") if row.last_used_at else "never",
         "revoked": row.revoked_at is not None,
     }

@@ -19,12 +19,15 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from services.display_time import format_date
 from services.posts.errors import PostError
 from services.timezones import TimezoneError, to_utc, validate_timezone
+from services.wording import count, join_words
 
 MAX_COUNT = 1000
 MAX_INTERVAL = {"daily": 365, "weekly": 52}
 _WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 class RecurrenceError(PostError):
@@ -77,16 +80,30 @@ def normalize_rule(rule: dict[str, Any], start_local: datetime | None = None) ->
     return {"freq": freq, "interval": interval, "weekdays": weekdays, "until": until, "count": count}
 
 
-def describe_rule(rule: dict[str, Any]) -> str:
-    """A one-line summary for the UI ("Every 2 weeks on Mon, Wed, 10 times")."""
-    unit = "day" if rule["freq"] == "daily" else "week"
-    text = f"Every {unit}" if rule["interval"] == 1 else f"Every {rule['interval']} {unit}s"
-    if rule.get("weekdays"):
-        text += " on " + ", ".join(_WEEKDAY_LABELS[d] for d in rule["weekdays"])
+def describe_rule(rule: dict[str, Any], locale: str = "en_US") -> str:
+    """A one-line summary for the UI: "Every week on Monday", "Every 2 weeks on Mon, Wed and Fri, 10 times".
+
+    Never "Every 1 weekly week(s)": an interval of 1 is "Every day"/"Every week", larger ones are
+    plural; one weekday is named in full; Monday to Friday reads "Every weekday"; the end date uses
+    the UI's one date format (services.display_time).
+    """
+    interval = int(rule.get("interval") or 1)
+    weekdays = list(rule.get("weekdays") or [])
+    if rule["freq"] == "daily":
+        text = "Every day" if interval == 1 else f"Every {interval} days"
+    elif interval == 1 and weekdays == [0, 1, 2, 3, 4]:
+        text = "Every weekday (Monday to Friday)"
+        weekdays = []
+    else:
+        text = "Every week" if interval == 1 else f"Every {interval} weeks"
+    if weekdays:
+        names = [_WEEKDAY_NAMES[d] for d in weekdays] if len(weekdays) == 1 else [_WEEKDAY_LABELS[d] for d in weekdays]
+        text += " on " + join_words(names)
     if rule.get("count"):
-        text += f", {rule['count']} times"
+        text += ", once" if int(rule["count"]) == 1 else ", " + count(int(rule["count"]), "time")
     if rule.get("until"):
-        text += f", until {rule['until']}"
+        until = rule["until"] if isinstance(rule["until"], date) else date.fromisoformat(str(rule["until"]))
+        text += ", until " + format_date(until, "UTC", locale)
     return text
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 
 from services.crypto import decrypt_text, encrypt_text
 from services.db import session_scope
+from services.display_time import format_datetime
 from services.errors import UserError
 from services.events import EVENT_TYPES
 from services.models import WebhookDelivery, WebhookEndpoint
@@ -95,7 +96,7 @@ def _view(row: Any, pending: int) -> EndpointView:
         id=int(row.id), url=row.url, description=row.description, events=list(row.events or []),
         enabled=bool(row.enabled), disabled_reason=row.disabled_reason or "",
         secret_hint=f"{secret[:6]}…{secret[-4:]}", pending=pending,
-        created_at=row.created_at.strftime("%Y-%m-%d %H:%M UTC") if row.created_at else "",
+        created_at=format_datetime(row.created_at, "UTC", with_zone=True) if row.created_at else "",
     )  # fmt: skip
 
 

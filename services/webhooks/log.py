@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from services.db import session_scope
+from services.display_time import format_datetime
 from services.models import WebhookDelivery, WebhookEndpoint, WebhookMessage
 from services.webhooks.endpoints import WebhookError
 
@@ -42,7 +43,7 @@ class DeliveryRow:
 
 
 def _fmt(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S UTC") if value else ""
+    return format_datetime(value, "UTC", with_zone=True) if value else ""
 
 
 def list_deliveries(org_id: int, endpoint_id: int, limit: int = 50) -> list[DeliveryRow]:

@@ -26,9 +26,11 @@ from socialhub_app.pages import (
     review,
     security,
     settings,
+    setup_help,
 )
 
 __all__ = [
+    "setup_help",
     "accounts",
     "ai_mcp",
     "api_keys",

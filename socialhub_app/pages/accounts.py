@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.design import empty_state, primary_button
+from components.design import empty_state, field_message, primary_button
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
 from socialhub_app.pages.accounts_token_forms import discord_form, telegram_form
@@ -91,21 +91,28 @@ def connect_controls(platform: rx.Var) -> rx.Component:
         platform["name"],
         (
             "mastodon",
-            rx.hstack(
-                rx.input(
-                    placeholder="mastodon.social",
-                    value=AccountsState.mastodon_instance,
-                    on_change=AccountsState.set_mastodon_instance,
+            rx.vstack(
+                rx.hstack(
+                    rx.input(
+                        placeholder="mastodon.social",
+                        value=AccountsState.mastodon_instance,
+                        on_change=AccountsState.set_mastodon_instance,
+                        width="100%",
+                        aria_label="Mastodon instance",
+                        id="mastodon-instance",
+                        aria_describedby="mastodon-instance-message",
+                        custom_attrs={"data-testid": "mastodon-instance-input"},
+                    ),
+                    rx.button(
+                        "Connect",
+                        on_click=AccountsState.connect("mastodon"),
+                        custom_attrs={"data-testid": "connect-mastodon"},
+                    ),
                     width="100%",
-                    aria_label="Mastodon instance",
-                    custom_attrs={"data-testid": "mastodon-instance-input"},
                 ),
-                rx.button(
-                    "Connect",
-                    on_click=AccountsState.connect("mastodon"),
-                    custom_attrs={"data-testid": "connect-mastodon"},
-                ),
+                field_message(AccountsState.error, field_id="mastodon-instance", testid="accounts-error"),
                 width="100%",
+                spacing="1",
             ),
         ),
         (
@@ -121,6 +128,8 @@ def connect_controls(platform: rx.Var) -> rx.Component:
                 ),
                 rx.input(
                     aria_label="Bluesky app password",
+                    id="bluesky-password",
+                    aria_describedby="bluesky-password-message",
                     placeholder="App password (Settings → App passwords)",
                     type="password",
                     value=AccountsState.bluesky_password,
@@ -134,6 +143,7 @@ def connect_controls(platform: rx.Var) -> rx.Component:
                     loading=AccountsState.busy,
                     custom_attrs={"data-testid": "connect-bluesky"},
                 ),
+                field_message(AccountsState.bluesky_error, field_id="bluesky-password", testid="accounts-error"),
                 width="100%",
             ),
         ),
@@ -162,6 +172,15 @@ def platform_card(platform: rx.Var) -> rx.Component:
                     custom_attrs={"data-testid": "config-help-" + platform["name"].to(str)},
                 ),
             ),
+            rx.cond(  # only instance admins get the server-setup hint, with the steps one click away
+                platform["setup_link"].to(bool),
+                rx.link(
+                    "How to set up " + platform["label"].to(str),
+                    href="/help/setup",
+                    size="1",
+                    custom_attrs={"data-testid": "setup-link-" + platform["name"].to(str)},
+                ),
+            ),
             spacing="2",
             width="100%",
         ),
@@ -172,15 +191,6 @@ def platform_card(platform: rx.Var) -> rx.Component:
 @protected_page("/accounts", "Accounts", on_load=[AccountsState.load])
 def accounts_page() -> rx.Component:
     return rx.vstack(
-        rx.cond(
-            AccountsState.error != "",
-            rx.callout(
-                AccountsState.error,
-                icon="triangle-alert",
-                color_scheme="red",
-                custom_attrs={"data-testid": "accounts-error"},
-            ),
-        ),
         rx.heading("Connected accounts", size="4", as_="h2"),
         rx.cond(
             AccountsState.accounts.length() > 0,

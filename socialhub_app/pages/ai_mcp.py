@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_nav import ai_subnav, error_callout
+from components.design import confirm_action
 from socialhub_app.layout import protected_page
 from state.ai_mcp import AIMcpState
 
@@ -30,14 +31,20 @@ def token_row(t: rx.Var) -> rx.Component:
             rx.cond(
                 t["revoked"].to(bool),
                 rx.badge("revoked", color_scheme="gray"),
-                rx.button(
-                    "Revoke",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    aria_label="Revoke token " + t["name"].to(str),
-                    on_click=AIMcpState.revoke(t["id"].to(str)),
-                    custom_attrs={"data-testid": "mcp-token-revoke"},
+                confirm_action(
+                    rx.button(
+                        "Revoke",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        aria_label="Revoke token " + t["name"].to(str),
+                        custom_attrs={"data-testid": "mcp-token-revoke"},
+                    ),
+                    title="Revoke MCP token “" + t["name"].to(str) + "”?",
+                    description="The AI client using it loses access at once. This can't be undone.",
+                    confirm_label="Revoke token",
+                    on_confirm=AIMcpState.revoke(t["id"].to(str)),
+                    testid="mcp-token-revoke-dialog",
                 ),
             )
         ),

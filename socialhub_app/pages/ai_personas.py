@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_nav import ai_subnav, error_callout
-from components.design import empty_state, primary_button
+from components.design import confirm_action, empty_state, primary_button
 from components.fields import field_label
 from components.platform import platform_icon
 from socialhub_app.layout import protected_page
@@ -29,13 +29,20 @@ def persona_card(p: rx.Var) -> rx.Component:
                     on_click=AIPersonasState.edit_persona(p["id"]),
                     custom_attrs={"data-testid": "ai-persona-edit"},
                 ),
-                rx.button(
-                    "Delete",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=AIPersonasState.delete_persona(p["id"]),
-                    custom_attrs={"data-testid": "ai-persona-delete"},
+                confirm_action(
+                    rx.button(
+                        "Delete",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        aria_label="Delete persona " + p["name"].to(str),
+                        custom_attrs={"data-testid": "ai-persona-delete"},
+                    ),
+                    title="Delete persona “" + p["name"].to(str) + "”?",
+                    description="Its accounts fall back to the workspace default voice. This can't be undone.",
+                    confirm_label="Delete persona",
+                    on_confirm=AIPersonasState.delete_persona(p["id"]),
+                    testid="ai-persona-delete-dialog",
                 ),
                 width="100%",
                 align="center",

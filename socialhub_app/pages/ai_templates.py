@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_nav import ai_subnav, error_callout
+from components.design import confirm_action
 from components.fields import field_label, stable_text_area
 from socialhub_app.layout import protected_page
 from state.ai_templates import ACTION_CHOICES, VARIABLE_HELP, AITemplatesState
@@ -122,12 +123,18 @@ def ai_templates_page() -> rx.Component:
                         on_click=AITemplatesState.save,
                         custom_attrs={"data-testid": "ai-template-save"},
                     ),
-                    rx.button(
-                        "Reset to default",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=AITemplatesState.reset_to_default,
-                        custom_attrs={"data-testid": "ai-template-reset"},
+                    confirm_action(
+                        rx.button(
+                            "Reset to default",
+                            variant="soft",
+                            color_scheme="gray",
+                            custom_attrs={"data-testid": "ai-template-reset"},
+                        ),
+                        title="Reset the " + AITemplatesState.action + " template?",
+                        description="Your edits to this template are thrown away and the default text comes back.",
+                        confirm_label="Reset template",
+                        on_confirm=AITemplatesState.reset_to_default,
+                        testid="ai-template-reset-dialog",
                     ),
                     spacing="2",
                 ),

@@ -167,7 +167,13 @@ def totals() -> rx.Component:
     return rx.grid(
         number_tile("Posts published", AnalyticsState.total_posts, "total-posts"),
         number_tile("Engagement", AnalyticsState.total_engagement, "total-engagement", "likes + reposts + replies"),
-        number_tile("Impressions", AnalyticsState.total_impressions, "total-impressions", "— = not reported"),
+        number_tile(
+            "Impressions",
+            AnalyticsState.total_impressions,
+            "total-impressions",
+            # only where the value is missing: a real number needs no footnote
+            rx.cond(AnalyticsState.total_impressions == "—", "Not reported by these networks", ""),
+        ),
         number_tile("Followers", AnalyticsState.total_followers, "total-followers", "at the end of the range"),
         columns=rx.breakpoints(initial="2", md="4"),  # two by two on a phone
         spacing="3",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.ai_nav import error_callout
+from components.design import confirm_action, truncated_name
 from socialhub_app.layout import protected_page
 from state.api_keys import ApiKeysState
 
@@ -17,21 +18,27 @@ def key_row(k: rx.Var) -> rx.Component:
         rx.table.cell(k["name"]),
         rx.table.cell(rx.code(k["hint"], custom_attrs={"data-testid": "api-key-hint"})),
         rx.table.cell(k["role"], custom_attrs={"data-testid": "api-key-role-cell"}),
-        rx.table.cell(k["created_by"]),
+        rx.table.cell(truncated_name(k["created_by"], testid="api-key-created-by", size="2", max_width="180px")),
         rx.table.cell(k["created_at"]),
         rx.table.cell(k["expires_at"]),
         rx.table.cell(k["last_used_at"], custom_attrs={"data-testid": "api-key-last-used"}),
         rx.table.cell(
             rx.cond(
                 k["state"].to(str) == "active",
-                rx.button(
-                    "Revoke",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    aria_label="Revoke key " + k["name"].to(str),
-                    on_click=ApiKeysState.revoke(k["id"].to(str)),
-                    custom_attrs={"data-testid": "api-key-revoke"},
+                confirm_action(
+                    rx.button(
+                        "Revoke",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        aria_label="Revoke key " + k["name"].to(str),
+                        custom_attrs={"data-testid": "api-key-revoke"},
+                    ),
+                    title="Revoke API key “" + k["name"].to(str) + "”?",
+                    description="Scripts and integrations using it stop working at once. This can't be undone.",
+                    confirm_label="Revoke key",
+                    on_confirm=ApiKeysState.revoke(k["id"].to(str)),
+                    testid="api-key-revoke-dialog",
                 ),
                 rx.badge(k["state"], color_scheme="gray", custom_attrs={"data-testid": "api-key-state"}),
             )

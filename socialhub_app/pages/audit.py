@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.design import empty_state, secondary_button
+from components.design.names import truncated_name
 from components.fields import field_label
 from socialhub_app.layout import protected_page
 from state.audit import ALL, AuditState
@@ -53,7 +54,8 @@ def filters() -> rx.Component:
 def audit_row(r: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(r["when"], size="2", white_space="nowrap")),
-        rx.table.cell(rx.text(r["person"], size="2", weight="bold"), rx.text(r["email"], size="1", color_scheme="gray")),
+        rx.table.cell(truncated_name(r["person"], testid="audit-person", size="2", weight="bold"),
+                      truncated_name(r["email"], testid="audit-email", size="1", color_scheme="gray")),
         rx.table.cell(rx.code(r["action"], size="2", custom_attrs={"data-testid": "audit-action"})),
         rx.table.cell(rx.text(r["detail"], size="1", class_name="sh-clamp")),
         custom_attrs={"data-testid": "audit-row", "data-action": r["action"]},
@@ -86,7 +88,7 @@ def pager() -> rx.Component:
     return rx.hstack(
         rx.button("Newer", variant="soft", on_click=A.newer, disabled=A.page <= 1,
                   custom_attrs={"data-testid": "audit-newer"}),  # fmt: skip
-        rx.text("Page ", A.page, " · ", A.total, " entries", size="2", custom_attrs={"data-testid": "audit-page"}),
+        rx.text("Page ", A.page, " · ", A.total, rx.cond(A.total == 1, " entry", " entries"), size="2", custom_attrs={"data-testid": "audit-page"}),
         rx.button("Older", variant="soft", on_click=A.older, disabled=~A.has_older,
                   custom_attrs={"data-testid": "audit-older"}),  # fmt: skip
         align="center",

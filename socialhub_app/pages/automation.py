@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.automation import automation_subnav, callouts, header_cells, labelled_checkbox
+from components.design import confirm_action
 from components.fields import field_label
 from socialhub_app.layout import protected_page
 from state.automation_alerts import AlertsState
@@ -90,8 +91,15 @@ def _endpoint_row(e: rx.Var) -> rx.Component:
                           aria_label="Delivery log of " + url, custom_attrs={"data-testid": "webhook-show-log"}),  # fmt: skip
                 rx.switch(checked=e["enabled"] == "yes", on_change=lambda on: W.set_enabled(e["id"].to(str), on),
                           aria_label="Enabled: " + url, custom_attrs={"data-testid": "webhook-enabled"}),  # fmt: skip
-                rx.button("Delete", size="1", variant="soft", color_scheme="red", on_click=W.delete(e["id"]),
-                          aria_label="Delete endpoint " + url, custom_attrs={"data-testid": "webhook-delete"}),  # fmt: skip
+                confirm_action(
+                    rx.button("Delete", size="1", variant="soft", color_scheme="red",
+                              aria_label="Delete endpoint " + url, custom_attrs={"data-testid": "webhook-delete"}),
+                    title="Delete the webhook to " + url + "?",
+                    description="Events stop being sent there, and its delivery log is deleted. This can't be undone.",
+                    confirm_label="Delete webhook",
+                    on_confirm=W.delete(e["id"]),
+                    testid="webhook-delete-dialog",
+                ),  # fmt: skip
                 spacing="2",
                 align="center",
             )

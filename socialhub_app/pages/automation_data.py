@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.automation import automation_subnav, callouts, header_cells, labelled_checkbox, named_file_input
+from components.design import confirm_action
 from components.fields import field_label
 from socialhub_app.layout import protected_page
 from state.automation_feeds import INTERVALS, FeedsState
@@ -115,7 +116,7 @@ def _feed_row(f: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(f["accounts"], size="1")),
         rx.table.cell(rx.text(f["mode"], size="1")),
         rx.table.cell(rx.text("every ", f["interval"], " min", size="1")),
-        rx.table.cell(rx.text(f["last_checked"], " · ", f["entries"], " entries", size="1")),
+        rx.table.cell(rx.text(f["last_checked"], " · ", f["entries"], size="1")),
         rx.table.cell(
             rx.hstack(
                 rx.switch(checked=f["enabled"] == "yes", on_change=lambda on: F.set_enabled(f["id"].to(str), on),
@@ -123,9 +124,16 @@ def _feed_row(f: rx.Var) -> rx.Component:
                           custom_attrs={"data-testid": "feed-enabled"}),  # fmt: skip
                 rx.button("Check now", size="1", variant="soft", on_click=F.check_now(f["id"]), disabled=~F.can_manage,
                           aria_label="Check now: " + name, custom_attrs={"data-testid": "feed-check-now"}),  # fmt: skip
-                rx.button("Delete", size="1", variant="soft", color_scheme="red", on_click=F.delete(f["id"]),
-                          disabled=~F.can_manage, aria_label="Delete feed " + name,
-                          custom_attrs={"data-testid": "feed-delete"}),  # fmt: skip
+                confirm_action(
+                    rx.button("Delete", size="1", variant="soft", color_scheme="red",
+                              disabled=~F.can_manage, aria_label="Delete feed " + name,
+                              custom_attrs={"data-testid": "feed-delete"}),
+                    title="Delete the feed “" + name + "”?",
+                    description="No new posts are made from it. Posts it already made stay. This can't be undone.",
+                    confirm_label="Delete feed",
+                    on_confirm=F.delete(f["id"]),
+                    testid="feed-delete-dialog",
+                ),  # fmt: skip
                 spacing="2",
                 align="center",
             )

@@ -10,7 +10,8 @@ from state.members import InviteState as I
 
 def _live() -> rx.Component:
     return rx.vstack(
-        rx.heading("Join " + I.workspace, size="6", custom_attrs={"data-testid": "invite-workspace"}),
+        rx.heading("Join " + I.workspace, size="6", class_name="sh-ellipsis", title=I.workspace,
+                   custom_attrs={"data-testid": "invite-workspace"}),
         rx.text("You are invited as ", rx.text.strong(I.role), " (" + I.email + ")."),
         rx.cond(
             AuthState.authenticated,

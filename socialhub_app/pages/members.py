@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from components.design import confirm_action, field_message, truncated_name
 from socialhub_app.layout import protected_page
 from state.members import ROLE_CHOICES, MembersState
 
@@ -37,20 +38,32 @@ def _role_select(member: rx.Var) -> rx.Component:
 
 def member_row(member: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(member["name"], weight="bold", size="2"), rx.text(member["email"], size="1")),
+        rx.table.cell(
+            truncated_name(member["name"], testid="member-name", weight="bold", size="2", max_width="260px"),
+            truncated_name(member["email"], testid="member-email", size="1", max_width="260px"),
+        ),
         rx.table.cell(_role_select(member)),
         rx.table.cell(rx.text(member["last_active"], size="2")),
         rx.table.cell(
             rx.cond(
                 M.can_manage | (member["is_me"] == "yes"),
-                rx.button(
-                    rx.cond(member["is_me"] == "yes", "Leave", "Remove"),
-                    color_scheme="red",
-                    variant="soft",
-                    size="1",
-                    on_click=M.remove(member["user_id"]),
-                    aria_label=rx.cond(member["is_me"] == "yes", "Leave this workspace", "Remove " + member["name"]),
-                    custom_attrs={"data-testid": "member-remove-" + member["email"]},
+                confirm_action(
+                    rx.button(
+                        rx.cond(member["is_me"] == "yes", "Leave", "Remove"),
+                        color_scheme="red",
+                        variant="soft",
+                        size="1",
+                        aria_label=rx.cond(member["is_me"] == "yes", "Leave this workspace", "Remove " + member["name"]),
+                        custom_attrs={"data-testid": "member-remove-" + member["email"]},
+                    ),
+                    title=rx.cond(member["is_me"] == "yes", "Leave this workspace?",
+                                  "Remove " + member["name"].to(str) + " from this workspace?"),
+                    description=rx.cond(member["is_me"] == "yes",
+                                        "You lose access to its posts and accounts until someone invites you again.",
+                                        member["email"].to(str) + " loses access at once; their posts stay."),
+                    confirm_label="Yes, remove",
+                    on_confirm=M.remove(member["user_id"]),
+                    testid="member-remove-dialog",
                 ),
             )
         ),
@@ -70,8 +83,10 @@ def invite_form() -> rx.Component:
                     type="email",
                     value=M.invite_email,
                     on_change=M.set_invite_email,
+                    aria_describedby="invite-email-message",
                     custom_attrs={"data-testid": "invite-email"},
                 ),
+                field_message(M.error, field_id="invite-email", testid="members-error"),
                 spacing="1",
             ),
             rx.vstack(
@@ -108,13 +123,20 @@ def pending_row(invite: rx.Var) -> rx.Component:
         rx.table.cell(invite["role"]),
         rx.table.cell(invite["expires"]),
         rx.table.cell(
-            rx.button(
-                "Revoke",
-                size="1",
-                variant="soft",
-                on_click=M.revoke(invite["id"]),
-                aria_label="Revoke invite for " + invite["email"],
-                custom_attrs={"data-testid": "invite-revoke-" + invite["email"]},
+            confirm_action(
+                rx.button(
+                    "Revoke",
+                    size="1",
+                    variant="soft",
+                    color_scheme="red",
+                    aria_label="Revoke invite for " + invite["email"],
+                    custom_attrs={"data-testid": "invite-revoke-" + invite["email"]},
+                ),
+                title="Revoke the invite for " + invite["email"].to(str) + "?",
+                description="The invite link stops working. You can invite them again later.",
+                confirm_label="Revoke invite",
+                on_confirm=M.revoke(invite["id"]),
+                testid="invite-revoke-dialog",
             )
         ),
         custom_attrs={"data-testid": "pending-invite"},
@@ -124,13 +146,12 @@ def pending_row(invite: rx.Var) -> rx.Component:
 @protected_page("/members", "Members", on_load=[MembersState.load])
 def members_page() -> rx.Component:
     return rx.vstack(
-        rx.cond(M.error != "", rx.callout(M.error, color_scheme="red", custom_attrs={"data-testid": "members-error"})),
         rx.table.root(
             rx.table.header(
                 rx.table.row(
                     rx.table.column_header_cell("Member"),
                     rx.table.column_header_cell("Role"),
-                    rx.table.column_header_cell("Last active (UTC)"),
+                    rx.table.column_header_cell("Last active"),
                     rx.table.column_header_cell(""),
                 )
             ),

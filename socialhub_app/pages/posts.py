@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.design import primary_button, secondary_button
+from components.design import confirm_dialog, danger_button, field_message, primary_button, secondary_button
 from components.platform import platform_icon, status_badge
 from socialhub_app.layout import protected_page
 from state.posts_list import ALL, OFFSET_UNITS, STATUS_CHOICES, PostsListState
@@ -81,14 +81,13 @@ def bulk_bar() -> rx.Component:
             disabled=S.selected.length() == 0,
             custom_attrs={"data-testid": "bulk-duplicate"},
         ),
-        rx.button(
-            "Delete",
+        danger_button(
+            "Delete…",
+            testid="bulk-delete",
+            aria_label="Delete selected posts",
             size="1",
-            variant="soft",
-            color_scheme="red",
-            on_click=S.bulk_delete,
+            on_click=S.ask_bulk_delete,
             disabled=S.selected.length() == 0,
-            custom_attrs={"data-testid": "bulk-delete"},
         ),
         rx.text("Move by", size="2"),
         rx.input(
@@ -97,8 +96,11 @@ def bulk_bar() -> rx.Component:
             width="70px",
             size="1",
             aria_label="Move selected posts by (amount)",
+            aria_describedby="bulk-offset-message",
+            id="bulk-offset",
             custom_attrs={"data-testid": "bulk-offset"},
         ),
+        field_message(S.offset_error, field_id="bulk-offset", testid="bulk-offset-message"),
         rx.select(
             list(OFFSET_UNITS),
             value=S.offset_unit,
@@ -133,7 +135,7 @@ def results() -> rx.Component:
                             size=14,
                             color=rx.cond(r.ok, rx.color("green", 10), rx.color("red", 10)),
                         ),
-                        rx.text("Post #" + r.post_id + ": " + r.message, size="2"),
+                        rx.text(rx.text.strong("“" + r.label + "”"), " — " + r.message, size="2"),
                         align="center",
                         custom_attrs={"data-testid": "bulk-result", "data-ok": rx.cond(r.ok, "true", "false")},
                     ),
@@ -145,6 +147,24 @@ def results() -> rx.Component:
             width="100%",
             custom_attrs={"data-testid": "bulk-results"},
         ),
+    )
+
+
+def delete_dialog() -> rx.Component:
+    """Names every post about to go (first words · account · time) and says it can't be undone."""
+    return confirm_dialog(
+        open_=S.confirm_delete_open,
+        title=S.delete_title,
+        description="Deleting can't be undone. Copies already published on a network stay there.",
+        details=rx.vstack(
+            rx.foreach(S.delete_lines, lambda line: rx.text(line, size="2", custom_attrs={"data-testid": "delete-line"})),
+            spacing="1",
+        ),
+        confirm_label=S.delete_confirm_label,
+        on_confirm=S.bulk_delete,
+        on_cancel=S.cancel_bulk_delete,
+        on_open_change=S.set_delete_open,
+        testid="posts-delete-dialog",
     )
 
 
@@ -203,7 +223,8 @@ def pager() -> rx.Component:
             custom_attrs={"data-testid": "posts-prev"},
         ),
         rx.text(
-            "Page " + S.page.to(str) + " of " + S.pages.to(str) + " · " + S.total.to(str) + " posts",
+            "Page " + S.page.to(str) + " of " + S.pages.to(str) + " · " + S.total.to(str)
+            + rx.cond(S.total == 1, " post", " posts"),
             size="2",
             custom_attrs={"data-testid": "posts-page"},
         ),
@@ -227,17 +248,9 @@ def posts_page() -> rx.Component:
     return rx.vstack(
         filters(),
         bulk_bar(),
-        rx.cond(
-            S.error != "",
-            rx.callout(
-                S.error,
-                icon="triangle-alert",
-                color_scheme="red",
-                width="100%",
-                custom_attrs={"data-testid": "posts-error"},
-            ),
-        ),
+        field_message(S.error, field_id="posts-date-from", testid="posts-error"),
         results(),
+        delete_dialog(),
         rx.table.root(
             rx.table.header(
                 rx.table.row(

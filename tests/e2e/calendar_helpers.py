@@ -67,3 +67,17 @@ def demo_account_id(org_id: int) -> int:
 def wait_for_toasts_to_close(page: Page) -> None:
     """Toasts sit over the calendar's bottom-right cells; a drag must not end on one."""
     expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15000)
+
+
+def set_instance_admin(app_env: dict, email: str, admin: bool) -> None:
+    """Make a UI-registered user an instance admin (or not); which sign-up came first is order-dependent."""
+    with app_database(app_env):
+        from sqlmodel import select
+
+        from services.db import session_scope
+        from services.models import User
+
+        with session_scope() as s:
+            user = s.exec(select(User).where(User.email == email.lower())).one()
+            user.is_instance_admin = admin
+            s.add(user)

@@ -67,6 +67,7 @@ def set_role(page: Page, app_url: str, member_name: str, role: str) -> None:
 def remove_member(page: Page, app_url: str, member_name: str) -> None:
     open_members(page, app_url)
     page.get_by_role("button", name=f"Remove {member_name}").click()
+    page.get_by_role("button", name="Yes, remove", exact=True).click()  # the dialog names the member
     expect(page.get_by_role("button", name=f"Remove {member_name}")).to_have_count(0, timeout=20000)
 
 

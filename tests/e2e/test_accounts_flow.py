@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.calendar_helpers import set_instance_admin
+
 
 def test_connect_demo_network_then_disconnect(page: Page, app_url: str, new_user: dict) -> None:
     page.get_by_test_id("nav-accounts").click()
@@ -22,7 +24,10 @@ def test_connect_demo_network_then_disconnect(page: Page, app_url: str, new_user
     expect(page.get_by_test_id("accounts-empty")).to_be_visible()
 
 
-def test_unconfigured_platform_shows_disabled_connect_with_env_help(page: Page, app_url: str, new_user: dict) -> None:
+def test_unconfigured_platform_shows_disabled_connect_with_env_help(
+    page: Page, app_url: str, new_user: dict, app_env: dict
+) -> None:
+    set_instance_admin(app_env, new_user["email"], True)  # the variables are for the person who can set them
     page.get_by_test_id("nav-accounts").click()
     expect(page.get_by_test_id("connect-linkedin")).to_be_disabled()
     expect(page.get_by_test_id("config-help-linkedin")).to_contain_text("SOCIALHUB_LINKEDIN_CLIENT_ID")

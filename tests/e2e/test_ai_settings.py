@@ -105,11 +105,15 @@ def test_template_with_unknown_variable_is_refused_then_saved_and_reset(
     page.reload()
     expect(page.get_by_test_id("ai-template-user")).to_have_value("Post for {platform} about: {brief}")
 
-    page.get_by_test_id("ai-template-reset").click()
+    page.get_by_test_id("ai-template-reset").click()  # asks first
+    page.get_by_test_id("ai-template-reset-dialog-confirm").click()
     expect(page.get_by_test_id("ai-template-source")).to_have_text("built-in")
     expect(page.get_by_test_id("ai-template-user")).to_have_value(default_user)
     page.get_by_test_id("ai-template-reset").click()
-    expect(page.get_by_test_id("ai-template-error")).to_contain_text("no saved template")
+    page.get_by_test_id("ai-template-reset-dialog-confirm").click()
+    # an outcome, so a toast (no red box repeating it)
+    expect(page.locator("[data-sonner-toast]").filter(has_text="no saved template")).to_be_visible()
+    expect(page.get_by_test_id("ai-template-error")).to_have_count(0)
 
 
 def test_personas_can_be_created_edited_and_deleted(page: Page, app_url: str, new_user: dict) -> None:
@@ -134,5 +138,7 @@ def test_personas_can_be_created_edited_and_deleted(page: Page, app_url: str, ne
     expect(row.get_by_test_id("ai-persona-accounts")).to_have_text("Accounts: no accounts")
 
     row.get_by_test_id("ai-persona-delete").click()
+    expect(page.get_by_test_id("ai-persona-delete-dialog")).to_contain_text("Brand voice")
+    page.get_by_role("button", name="Delete persona", exact=True).click()
     expect(page.get_by_test_id("ai-persona-row")).to_have_count(0)
     expect(page.get_by_test_id("ai-personas-empty")).to_be_visible()

@@ -58,6 +58,8 @@ def test_key_from_the_ui_schedules_a_post_that_shows_on_the_calendar(page: Page,
     row = page.get_by_test_id("api-key-row").filter(has_text="e2e script")
     expect(row.get_by_test_id("api-key-last-used")).not_to_have_text("never")
     row.get_by_role("button", name="Revoke key e2e script").click()
+    expect(page.get_by_test_id("api-key-revoke-dialog")).to_contain_text("e2e script")  # asks first
+    page.get_by_role("button", name="Revoke key", exact=True).click()
     expect(row).to_have_attribute("data-state", "revoked")
     refused = api.get("/workspace")
     assert refused.status_code == 401 and refused.json()["type"] == "urn:socialhub:problem:api-key-revoked"

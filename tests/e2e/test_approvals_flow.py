@@ -29,7 +29,7 @@ def test_contributor_submits_owner_approves_it_publishes(page: Page, browser: Br
     page.goto(f"{app_url}/settings")
     _pick(page, "approval-mode", "Required for Contributors")
     page.get_by_test_id("approval-save").click()
-    expect(page.get_by_test_id("approval-notice")).to_contain_text("saved", timeout=20000)
+    expect(page.locator("[data-sonner-toast]").filter(has_text="Approval settings saved")).to_be_visible(timeout=20000)
 
     page.goto(f"{app_url}/members")
     expect(page.get_by_test_id("member-row")).to_have_count(1, timeout=30000)

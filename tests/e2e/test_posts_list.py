@@ -88,7 +88,11 @@ def test_search_pages_sort_and_bulk_actions(page: Page, app_url: str, new_user: 
     page.get_by_role("option", name="Draft").click()
     expect(page.get_by_test_id("post-row")).to_have_count(3)
     page.get_by_test_id("posts-select-all").click()
-    page.get_by_test_id("bulk-delete").click()
+    page.get_by_test_id("bulk-delete").click()  # asks first, naming the posts by their text
+    expect(page.get_by_test_id("delete-line")).to_have_count(3)
+    expect(page.get_by_test_id("posts-delete-dialog")).to_contain_text("Needle draft idea")
+    page.get_by_role("button", name="Delete 3 posts", exact=True).click()
     expect(page.locator("[data-testid=bulk-result][data-ok=true]")).to_have_count(3)
+    expect(page.get_by_test_id("bulk-results")).not_to_contain_text("#")
     expect(page.get_by_test_id("posts-empty")).to_be_visible()
     assert _count_needles(app_env, seeded["org_id"]) == (1, 0)

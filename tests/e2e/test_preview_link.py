@@ -26,7 +26,7 @@ def test_client_approves_through_a_preview_link(page: Page, browser: Browser, ap
     page.get_by_role("option", name="Required for everyone").click()
     page.get_by_label("Allow external approval via preview links").click()
     page.get_by_test_id("approval-save").click()
-    expect(page.get_by_test_id("approval-notice")).to_contain_text("saved", timeout=20000)
+    expect(page.locator("[data-sonner-toast]").filter(has_text="Approval settings saved")).to_be_visible(timeout=20000)
 
     open_composer(page)
     select_chip(page, "demo")

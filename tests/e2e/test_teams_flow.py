@@ -67,6 +67,7 @@ def test_invite_join_demote_remove(page: Page, browser: Browser, app_url: str) -
 
         # owner removes Mia: her next page load is back in her own workspace
         page.get_by_test_id(f"member-remove-{member['email']}").click()
+        page.get_by_test_id("member-remove-dialog-confirm").click()
         expect(page.get_by_test_id(f"member-remove-{member['email']}")).to_have_count(0, timeout=20000)
         mia.goto(f"{app_url}/")
         expect(mia.get_by_test_id("whoami-org")).to_have_text(f"Mia {tag}'s workspace", timeout=20000)

@@ -127,3 +127,17 @@ def test_reset_without_smtp_is_done_with_the_admin_command(db: str, capsys: pyte
     passwords.reset_password(_token(link), "a brand new password")
     assert admin_main(["reset-password", "nobody@example.com"]) == 1
     assert "No account" in capsys.readouterr().err
+
+
+def test_a_sign_up_whose_mail_fails_is_created_and_says_so_instead_of_refusing(
+    db: str, smtp: FakeSmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20 item 12: an answer that reads as a refusal must not have changed anything; the account
+    exists, so the result is a notice (a retry would only have said "already exists")."""
+    monkeypatch.setenv("SOCIALHUB_SMTP_URL", smtp.url.replace("s3cret pass", "wrong"))
+    monkeypatch.setenv("SOCIALHUB_REGISTRATION", "open")
+    reset_settings()
+    result = registration.sign_up("bea@example.com", "Bea", PW, client="1.1.1.2")
+    assert "account was created" in result.mail_problem and not result.grant
+    with pytest.raises(auth.AuthError, match="already exists"):
+        registration.sign_up("bea@example.com", "Bea", PW, client="1.1.1.2")

@@ -65,7 +65,7 @@ def test_interval_until_window_and_after_key() -> None:
     assert keys == ["2026-03-03", "2026-03-06", "2026-03-20", "2026-04-03", "2026-04-17"]
     windowed = expand_occurrences(rule, start, "UTC", datetime(2026, 3, 21, tzinfo=UTC), after_key="2026-03-06T18:00")
     assert [o["key"][:10] for o in windowed] == ["2026-03-20"]
-    assert describe_rule(normalize_rule(rule)) == "Every 2 weeks on Fri, until 2026-04-30"
+    assert describe_rule(normalize_rule(rule)) == "Every 2 weeks on Friday, until Thu, Apr 30, 2026"
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_series_materializes_occurrences_as_posts_with_their_own_targets(db: str
     org_id, user_id, accounts = seed_workspace(timezone=NY)
     head = _first_post(org_id, user_id, accounts, datetime(2026, 3, 2, 14, 0, tzinfo=UTC))  # Mon 09:00 EST
     result = set_recurrence(org_id, head, {"freq": "weekly", "weekdays": [0], "count": 4}, now=NOW)
-    assert result["created"] == 3 and result["description"] == "Every week on Mon, 4 times"
+    assert result["created"] == 3 and result["description"] == "Every week on Monday, 4 times"
     occ = series_occurrences(org_id, head)
     assert [o["scheduled_at"] for o in occ] == [
         "2026-03-02T14:00:00+00:00", "2026-03-09T13:00:00+00:00", "2026-03-16T13:00:00+00:00",
