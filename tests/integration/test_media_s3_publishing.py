@@ -36,6 +36,7 @@ class CountingNetMediaAdapter(cn.CountingNetAdapter):
     label = "CountingNet (media)"
 
     async def publish(self, creds: Credentials, account: AccountRef, request: PublishRequest) -> PublishResult:
+        self.refuse_reply(request)
         media = [{"sha256": hashlib.sha256(read_media_bytes(m)).hexdigest(), "url": m.public_url} for m in request.media]
         resp = await self.http().post(
             f"{self.instance_url}/api/posts",
