@@ -13,7 +13,7 @@ from tests.e2e.helpers import connect_demo
 
 
 def test_every_empty_state_has_its_next_action(page: Page, app_url: str, new_user: dict) -> None:
-    page.goto(f"{app_url}/dashboard")
+    page.goto(f"{app_url}/")
     failures = page.get_by_test_id("failures-empty")
     expect(failures).to_contain_text("No failed posts")
     failures.get_by_role("button", name="Open the calendar").click()
