@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design import field_message
+
 AI_PAGES = [
     ("Providers", "/ai/providers", "plug"),
     ("Personas", "/ai/personas", "user-round"),
@@ -41,10 +43,6 @@ def ai_subnav(current: str) -> rx.Component:
     )
 
 
-def error_callout(message: rx.Var, testid: str) -> rx.Component:
-    return rx.cond(
-        message != "",
-        rx.callout(
-            message, icon="triangle-alert", color_scheme="red", width="100%", custom_attrs={"data-testid": testid}
-        ),
-    )
+def error_callout(message: rx.Var, testid: str, field_id: str | None = None) -> rx.Component:
+    """An input problem, shown next to what it is about (no red box; outcomes are toasts from the state)."""
+    return field_message(message, field_id=field_id or testid, testid=testid)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design import empty_state, secondary_button
 from components.design.names import truncated_name
 from components.settings_sections import section
 from state.approvals import MODE_LABELS, ApprovalSettingsState, ReviewQueueState
@@ -177,7 +178,18 @@ def review_list() -> rx.Component:
         rx.cond(
             ReviewQueueState.items.length() > 0,
             rx.vstack(rx.foreach(ReviewQueueState.items, _review_item), width="100%", spacing="3"),
-            rx.text("Nothing waits for your review.", custom_attrs={"data-testid": "review-empty"}),
+            empty_state(
+                "circle-check",
+                "Nothing waits for your review",
+                "Posts submitted for review appear here.",
+                "review-empty",
+                actions=[
+                    secondary_button("Open the calendar", testid="review-open-calendar", icon="calendar",
+                                     on_click=rx.redirect("/calendar")),
+                    secondary_button("Create post", testid="review-create-post", icon="pen-line",
+                                     on_click=rx.redirect("/compose")),
+                ],
+            ),
         ),
         rx.callout("Editors, Admins and Owners review posts; your submitted posts wait here for them.",
                    icon="info", custom_attrs={"data-testid": "review-not-reviewer"}),  # fmt: skip

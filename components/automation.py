@@ -1,4 +1,7 @@
-"""Shared pieces of the Automation pages: the tabs across them, callouts, labelled checkboxes."""
+"""Shared pieces of the Automation pages: the tabs across them, labelled checkboxes.
+
+Messages follow components/design/feedback.py: input problems as field_message under their field,
+outcomes as toasts from the state (no red box repeating a toast)."""
 
 from __future__ import annotations
 
@@ -32,21 +35,6 @@ def automation_subnav(current: str) -> rx.Component:
         spacing="2",
         wrap="wrap",
         margin_bottom="12px",
-    )
-
-
-def callouts(error: rx.Var, notice: rx.Var, prefix: str) -> rx.Component:
-    return rx.fragment(
-        rx.cond(
-            error != "",
-            rx.callout(error, icon="triangle-alert", color_scheme="red", width="100%", role="alert",
-                       custom_attrs={"data-testid": f"{prefix}-error"}),  # fmt: skip
-        ),
-        rx.cond(
-            notice != "",
-            rx.callout(notice, icon="check", color_scheme="green", width="100%", role="status",
-                       custom_attrs={"data-testid": f"{prefix}-notice"}),  # fmt: skip
-        ),
     )
 
 

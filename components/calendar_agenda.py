@@ -43,12 +43,43 @@ def agenda_item(item: rx.Var, day: rx.Var) -> rx.Component:
     )
 
 
+def agenda_new_post(day: rx.Var) -> rx.Component:
+    """The phone's version of the grid's "+": a post prefilled with that day (09:00, or the next hour today)."""
+    return rx.cond(
+        day.new_href != "",
+        rx.link(
+            rx.icon("plus", size=12, aria_hidden="true"),
+            "New post",
+            href=day.new_href,
+            size="1",
+            aria_label="New post on " + day.aria_day,
+            custom_attrs={"data-testid": "agenda-new-post", "data-at": day.new_at},
+        ),
+    )
+
+
+def agenda_empty_day(day: rx.Var) -> rx.Component:
+    """A future day with nothing planned: one compact line with its "New post" link."""
+    return rx.cond(
+        day.new_href != "",
+        rx.hstack(
+            rx.text(day.date, size="2", color_scheme="gray"),
+            agenda_new_post(day),
+            spacing="3",
+            align="center",
+            padding_top="6px",
+            custom_attrs={"data-testid": "agenda-free-day", "data-date": day.date},
+        ),
+    )
+
+
 def agenda_day(cell: rx.Var) -> rx.Component:
     return rx.cond(
         cell.chips.length() > 0,
         rx.box(
             rx.hstack(
                 rx.text(cell.date, size="2", weight="bold", color_scheme="gray"),
+                rx.cond(CalendarState.view == "month", agenda_new_post(cell)),
                 rx.cond(
                     cell.more > 0,
                     rx.button(
@@ -66,6 +97,7 @@ def agenda_day(cell: rx.Var) -> rx.Component:
             width="100%",
             padding_top="8px",
         ),
+        rx.cond((CalendarState.view == "month") & cell.in_month, agenda_empty_day(cell)),
     )
 
 
@@ -74,7 +106,10 @@ def agenda_view() -> rx.Component:
         rx.cond(
             CalendarState.view == "month",
             rx.foreach(CalendarState.cells, agenda_day),
-            rx.foreach(CalendarState.rows, lambda row: rx.foreach(row.cells, agenda_day)),
+            rx.fragment(
+                rx.flex(rx.foreach(CalendarState.heads, agenda_empty_day), wrap="wrap", column_gap="16px"),
+                rx.foreach(CalendarState.rows, lambda row: rx.foreach(row.cells, agenda_day)),
+            ),
         ),
         rx.cond(
             CalendarState.shown == 0,

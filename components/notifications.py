@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.design import empty_state, secondary_button
 from state.notifications import NotificationsState as N
 
 
@@ -79,7 +80,14 @@ def notification_list() -> rx.Component:
         rx.cond(
             N.items.length() > 0,
             rx.vstack(rx.foreach(N.items, notification_item), spacing="0", width="100%"),
-            rx.text("Nothing yet.", size="2", color_scheme="gray", custom_attrs={"data-testid": "notifications-empty"}),
+            empty_state(
+                "bell",
+                "Nothing yet",
+                "Publishing results, comments and reviews show up here.",
+                "notifications-empty",
+                actions=[secondary_button("Open the calendar", testid="notifications-open-calendar",
+                                          icon="calendar", on_click=rx.redirect("/calendar"))],
+            ),
         ),
         spacing="2",
         width="100%",

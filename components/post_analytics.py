@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.charts import plot
+from components.design import empty_state, secondary_button
 from components.platform import platform_icon
 from state.post_analytics import PostAnalyticsState
 
@@ -67,11 +68,13 @@ def post_analytics_panel() -> rx.Component:
                     width="100%",
                     spacing="2",
                 ),
-                rx.text(
+                empty_state(
+                    "chart-no-axes-column",
+                    "No metrics yet",
                     "No metrics collected for this post yet; they arrive within minutes of publishing.",
-                    size="2",
-                    color_scheme="gray",
-                    custom_attrs={"data-testid": "post-analytics-empty"},
+                    "post-analytics-empty",
+                    actions=[secondary_button("Open Analytics", testid="post-analytics-open", icon="chart-line",
+                                              on_click=rx.redirect("/analytics"))],
                 ),
             ),
             width="100%",

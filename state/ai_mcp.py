@@ -30,6 +30,8 @@ class AIMcpState(rx.State):
 
     @rx.event
     def set_name(self, value: str):
+        if value != self.name:
+            self.error = ""  # the message was about the old name
         self.name = value
 
     @rx.event
@@ -61,8 +63,7 @@ class AIMcpState(rx.State):
         try:
             require(user, "mcp.token.manage")
             await asyncio.to_thread(mcp.revoke_token, user.organization_id, user.user_id, int(token_id))
-        except (PermissionDenied, mcp.TokenError) as exc:
-            self.error = str(exc)
-            return None
+        except (PermissionDenied, mcp.TokenError) as exc:  # an outcome: a toast, not a message under the name
+            return rx.toast.error(str(exc))
         self.tokens = await asyncio.to_thread(mcp.list_tokens, user.organization_id, user.user_id)
         return rx.toast.info("Token revoked; agents using it are refused from now on.")

@@ -79,26 +79,37 @@ class AIPersonasState(rx.State):
 
     @rx.event
     def set_form_name(self, value: str):
+        if value != self.form_name:
+            self.error = ""  # the message was about what the form held before
         self.form_name = value
 
     @rx.event
     def set_form_audience(self, value: str):
+        if value != self.form_audience:
+            self.error = ""  # the message was about what the form held before
         self.form_audience = value
 
     @rx.event
     def set_form_tone(self, value: str):
+        if value != self.form_tone:
+            self.error = ""  # the message was about what the form held before
         self.form_tone = value
 
     @rx.event
     def set_form_topics(self, value: str):
+        if value != self.form_topics:
+            self.error = ""  # the message was about what the form held before
         self.form_topics = value
 
     @rx.event
     def set_form_mission(self, value: str):
+        if value != self.form_mission:
+            self.error = ""  # the message was about what the form held before
         self.form_mission = value
 
     @rx.event
     def set_form_account(self, account_id: str, checked: bool):
+        self.error = ""
         others = [a for a in self.form_account_ids if a != account_id]
         self.form_account_ids = [*others, account_id] if checked else others
 

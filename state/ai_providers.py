@@ -56,8 +56,9 @@ class AIProvidersState(rx.State):
     providers: list[dict] = []
     budget_input: str = ""
     budget_text: str = ""
-    error: str = ""
-    budget_error: str = ""
+    error: str = ""  # an input problem of the add form, shown under error_field ("" = under the form)
+    error_field: str = ""
+    budget_error: str = ""  # an input problem of the budget field, cleared when it changes
 
     @rx.event
     async def load(self):
@@ -84,21 +85,29 @@ class AIProvidersState(rx.State):
         )
 
     @rx.event
+    def clear_error(self, _value: str = ""):
+        """The person is fixing the form: the message about it goes (it may not be true any more)."""
+        if self.error:
+            self.error = self.error_field = ""
+
+    def _form_problem(self, message: str) -> None:
+        self.error, self.error_field = message, _field_of(message)
+
+    @rx.event
     async def add_provider(self, form: dict):
         user = await current_user(self)
         if user is None:
             return None
-        self.error = ""
+        self.error = self.error_field = ""
         personal = form.get("scope") == "personal"
         try:
             require(user, "ai.personal_providers" if personal else "ai.providers")
         except PermissionDenied as exc:
-            self.error = str(exc)
-            return None
+            return rx.toast.error(str(exc))
         scope_rows = [p for p in self.providers if p["personal"] == personal]
         raw_priority = str(form.get("priority", "")).strip()
         if raw_priority and not raw_priority.lstrip("-").isdigit():
-            self.error = "The priority must be a whole number (lower numbers are tried first)."
+            self._form_problem("The priority must be a whole number (lower numbers are tried first).")
             return None
         priority = int(raw_priority) if raw_priority else max([int(p["priority"]) + 1 for p in scope_rows] or [0])
         try:
@@ -120,7 +129,7 @@ class AIProvidersState(rx.State):
                 acting_user_id=user.user_id,
             )
         except UserError as exc:
-            self.error = str(exc)
+            self._form_problem(str(exc))
             return None
         await self._refresh(user.organization_id, user.user_id)
         return [
@@ -130,12 +139,13 @@ class AIProvidersState(rx.State):
 
     @rx.event
     async def set_enabled(self, provider_id: str, enabled: bool):
-        await self._change(provider_id, enabled=bool(enabled))
+        return await self._change(provider_id, enabled=bool(enabled))
 
     @rx.event
     async def set_capability(self, provider_id: str, field: str, value: bool):
         if field in ("can_see_images", "can_generate_images"):
-            await self._change(provider_id, **{field: bool(value)})
+            return await self._change(provider_id, **{field: bool(value)})
+        return None
 
     @rx.event
     async def delete_provider(self, provider_id: str):
@@ -143,12 +153,12 @@ class AIProvidersState(rx.State):
         if user is None:
             return None
         if (message := self._refused(user, provider_id)) is not None:
-            self.error = message
-            return None
+            return rx.toast.error(message)
         try:
             await run_blocking(ai.delete_provider, user.organization_id, int(provider_id), acting_user_id=user.user_id)
         except UserError as exc:
-            self.error = str(exc)
+            await self._refresh(user.organization_id, user.user_id)
+            return rx.toast.error(str(exc))
         await self._refresh(user.organization_id, user.user_id)
         return rx.toast.info("Provider deleted.")
 
@@ -162,8 +172,7 @@ class AIProvidersState(rx.State):
         if row is None:
             return
         if (message := self._refused(user, provider_id)) is not None:  # reordering is a change too
-            self.error = message
-            return
+            return rx.toast.error(message)
         group = [p for p in self.providers if p["personal"] == row["personal"]]
         index = group.index(row)
         target = index + int(step)
@@ -180,8 +189,10 @@ class AIProvidersState(rx.State):
                     priority=priority,
                 )
         except UserError as exc:
-            self.error = str(exc)
+            await self._refresh(user.organization_id, user.user_id)
+            return rx.toast.error(str(exc))
         await self._refresh(user.organization_id, user.user_id)
+        return None
 
     def _refused(self, user, provider_id: str) -> str | None:  # noqa: ANN001
         """Workspace providers need the "ai.providers" permission; personal ones are the person's own."""
@@ -192,24 +203,27 @@ class AIProvidersState(rx.State):
             return str(exc)
         return None
 
-    async def _change(self, provider_id: str, **fields) -> None:  # noqa: ANN003
+    async def _change(self, provider_id: str, **fields):  # noqa: ANN003, ANN202 - a toast or None
+        """A change to a listed provider is an outcome: a refusal is a toast (the row shows the state)."""
         user = await current_user(self)
         if user is None:
-            return
-        self.error = ""
+            return None
         if (message := self._refused(user, provider_id)) is not None:
-            self.error = message
-            return
+            return rx.toast.error(message)
         try:
             await run_blocking(
                 ai.update_provider, user.organization_id, int(provider_id), acting_user_id=user.user_id, **fields
             )
         except UserError as exc:
-            self.error = str(exc)
+            await self._refresh(user.organization_id, user.user_id)
+            return rx.toast.error(str(exc))
         await self._refresh(user.organization_id, user.user_id)
+        return None
 
     @rx.event
     def set_budget_input(self, value: str):
+        if value != self.budget_input:
+            self.budget_error = ""
         self.budget_input = value
 
     @rx.event
@@ -221,8 +235,7 @@ class AIProvidersState(rx.State):
         try:
             require(user, "ai.budget")
         except PermissionDenied as exc:
-            self.budget_error = str(exc)
-            return None
+            return rx.toast.error(str(exc))
         raw = self.budget_input.strip().lstrip("$").replace(",", "")
         try:
             budget = await run_blocking(
@@ -233,3 +246,15 @@ class AIProvidersState(rx.State):
             return None
         await self._refresh(user.organization_id, user.user_id)
         return rx.toast.success("Budget removed." if budget is None else f"Monthly budget set to ${budget:,.2f}.")
+
+
+_FIELD_WORDS = (
+    ("priority", "priority"), ("base URL", "base_url"), ("is not a URL", "base_url"), ("API key", "api_key"),
+    ("timeout", "timeout"), ("input price", "price_in"), ("output price", "price_out"),
+    ("image model", "image_model"), ("provider's name", "name"), ("provider's model", "model"),
+)
+
+
+def _field_of(message: str) -> str:
+    """Which add-form field a refusal is about ("" = the form as a whole), so it is shown under that field."""
+    return next((field for words, field in _FIELD_WORDS if words in message), "")

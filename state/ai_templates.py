@@ -70,11 +70,15 @@ class AITemplatesState(rx.State):
 
     @rx.event
     def set_system_text(self, value: str):
+        if value != self.system_text:
+            self.error = ""  # the message was about the old text
         self.system_text = value
         self._render_preview()
 
     @rx.event
     def set_user_text(self, value: str):
+        if value != self.user_text:
+            self.error = ""  # the message was about the old text
         self.user_text = value
         self._render_preview()
 

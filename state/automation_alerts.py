@@ -45,6 +45,6 @@ class AlertsState(rx.State):
             current = await run_blocking(alerts.set_alert, user.organization_id, user.user_id, event_type, bool(enabled))
         except UserError as exc:
             self.error = str(exc)
-            return None
+            return rx.toast.error(self.error)
         self.switches = self._rows(current)
         return None

@@ -39,15 +39,18 @@ class FeedsState(rx.State):
     interval: str = "30"
     mode: str = "draft"
     can_manage: bool = False
-    error: str = ""
-    notice: str = ""
+    error: str = ""  # the last refusal (a toast, or under its field); kept for tests
+    notice: str = ""  # the last outcome (a toast only)
+    url_error: str = ""  # input problems under their field, cleared when that input changes
+    template_error: str = ""
+    accounts_error: str = ""
 
     @rx.event
     async def load(self):
         user = await current_user(self)
         if user is None:
             return
-        self.error = self.notice = ""
+        self.error = self.notice = self.url_error = self.template_error = self.accounts_error = ""
         self.can_manage = allowed(user.role, "feeds.manage")
         await self._refresh(user.organization_id)
 
@@ -61,6 +64,7 @@ class FeedsState(rx.State):
     @rx.event
     def set_url(self, value: str):
         self.url = str(value or "")[:1000]
+        self.url_error = ""
 
     @rx.event
     def set_name(self, value: str):
@@ -69,6 +73,7 @@ class FeedsState(rx.State):
     @rx.event
     def set_template(self, value: str):
         self.template = str(value or "")[:1000]
+        self.template_error = ""
 
     @rx.event
     def set_interval(self, value: str):
@@ -80,6 +85,7 @@ class FeedsState(rx.State):
 
     @rx.event
     def toggle_account(self, account_id: str, checked: bool):
+        self.accounts_error = ""
         rest = [a for a in self.chosen_accounts if a != account_id]
         self.chosen_accounts = [*rest, account_id] if checked else rest
 
@@ -88,20 +94,27 @@ class FeedsState(rx.State):
         user = await current_user(self)
         if user is None:
             return None
-        self.error = self.notice = ""
+        self.error = self.notice = self.url_error = self.template_error = self.accounts_error = ""
         try:
             require(user, "feeds.manage")
             await run_blocking(
                 feeds.add_feed, user.organization_id, user.user_id, self.url, [int(a) for a in self.chosen_accounts],
                 template=self.template, interval_minutes=int(self.interval), mode=self.mode, name=self.name,
             )  # fmt: skip
-        except (UserError, ValueError) as exc:
+        except UserError as exc:
             self.error = str(exc)
-            return None
+            for problem in exc.field_errors:
+                if problem.get("field") in ("url", "template", "accounts"):
+                    setattr(self, problem["field"] + "_error", problem["message"])
+                    return None
+            return rx.toast.error(self.error)
+        except ValueError as exc:
+            self.error = str(exc)
+            return rx.toast.error(self.error)
         self.url = self.name = ""
         self.notice = "Feed added; it is checked within a minute. A new feed posts only its 3 newest entries."
         await self._refresh(user.organization_id)
-        return rx.toast.success("Feed added")
+        return rx.toast.success(self.notice)
 
     @rx.event
     async def set_enabled(self, feed_id: str, enabled: bool):
@@ -125,7 +138,7 @@ class FeedsState(rx.State):
             await run_blocking(fn, user.organization_id, *args)
         except (UserError, ValueError) as exc:
             self.error = str(exc)
-            return None
+            return rx.toast.error(self.error)
         await self._refresh(user.organization_id)
         self.notice = notice
         return rx.toast.info(notice) if notice else None

@@ -46,27 +46,28 @@ class ImportExportState(rx.State):
     ready: bool = False
     total: int = 0
     problem_count: int = 0
-    error: str = ""
+    error: str = ""  # the last refusal (a toast, or under the file field when it is about the file)
     notice: str = ""
+    file_error: str = ""  # a problem with the chosen file, under the upload; cleared by the next file
     _csv: bytes = b""
 
     @rx.event
     async def load(self):
-        self.error = self.notice = ""
+        self.error = self.notice = self.file_error = ""
 
     @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]):
         user = await current_user(self)
         if user is None or not files:
             return
-        self.error = self.notice = ""
+        self.error = self.notice = self.file_error = ""
         try:
             require(user, "posts.import")
             data = await run_blocking(_read_limited, files[0])
             preview = await run_blocking(preview_import, user.organization_id, data, user.timezone)
         except UserError as exc:
             self.error, self.ready, self.rows = str(exc), False, []
-            return
+            self.file_error = self.error
         shown = preview_dict(preview)
         self._csv, self.file_name = data, files[0].name or "posts.csv"
         self.rows = [_row(r) for r in shown["rows"]]
@@ -86,7 +87,7 @@ class ImportExportState(rx.State):
             ids = await run_blocking(import_posts, user.organization_id, user.user_id, self._csv, user.timezone)
         except UserError as exc:
             self.error = str(exc)
-            return None
+            return rx.toast.error(self.error)
         self._csv, self.rows, self.ready, self.file_name, self.summary = b"", [], False, "", ""
         # one message, kept on the page (it says where to find them); no toast repeating it
         self.notice = f"Imported {count(len(ids), 'post')}. {'It is' if len(ids) == 1 else 'They are'} on the calendar and in the posts list."
@@ -95,7 +96,7 @@ class ImportExportState(rx.State):
     @rx.event
     def clear(self):
         self._csv, self.rows, self.ready, self.file_name, self.summary, self.file_problems = b"", [], False, "", "", []
-        self.error = self.notice = ""
+        self.error = self.notice = self.file_error = ""
 
     @rx.event
     async def export(self, kind: str):
@@ -109,4 +110,4 @@ class ImportExportState(rx.State):
             return rx.download(data=await run_blocking(export_csv, user.organization_id), filename="posts.csv")
         except UserError as exc:
             self.error = str(exc)
-            return None
+            return rx.toast.error(self.error)

@@ -48,8 +48,10 @@ class WebhooksState(rx.State):
     log_endpoint_id: str = ""
     log_endpoint_url: str = ""
     deliveries: list[dict[str, str]] = []
-    error: str = ""
-    notice: str = ""
+    error: str = ""  # the last refusal (shown as a toast, or under its field); kept for tests and logs
+    notice: str = ""  # the last outcome (shown as a toast only)
+    url_error: str = ""  # input problems, shown under their field and cleared when it changes
+    events_error: str = ""
 
     async def _user(self):  # noqa: ANN202 - CurrentUser | None
         user = await current_user(self)
@@ -62,7 +64,7 @@ class WebhooksState(rx.State):
         user = await current_user(self)
         if user is None:
             return
-        self.error = self.notice = self.new_secret = ""
+        self.error = self.notice = self.new_secret = self.url_error = self.events_error = ""
         self.can_manage = allowed(user.role, "webhooks.manage")
         if not self.can_manage:
             self.endpoints, self.deliveries = [], []
@@ -81,6 +83,7 @@ class WebhooksState(rx.State):
     @rx.event
     def set_url(self, value: str):
         self.url = str(value or "")[:1000]
+        self.url_error = ""
 
     @rx.event
     def set_description(self, value: str):
@@ -90,12 +93,13 @@ class WebhooksState(rx.State):
     def toggle_event(self, event_type: str, checked: bool):
         if event_type not in EVENT_TYPES:
             return
+        self.events_error = ""
         chosen = [e for e in self.chosen_events if e != event_type]
         self.chosen_events = [e for e in EVENT_TYPES if e in ([*chosen, event_type] if checked else chosen)]
 
     @rx.event
     async def create(self):
-        self.error = self.notice = ""
+        self.error = self.notice = self.url_error = self.events_error = ""
         try:
             user = await self._user()
             if user is None:
@@ -106,7 +110,7 @@ class WebhooksState(rx.State):
             )  # fmt: skip
         except UserError as exc:
             self.error = str(exc)
-            return None
+            return self._show_refusal(exc)
         # Shown once: it lives only in this page's state until dismissed or the page is left.
         self.new_secret, self.url, self.description = secret, "", ""
         self.log_endpoint_id, self.log_endpoint_url = str(view.id), view.url
@@ -146,6 +150,17 @@ class WebhooksState(rx.State):
     async def delete(self, endpoint_id: str):
         return await self._act(webhooks.delete_endpoint, int(endpoint_id), notice="Endpoint deleted.")
 
+    def _show_refusal(self, exc: UserError):  # noqa: ANN202 - an event spec or None
+        """An input problem goes under its field; anything else is an outcome: a toast."""
+        for problem in exc.field_errors:
+            if problem.get("field") == "url":
+                self.url_error = problem["message"]
+                return None
+            if problem.get("field") == "events":
+                self.events_error = problem["message"]
+                return None
+        return rx.toast.error(str(exc))
+
     async def _act(self, fn, *args, notice: str):  # noqa: ANN001, ANN202 - a service function; an event spec
         self.error = self.notice = ""
         try:
@@ -155,7 +170,7 @@ class WebhooksState(rx.State):
             await run_blocking(fn, user.organization_id, *args)
         except (UserError, ValueError) as exc:
             self.error = str(exc)
-            return None
+            return rx.toast.error(self.error)
         self.notice = notice
         await self._refresh(user.organization_id)
         return rx.toast.info(notice)

@@ -34,6 +34,13 @@ class FeedError(UserError):
     """A refused feed change; the message says why."""
 
 
+def _field_error(field: str, message: str) -> FeedError:
+    """An input problem tied to one form field ("url", "template", "accounts"), shown there by the page."""
+    exc = FeedError(message)
+    exc.field_errors = ({"field": field, "message": message},)
+    return exc
+
+
 @dataclass(frozen=True)
 class FeedView:
     id: int
@@ -57,27 +64,27 @@ def _check_template(template: str) -> str:
     try:
         names = {name for _t, name, _f, _c in string.Formatter().parse(template) if name is not None}
     except ValueError:
-        raise FeedError("The template has an unmatched { or }; write {{ or }} for a literal brace.") from None
+        raise _field_error("template", "The template has an unmatched { or }; write {{ or }} for a literal brace.") from None
     unknown = names - PLACEHOLDERS
     if unknown:
-        raise FeedError(f"Unknown placeholder {{{sorted(unknown)[0]}}}; use {{title}}, {{link}} or {{summary}}.")
+        raise _field_error("template", f"Unknown placeholder {{{sorted(unknown)[0]}}}; use {{title}}, {{link}} or {{summary}}.")
     return template
 
 
 def _check(org_id: int, url: str, account_ids: list[int], template: str, interval: int, mode: str) -> dict[str, Any]:
     url = (url or "").strip()
     if not url or len(url) > 1000:
-        raise FeedError("Enter the feed's address (http or https).")
+        raise _field_error("url", "Enter the feed's address (http or https).")
     refusal = check_url(url)
     if refusal:
-        raise FeedError(refusal)
+        raise _field_error("url", refusal)
     if mode not in MODES:
         raise FeedError("Choose whether new entries become drafts or go into the queue.")
     if not MIN_INTERVAL <= int(interval) <= MAX_INTERVAL:
         raise FeedError(f"Check every {MIN_INTERVAL} to {MAX_INTERVAL} minutes.")
     ids = list(dict.fromkeys(int(a) for a in account_ids or []))
     if not ids:
-        raise FeedError("Pick at least one account to post the entries to.")
+        raise _field_error("accounts", "Pick at least one account to post the entries to.")
     with session_scope() as session:
         found = set(
             session.execute(select(A.c.id).where(A.c.organization_id == org_id, A.c.id.in_(ids))).scalars()

@@ -31,6 +31,13 @@ class WebhookError(UserError):
     """A refused endpoint change; the message says why."""
 
 
+def _field_error(field: str, message: str) -> WebhookError:
+    """An input problem tied to one form field ("url" or "events"), so the page shows it there."""
+    exc = WebhookError(message)
+    exc.field_errors = ({"field": field, "message": message},)
+    return exc
+
+
 @dataclass(frozen=True)
 class EndpointView:
     id: int
@@ -51,21 +58,21 @@ def _clean_events(events: list[str]) -> list[str]:
     chosen = [e for e in EVENT_TYPES if e in set(events or [])]
     unknown = set(events or []) - set(EVENT_TYPES)
     if unknown:
-        raise WebhookError(f"Unknown event type: {', '.join(sorted(unknown))}.")
+        raise _field_error("events", f"Unknown event type: {', '.join(sorted(unknown))}.")
     if not chosen:
-        raise WebhookError("Choose at least one event to send to this endpoint.")
+        raise _field_error("events", "Choose at least one event to send to this endpoint.")
     return chosen
 
 
 def _clean_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
-        raise WebhookError("Enter the URL that should receive the events.")
+        raise _field_error("url", "Enter the URL that should receive the events.")
     if len(url) > 1000:
-        raise WebhookError("That URL is too long (1000 characters at most).")
+        raise _field_error("url", "That URL is too long (1000 characters at most).")
     refusal = check_url(url)
     if refusal:
-        raise WebhookError(refusal)
+        raise _field_error("url", refusal)
     return url
 
 

@@ -73,14 +73,14 @@ def ai_mcp_page() -> rx.Component:
                 placeholder="Claude Desktop on my laptop",
                 width="280px",
                 max_width="100%",
-                custom_attrs={"data-testid": "mcp-token-name"},
+                custom_attrs={"data-testid": "mcp-token-name", "aria-describedby": "mcp-token-name-message"},
             ),
             rx.button("Create token", on_click=AIMcpState.create, custom_attrs={"data-testid": "mcp-token-create"}),
             align="center",
             spacing="2",
             wrap="wrap",  # on a phone the button goes under the field instead of off the screen
         ),
-        error_callout(AIMcpState.error, "mcp-token-error"),
+        error_callout(AIMcpState.error, "mcp-token-error", field_id="mcp-token-name"),
         rx.cond(
             AIMcpState.new_token != "",
             rx.callout(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.automation import automation_subnav, callouts, header_cells, labelled_checkbox
-from components.design import confirm_action
+from components.automation import automation_subnav, header_cells, labelled_checkbox
+from components.design import confirm_action, empty_state, field_message, secondary_button
 from components.fields import field_label
 from socialhub_app.layout import protected_page
 from state.automation_alerts import AlertsState
 from state.automation_webhooks import WebhooksState
 
 W = WebhooksState
+_FOCUS_URL = "document.getElementById('webhook-url')?.focus()"
 
 
 def _event_choice(choice: rx.Var) -> rx.Component:
@@ -31,7 +32,9 @@ def _add_form() -> rx.Component:
                 rx.vstack(
                     field_label("Endpoint URL", "webhook-url"),
                     rx.input(id="webhook-url", value=W.url, on_change=W.set_url, placeholder="https://example.com/hooks",
-                             width="360px", custom_attrs={"data-testid": "webhook-url"}),  # fmt: skip
+                             width="360px", custom_attrs={"data-testid": "webhook-url",
+                                                          "aria-describedby": "webhook-url-message"}),  # fmt: skip
+                    field_message(W.url_error, field_id="webhook-url", testid="webhook-url-error"),
                     spacing="1",
                 ),
                 rx.vstack(
@@ -46,7 +49,9 @@ def _add_form() -> rx.Component:
             ),
             rx.text("Events to send", size="2", weight="medium", id="webhook-events-label"),
             rx.flex(rx.foreach(W.event_choices, _event_choice), wrap="wrap", gap="12px", role="group",
-                    aria_labelledby="webhook-events-label"),  # fmt: skip
+                    aria_labelledby="webhook-events-label",
+                    custom_attrs={"aria-describedby": "webhook-events-message"}),  # fmt: skip
+            field_message(W.events_error, field_id="webhook-events", testid="webhook-events-error"),
             rx.button("Add endpoint", on_click=W.create, custom_attrs={"data-testid": "webhook-add"}),
             spacing="3",
             width="100%",
@@ -145,7 +150,11 @@ def _delivery_log() -> rx.Component:
                     size="1",
                     custom_attrs={"data-testid": "delivery-log"},
                 ),
-                rx.text("Nothing sent yet.", size="2", custom_attrs={"data-testid": "delivery-empty"}),
+                empty_state("send", "Nothing sent yet",
+                            "Deliveries appear here when one of the chosen events happens, e.g. a post is published.",
+                            "delivery-empty",
+                            actions=[secondary_button("Create post", testid="delivery-create-post", icon="pen-line",
+                                                      on_click=rx.redirect("/compose"))]),  # fmt: skip
             ),
             width="100%",
         ),
@@ -163,14 +172,21 @@ def automation_webhooks_page() -> rx.Component:
             W.can_manage,
             rx.vstack(
                 _add_form(),
-                callouts(W.error, W.notice, "webhook"),
                 _secret_callout(),
-                rx.table.root(
-                    header_cells("Endpoint", "Events", "Status", "Secret", "Pending", ""),
-                    rx.table.body(rx.foreach(W.endpoints, _endpoint_row)),
-                    width="100%",
-                    size="1",
-                    custom_attrs={"data-testid": "webhook-list"},
+                rx.cond(
+                    W.endpoints.length() > 0,
+                    rx.table.root(
+                        header_cells("Endpoint", "Events", "Status", "Secret", "Pending", ""),
+                        rx.table.body(rx.foreach(W.endpoints, _endpoint_row)),
+                        width="100%",
+                        size="1",
+                        custom_attrs={"data-testid": "webhook-list"},
+                    ),
+                    empty_state("webhook", "No webhooks yet",
+                                "Send events to n8n, Zapier or your own server when something happens.",
+                                "webhook-empty",
+                                actions=[secondary_button("Add a webhook", testid="webhook-empty-add", icon="plus",
+                                                          on_click=rx.call_script(_FOCUS_URL))]),  # fmt: skip
                 ),
                 _delivery_log(),
                 spacing="3",
@@ -209,7 +225,6 @@ def automation_alerts_page() -> rx.Component:
                   custom_attrs={"data-testid": "alerts-switches"}),  # fmt: skip
         rx.text("Alerts are batched: at most one mail every 5 minutes, listing everything since the last one.",
                 size="1", color_scheme="gray"),  # fmt: skip
-        callouts(AlertsState.error, "", "alerts"),
         spacing="3",
         width="100%",
     )

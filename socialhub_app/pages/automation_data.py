@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.automation import automation_subnav, callouts, header_cells, labelled_checkbox, named_file_input
-from components.design import confirm_action
+from components.automation import automation_subnav, header_cells, labelled_checkbox, named_file_input
+from components.design import confirm_action, empty_state, field_message, secondary_button
 from components.fields import field_label
 from socialhub_app.layout import protected_page
 from state.automation_feeds import INTERVALS, FeedsState
@@ -53,6 +53,7 @@ def _import_card() -> rx.Component:
                 ),
                 "Choose a CSV file to import",
             ),
+            field_message(IE.file_error, field_id="import-upload", testid="import-error"),
             rx.cond(IE.summary != "", rx.text(IE.file_name, ": ", IE.summary, size="2", weight="medium",
                                               custom_attrs={"data-testid": "import-summary"})),  # fmt: skip
             rx.foreach(IE.file_problems, lambda p: rx.text(p, size="2", color_scheme="red",
@@ -72,7 +73,8 @@ def _import_card() -> rx.Component:
                 rx.button("Clear", variant="soft", on_click=IE.clear, custom_attrs={"data-testid": "import-clear"}),
                 spacing="2",
             ),
-            callouts(IE.error, IE.notice, "import"),
+            rx.cond(IE.notice != "", rx.callout(IE.notice, icon="check", color_scheme="green", width="100%", role="status",
+                                                 custom_attrs={"data-testid": "import-notice"})),  # fmt: skip
             rx.text("Columns (names in the first row):", size="2", weight="medium"),
             rx.code_block(CSV_EXAMPLE, language="csv", width="100%"),
             spacing="3",
@@ -149,7 +151,10 @@ def _feed_form() -> rx.Component:
             rx.hstack(
                 rx.vstack(field_label("Feed URL", "feed-url"),
                           rx.input(id="feed-url", value=F.url, on_change=F.set_url, placeholder="https://blog.example.com/feed.xml",
-                                   width="340px", custom_attrs={"data-testid": "feed-url"}), spacing="1"),  # fmt: skip
+                                   width="340px", custom_attrs={"data-testid": "feed-url",
+                                                                "aria-describedby": "feed-url-message"}),
+                          field_message(F.url_error, field_id="feed-url", testid="feed-url-error"),
+                          spacing="1"),  # fmt: skip
                 rx.vstack(field_label("Name (optional)", "feed-name"),
                           rx.input(id="feed-name", value=F.name, on_change=F.set_name, width="200px",
                                    custom_attrs={"data-testid": "feed-name"}), spacing="1"),  # fmt: skip
@@ -158,14 +163,18 @@ def _feed_form() -> rx.Component:
             ),
             rx.vstack(field_label("Post text template ({title}, {link}, {summary})", "feed-template"),
                       rx.input(id="feed-template", value=F.template, on_change=F.set_template, width="420px",
-                               custom_attrs={"data-testid": "feed-template"}), spacing="1"),  # fmt: skip
+                               custom_attrs={"data-testid": "feed-template", "aria-describedby": "feed-template-message"}),
+                      field_message(F.template_error, field_id="feed-template", testid="feed-template-error"),
+                      spacing="1"),  # fmt: skip
             rx.text("Post to", size="2", weight="medium", id="feed-accounts-label"),
             rx.flex(
                 rx.foreach(F.accounts, lambda a: labelled_checkbox(
                     a["label"].to(str), F.chosen_accounts.contains(a["id"]),
                     lambda on: F.toggle_account(a["id"].to(str), on), "feed-account-" + a["id"].to(str))),  # fmt: skip
                 wrap="wrap", gap="12px", role="group", aria_labelledby="feed-accounts-label",
+                custom_attrs={"aria-describedby": "feed-accounts-message"},
             ),  # fmt: skip
+            field_message(F.accounts_error, field_id="feed-accounts", testid="feed-accounts-error"),
             rx.hstack(
                 rx.select.root(
                     rx.select.trigger(aria_label="Check every", custom_attrs={"data-testid": "feed-interval"}),
@@ -197,13 +206,20 @@ def automation_feeds_page() -> rx.Component:
                 "newest entries; older ones are remembered as seen.", size="2", color_scheme="gray"),  # fmt: skip
         rx.cond(F.can_manage, _feed_form(),
                 rx.callout("Editors, admins and owners manage feeds.", icon="lock", width="100%")),  # fmt: skip
-        callouts(F.error, F.notice, "feed"),
-        rx.table.root(
-            header_cells("Feed", "Accounts", "New entries", "Interval", "Last check", ""),
-            rx.table.body(rx.foreach(F.feeds, _feed_row)),
-            width="100%",
-            size="1",
-            custom_attrs={"data-testid": "feed-list"},
+        rx.cond(
+            F.feeds.length() > 0,
+            rx.table.root(
+                header_cells("Feed", "Accounts", "New entries", "Interval", "Last check", ""),
+                rx.table.body(rx.foreach(F.feeds, _feed_row)),
+                width="100%",
+                size="1",
+                custom_attrs={"data-testid": "feed-list"},
+            ),
+            empty_state("rss", "No feeds yet", "New entries of a blog or news feed can become posts by themselves.",
+                        "feed-empty",
+                        actions=[rx.cond(F.can_manage, secondary_button(
+                            "Add a feed", testid="feed-empty-add", icon="plus",
+                            on_click=rx.call_script("document.getElementById('feed-url')?.focus()")))]),  # fmt: skip
         ),
         spacing="3",
         width="100%",

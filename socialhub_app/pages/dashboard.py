@@ -194,11 +194,13 @@ def dashboard_page() -> rx.Component:
                 rx.cond(
                     DashboardState.failures.length() > 0,
                     rx.vstack(rx.foreach(DashboardState.failures, failure_item), spacing="3", margin_top="8px"),
-                    rx.text(
-                        "No failed posts.",
-                        size="2",
-                        color_scheme="gray",
-                        custom_attrs={"data-testid": "failures-empty"},
+                    empty_state(
+                        "circle-check",
+                        "No failed posts",
+                        "Everything went out. Check what comes next in the calendar.",
+                        "failures-empty",
+                        actions=[secondary_button("Open the calendar", testid="failures-open-calendar",
+                                                  icon="calendar", on_click=rx.redirect("/calendar"))],
                     ),
                 ),
             ),
