@@ -16,7 +16,7 @@ import psycopg
 from playwright.sync_api import Page, expect
 
 from services.analytics.export import CSV_COLUMNS
-from tests.e2e.helpers import connect_demo, open_composer, select_chip, type_text
+from tests.e2e.helpers import compose_action, connect_demo, open_composer, select_chip, type_text
 
 
 def publish_demo_post(page: Page, text: str) -> str:
@@ -24,7 +24,7 @@ def publish_demo_post(page: Page, text: str) -> str:
     open_composer(page)
     select_chip(page, "demo")
     type_text(page, text)
-    page.get_by_test_id("publish-now").click()
+    compose_action(page, "publish-now")
     expect(page.get_by_test_id("result-status-demo")).to_have_text("published", timeout=30000)
     href = page.get_by_test_id("result-link-demo").get_attribute("href") or ""
     match = re.search(r"/demo/post/(\d+)", href)

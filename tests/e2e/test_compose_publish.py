@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
+    compose_action,
     connect_bluesky,
     connect_demo,
     connect_mastodon,
@@ -29,7 +30,7 @@ def test_publish_now_to_demo_and_mastodon_shows_links(page: Page, app_url: str, 
     text = "Hello from the SocialHub e2e test https://example.com/launch"
     type_text(page, text)
     expect(page.get_by_test_id("counter-mastodon")).to_have_text("57/500")  # URL counts as 23
-    page.get_by_test_id("publish-now").click()
+    compose_action(page, "publish-now")
     expect(page.get_by_test_id("result-status-demo")).to_have_text("published", timeout=30000)
     expect(page.get_by_test_id("result-status-mastodon")).to_have_text("published", timeout=30000)
     expect(page.get_by_test_id("result-link-demo")).to_have_attribute("href", re.compile(r"/demo/post/\d+"))
