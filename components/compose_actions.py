@@ -156,7 +156,7 @@ def _published_card(result: rx.Var) -> rx.Component:
                 rx.link(
                     "View on ", result["network"], rx.icon("external-link", size=14, aria_hidden="true"),
                     href=result["url"], is_external=True, size="2",
-                    custom_attrs={"data-testid": "view-on-" + platform},
+                    custom_attrs={"data-testid": "result-link-" + platform},
                 ),
             ),
             spacing="2",
