@@ -80,7 +80,7 @@ def _post_buttons() -> rx.Component:
             rx.cond(
                 AuthState.can_publish & _may("cancel_schedule"),
                 secondary_button("Move to drafts", testid="cancel-schedule", icon="calendar-x",
-                                 on_click=C.cancel_schedule),
+                                 on_click=M.cancel_schedule),
             ),
             rx.cond(AuthState.can_write & _may("duplicate"),
                     secondary_button("Duplicate", testid="duplicate-post", icon="copy", on_click=M.duplicate)),

@@ -371,20 +371,6 @@ class ComposeState(rx.State):
                     return
 
     @rx.event
-    async def cancel_schedule(self):
-        user = await current_user(self)
-        if user is None or not self.post_id:
-            return None
-        try:
-            await run_blocking(guarded.cancel_schedule, user, self.post_id)
-        except UserError as exc:
-            self.error = str(exc)
-            return rx.toast.error(self.error)
-        await self._refresh_results(user.organization_id)
-        self.schedule_date = self.schedule_time = ""
-        return rx.toast.info("Schedule cancelled; the post is a draft again.")
-
-    @rx.event
     async def delete_post(self):
         """Runs from the confirm dialog (state/compose_more.py) once the person saw what it deletes."""
         user = await current_user(self)
@@ -416,27 +402,3 @@ class ComposeState(rx.State):
         if (org := await self._org()) is not None:
             await self._recompute_rows(org)
         return None
-
-    @rx.event
-    async def retry_target(self, target_id: str):
-        user = await current_user(self)
-        if user is None:
-            return None
-        try:
-            await run_blocking(guarded.retry_target, user, int(target_id))
-        except UserError as exc:
-            return rx.toast.error(str(exc))
-        await self._refresh_results(user.organization_id)
-        return rx.toast.info("Retrying.")
-
-    @rx.event
-    async def mark_published(self, target_id: str):
-        user = await current_user(self)
-        if user is None:
-            return None
-        try:
-            await run_blocking(guarded.mark_target_published, user, int(target_id))
-        except UserError as exc:
-            return rx.toast.error(str(exc))
-        await self._refresh_results(user.organization_id)
-        return rx.toast.info("Marked as published.")

@@ -106,5 +106,43 @@ class ComposeMoreState(rx.State):
         name = post_name(compose.main_text or next((r["body"] for r in compose.results if r["body"]), ""))
         return [rx.redirect(f"/compose?post={new_id}"), rx.toast.success(f"Duplicated {name} as a new draft.")]
 
+    # --- per-post actions (moved here to keep ComposeState small) ----------------------------
+    @rx.event
+    async def cancel_schedule(self):
+        user = await current_user(self)
+        compose = await self.get_state(ComposeState)
+        if user is None or not compose.post_id:
+            return None
+        try:
+            await run_blocking(guarded.cancel_schedule, user, compose.post_id)
+        except UserError as exc:
+            return rx.toast.error(str(exc))
+        await compose._refresh_results(user.organization_id)
+        compose.schedule_date = compose.schedule_time = compose.scheduled_label = ""
+        return rx.toast.info("Schedule cancelled; the post is a draft again.")
 
+    @rx.event
+    async def retry_target(self, target_id: str):
+        user = await current_user(self)
+        compose = await self.get_state(ComposeState)
+        if user is None:
+            return None
+        try:
+            await run_blocking(guarded.retry_target, user, int(target_id))
+        except UserError as exc:
+            return rx.toast.error(str(exc))
+        await compose._refresh_results(user.organization_id)
+        return rx.toast.info("Retrying.")
 
+    @rx.event
+    async def mark_published(self, target_id: str):
+        user = await current_user(self)
+        compose = await self.get_state(ComposeState)
+        if user is None:
+            return None
+        try:
+            await run_blocking(guarded.mark_target_published, user, int(target_id))
+        except UserError as exc:
+            return rx.toast.error(str(exc))
+        await compose._refresh_results(user.organization_id)
+        return rx.toast.info("Marked as published.")

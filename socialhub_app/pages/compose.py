@@ -23,6 +23,7 @@ from state.auth import AuthState
 from state.comments import CommentsState
 from state.compose import ComposeState
 from state.compose_extras import ComposeExtrasState
+from state.compose_more import ComposeMoreState
 from state.compose_review import ComposeReviewState
 from state.post_analytics import PostAnalyticsState
 
@@ -226,7 +227,7 @@ def side_panel() -> rx.Component:
                 rx.foreach(
                     ComposeState.results,
                     lambda r: result_row(
-                        r, ComposeState.retry_target(r["target_id"]), ComposeState.mark_published(r["target_id"])
+                        r, ComposeMoreState.retry_target(r["target_id"]), ComposeMoreState.mark_published(r["target_id"])
                     ),
                 ),
                 width="100%",
