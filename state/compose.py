@@ -62,7 +62,7 @@ class ComposeState(rx.State):
         shown = (self.main_text, dict(self.overrides))
         query = self.router.url.query_parameters
         raw, prefill = query.get("post", ""), parse_prefill(query.get("at", ""), query.get("account", ""))
-        if self._dirty and not raw.isdigit():
+        if self._dirty:
             from state.compose_more import autosave_now  # noqa: PLC0415 - the module imports this one
 
             await autosave_now(self, user)  # typed a moment before leaving: keep it before the reset
