@@ -258,6 +258,7 @@ def compose_page() -> rx.Component:
         rx.hstack(
             rx.vstack(
                 messages(),
+                approval_status(),  # also on a published post: who approved it
                 rx.cond(ComposeState.read_only, published_view(), editor_column()),
                 width="100%",
                 spacing="3",
@@ -283,7 +284,6 @@ def compose_page() -> rx.Component:
 
 def editor_column() -> rx.Component:
     return rx.vstack(
-        approval_status(),
         review_box(),
         rx.text("Publish to", size="2", weight="medium"),
         chips(),
