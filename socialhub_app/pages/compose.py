@@ -260,6 +260,8 @@ def compose_page() -> rx.Component:
                 messages(),
                 approval_status(),  # also on a published post: who approved it
                 rx.cond(ComposeState.read_only, published_view(), editor_column()),
+                comments_section(),  # the thread and preview links stay on a published post
+                preview_link_box(),
                 width="100%",
                 spacing="3",
                 min_width="0",
@@ -294,8 +296,6 @@ def editor_column() -> rx.Component:
         time_suggestions(),
         rx.cond(AuthState.can_publish, compose_extras()),
         rx.cond(AuthState.can_publish, series_aware(actions()), actions()),  # series edits schedule
-        comments_section(),
-        preview_link_box(),
         width="100%",
         spacing="3",
     )

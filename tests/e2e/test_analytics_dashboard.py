@@ -101,7 +101,8 @@ def test_analytics_charts_ranges_csv_post_view_and_dashboard(
     expect(page.get_by_test_id("analytics-error")).to_have_count(0)
     older_row = page.get_by_test_id("top-post-row").filter(has_text="the older post")
     older_row.get_by_test_id("top-post-compose").click()
-    expect(page.get_by_test_id("compose-text")).to_have_value("Analytics e2e: the older post")
+    # a published post opens read-only: the text as it went out, with its metrics
+    expect(page.get_by_test_id("published-text-demo")).to_have_text("Analytics e2e: the older post")
     expect(page.get_by_test_id("post-analytics-chart").locator(".js-plotly-plot")).to_be_visible(timeout=30000)
     expect(page.get_by_test_id("post-analytics-simulated")).to_be_visible()
 
