@@ -131,19 +131,6 @@ def repeat_controls() -> rx.Component:
     )
 
 
-def queue_button() -> rx.Component:
-    return rx.tooltip(
-        rx.button(
-            rx.icon("list-ordered", size=16),
-            "Add to queue",
-            variant="outline",
-            on_click=S.add_to_queue,
-            custom_attrs={"data-testid": "add-to-queue"},
-        ),
-        content="Schedule into the next free posting slot of each selected account",
-    )
-
-
 def series_panel() -> rx.Component:
     """Replaces the usual actions when the open post belongs to a recurring series: the scope is always explicit."""
     return rx.vstack(
