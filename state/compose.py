@@ -251,7 +251,10 @@ class ComposeState(rx.State):
                 continue
             self.media = [*self.media, media_entry(asset)]
         await self._recompute_rows(user.organization_id)
-        return self._touch()
+        if self._touch() is not None:  # an upload is one deliberate step: save it now, no chained event
+            from state.compose_more import autosave_now  # noqa: PLC0415 - the module imports this one
+
+            await autosave_now(self, user)
 
     @rx.event
     async def remove_media(self, media_id: str):
