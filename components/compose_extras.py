@@ -6,6 +6,7 @@ import reflex as rx
 
 from state.compose import ComposeState
 from state.compose_extras import WEEKDAY_CHOICES, ComposeExtrasState
+from state.compose_more import ComposeMoreState
 
 S = ComposeExtrasState
 
@@ -130,19 +131,6 @@ def repeat_controls() -> rx.Component:
     )
 
 
-def queue_button() -> rx.Component:
-    return rx.tooltip(
-        rx.button(
-            rx.icon("list-ordered", size=16),
-            "Add to queue",
-            variant="outline",
-            on_click=S.add_to_queue,
-            custom_attrs={"data-testid": "add-to-queue"},
-        ),
-        content="Schedule into the next free posting slot of each selected account",
-    )
-
-
 def series_panel() -> rx.Component:
     """Replaces the usual actions when the open post belongs to a recurring series: the scope is always explicit."""
     return rx.vstack(
@@ -208,7 +196,7 @@ def series_panel() -> rx.Component:
                 "Delete this occurrence",
                 variant="soft",
                 color_scheme="red",
-                on_click=ComposeState.delete_post,
+                on_click=ComposeMoreState.ask_delete,
                 custom_attrs={"data-testid": "delete-post"},
             ),
             rx.button(
@@ -227,7 +215,7 @@ def compose_extras() -> rx.Component:
     return rx.cond(
         S.in_series,
         rx.fragment(),
-        rx.vstack(repeat_controls(), queue_button(), width="100%", spacing="2"),
+        rx.vstack(repeat_controls(), width="100%", spacing="2"),  # Add to queue is in the actions menu
     )
 
 

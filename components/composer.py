@@ -1,4 +1,4 @@
-"""Composer building blocks: account chips, per-account counters, preview cards, publish results."""
+"""Composer building blocks: account chips, per-account counters, publish results (previews: network_preview)."""
 
 from __future__ import annotations
 
@@ -52,38 +52,6 @@ def counter_row(row: rx.Var) -> rx.Component:
         ),
         spacing="1",
         width="100%",
-    )
-
-
-def preview_card(row: rx.Var) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                platform_icon(row["platform"], 16),
-                rx.text(row["label"], size="1", color_scheme="gray"),
-                rx.text(row["account_name"], size="2", weight="bold"),
-                align="center",
-            ),
-            rx.text(row["preview"], size="2", white_space="pre-wrap", custom_attrs={"data-testid": "preview-text"}),
-            rx.cond(
-                row["first_media_id"] != "",
-                rx.image(
-                    src="/media/" + row["first_media_id"].to(str) + "/thumb", max_height="160px", border_radius="8px"
-                ),
-            ),
-            rx.cond(
-                row["needs_media_text"] != "",
-                rx.badge(
-                    row["needs_media_text"],
-                    color_scheme="amber",
-                    custom_attrs={"data-testid": "needs-media-" + row["platform"].to(str)},
-                ),
-            ),
-            spacing="2",
-            width="100%",
-        ),
-        width="100%",
-        custom_attrs={"data-testid": "preview-" + row["platform"].to(str)},
     )
 
 

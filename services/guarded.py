@@ -28,7 +28,7 @@ from services.calendar import RescheduleResult
 from services.media import store_upload
 from services.media.storage import store_upload_stream
 from services.permissions import PermissionDenied, require
-from services.posts import listing
+from services.posts import drafts, listing
 from services.posts.compose import Action
 from services.posts.errors import PostNotFound
 from services.posts.lifecycle import DeleteResult, PostActionResult
@@ -74,6 +74,18 @@ def _log_refusal(actor: Any, name: str, reason: str, args: tuple, kwargs: dict) 
 def save_post(actor: CurrentUser, data: posts.PostInput, post_id: int | None = None) -> int:
     require(actor, SAVE_ACTIONS.get(data.action, "post.publish"))
     return posts.save_post(actor.organization_id, actor.user_id, data, post_id=post_id)
+
+
+def autosave_draft(actor: CurrentUser, data: posts.PostInput, post_id: int | None = None) -> int | None:
+    """The composer's autosave: a draft, never a change to a post that is no longer one (None then)."""
+    require(actor, "post.draft")
+    return drafts.autosave_draft(actor.organization_id, actor.user_id, data, post_id=post_id)
+
+
+@audited
+def duplicate_post(actor: CurrentUser, post_id: int) -> int:
+    require(actor, "post.draft")
+    return drafts.duplicate_post(actor.organization_id, actor.user_id, post_id)
 
 
 @audited

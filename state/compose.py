@@ -13,9 +13,11 @@ from services import guarded, posts, timezones
 from services.auth import CurrentUser
 from services.errors import UserError
 from services.media import get_asset
-from services.posts import preview
+from services.posts import composer_rules, preview
 from services.posts.watch import publishing_or_due_within
 from services.publishing.states import PostStatus, TargetStatus
+from state.compose_rows import media_entry, parse_prefill, post_name, result_entry
+from state.display import when
 from state.runner import run_blocking
 from state.session import current_user
 
@@ -41,6 +43,15 @@ class ComposeState(rx.State):
     working: bool = False
     # React key of the editors: changed only when the server replaces what they show (see components/fields.py)
     editor_version: int = 0
+    # what the state machine lets this post do (services/posts/composer_rules.py), and why it can't go out
+    allowed: list[str] = list(composer_rules.NEW_POST_ACTIONS)
+    read_only: bool = False
+    blocked_reason: str = ""
+    autosave_label: str = ""  # "Saved 10:42"
+    scheduled_label: str = ""  # the loaded post's time, in the one display format
+    _edit_seq: int = 0  # bumped by every edit and every explicit save: a pending autosave checks it
+    _dirty: bool = False  # edited since the last save
+    _autosaved_id: int = 0  # the draft autosave wrote; restored when the person comes back to /compose
 
     # --- loading ---------------------------------------------------------------------------
     @rx.event
@@ -49,6 +60,13 @@ class ComposeState(rx.State):
         if user is None:
             return None
         shown = (self.main_text, dict(self.overrides))
+        query = self.router.url.query_parameters
+        raw, prefill = query.get("post", ""), parse_prefill(query.get("at", ""), query.get("account", ""))
+        if self._dirty:
+            from state.compose_more import autosave_now  # noqa: PLC0415 - the module imports this one
+
+            await autosave_now(self, user)  # typed a moment before leaving: keep it before the reset
+        restore = 0 if raw.isdigit() or prefill else self._autosaved_id
         self._reset_form()
         self.user_timezone = user.timezone
         self.accounts = [
@@ -62,9 +80,16 @@ class ComposeState(rx.State):
             for a in await run_blocking(accounts_service.list_accounts, user.organization_id)
             if a["status"] in ("active", "expiring")
         ]
-        raw = self.router.url.query_parameters.get("post", "")
         if raw.isdigit():
             await self._load_post(user.organization_id, int(raw))
+        elif restore:
+            await self._load_post(user.organization_id, restore, quiet=True)
+            if self.post_status != PostStatus.DRAFT:  # published or deleted since: start blank
+                self._reset_form()
+            else:
+                self._autosaved_id = restore
+        if not self.post_id:
+            self._prefill(prefill)
         await self._recompute_rows(user.organization_id)
         if (self.main_text, self.overrides) != shown:
             self.show_new_text()
@@ -80,51 +105,47 @@ class ComposeState(rx.State):
         self.selected_ids, self.main_text, self.overrides, self.media = [], "", {}, []
         self.active_tab, self.schedule_date, self.schedule_time = "main", "", ""
         self.post_id, self.post_status, self.results = 0, "", []
-        self.error = self.notice = ""
+        self.error = self.notice = self.autosave_label = self.scheduled_label = ""
+        self._edit_seq, self._dirty, self._autosaved_id = self._edit_seq + 1, False, 0
+        self._refresh_allowed()
 
-    async def _load_post(self, org_id: int, post_id: int) -> None:
+    def _prefill(self, prefill: dict[str, str]) -> None:
+        """A new post: `?at=` / `?account=` from a calendar or queue click, else the only account preselected."""
+        self.schedule_date, self.schedule_time = prefill.get("date", ""), prefill.get("time", "")
+        ids = [a["id"] for a in self.accounts]
+        if prefill.get("account") in ids:  # an id from the address bar counts only if it is this workspace's
+            self.selected_ids = [prefill["account"]]
+        elif len(ids) == 1:
+            self.selected_ids = ids
+
+    def _refresh_allowed(self) -> None:
+        statuses = [r["status"] for r in self.results]
+        self.allowed = composer_rules.allowed_actions(statuses, saved=bool(self.post_id))
+        self.read_only = bool(self.post_id) and composer_rules.is_read_only(statuses)
+
+    async def _load_post(self, org_id: int, post_id: int, *, quiet: bool = False) -> None:
         try:
             post = await run_blocking(posts.get_post, org_id, post_id)
         except UserError as exc:
-            self.error = str(exc)
+            if not quiet:
+                self.error = str(exc)
             return
         self.post_id = post_id
         self.main_text = post["body"]
         self.post_status = post["status"]
         self.selected_ids = [str(t["account_id"]) for t in post["targets"]]
         self.overrides = {str(t["account_id"]): t["body_override"] for t in post["targets"] if t["body_override"]}
-        self.media = [
-            self._media_entry(await run_blocking(get_asset, org_id, int(m))) for m in post.get("media_ids", [])
-        ]
+        self.media = [media_entry(await run_blocking(get_asset, org_id, int(m))) for m in post.get("media_ids", [])]
         if post.get("scheduled_at") and post["status"] == PostStatus.SCHEDULED:
-            local = timezones.to_local(datetime.fromisoformat(post["scheduled_at"]), self.user_timezone)
+            moment = datetime.fromisoformat(post["scheduled_at"])
+            local = timezones.to_local(moment, self.user_timezone)
             self.schedule_date, self.schedule_time = local.strftime("%Y-%m-%d"), local.strftime("%H:%M")
-        self.results = [self._result_entry(t) for t in post["targets"]]
+            self.scheduled_label = when(self, moment, self.user_timezone)
+        self._set_results(post["targets"])
 
-    @staticmethod
-    def _media_entry(asset: dict) -> dict:
-        return {
-            "id": str(asset["id"]),
-            "kind": asset["kind"],
-            "name": asset.get("original_name", ""),
-            "thumb": f"/media/{asset['id']}/thumb",
-            "alt": asset.get("alt_text", ""),
-            "alt_saved": asset.get("alt_text", ""),
-            "generated_prompt": asset.get("generated_prompt", ""),
-        }
-
-    @staticmethod
-    def _result_entry(target: dict) -> dict:
-        return {
-            "account_id": str(target["account_id"]),
-            "platform": target["platform"],
-            "account_name": target["account_name"],
-            "status": target["status"],
-            "url": target.get("external_url") or "",
-            "error": target.get("last_error") or "",
-            "target_id": str(target["id"]),
-            "can_retry": "yes" if TargetStatus(target["status"]).can_retry else "",
-        }
+    def _set_results(self, targets: list) -> None:  # noqa: ANN001
+        self.results = [result_entry(t, lambda m: when(self, m, self.user_timezone)) for t in targets]
+        self._refresh_allowed()
 
     # --- editing ---------------------------------------------------------------------------
     def _selected_accounts(self) -> list[dict]:
@@ -140,6 +161,18 @@ class ComposeState(rx.State):
             [int(m["id"]) for m in self.media],
         )
         self.rows = [dataclasses.asdict(row) for row in evaluated]  # Reflex vars hold plain dicts
+        has_content = bool(self.main_text.strip() or self.media or any(v.strip() for v in self.overrides.values()))
+        self.blocked_reason = composer_rules.blocked_reason(len(self.selected_ids), self.rows, has_content)
+
+    def _touch(self):  # noqa: ANN202 - returns an event
+        """An edit: autosave it as a draft a moment after the last keystroke (only new posts and drafts)."""
+        from state.compose_more import ComposeMoreState  # noqa: PLC0415 - that module imports this one
+
+        self._edit_seq += 1
+        if self.read_only or self.post_status not in ("", PostStatus.DRAFT) or self.working:
+            return None
+        self._dirty = True
+        return ComposeMoreState.autosave(self._edit_seq)
 
     async def _org(self) -> int | None:
         user = await current_user(self)
@@ -155,19 +188,25 @@ class ComposeState(rx.State):
             self.selected_ids = [*self.selected_ids, account_id]
         if (org := await self._org()) is not None:
             await self._recompute_rows(org)
+        return self._touch()
 
     @rx.event
     async def set_main_text(self, value: str):
+        if value == self.main_text:
+            return None  # the blur echo of what the debounced change already sent
         self.main_text = value
         if (org := await self._org()) is not None:
             await self._recompute_rows(org)
+        return self._touch()
 
     @rx.event
     async def set_override(self, value: str):
-        if self.active_tab != "main":
-            self.overrides = {**self.overrides, self.active_tab: value}
+        if self.active_tab == "main" or self.overrides.get(self.active_tab, "") == value:
+            return None
+        self.overrides = {**self.overrides, self.active_tab: value}
         if (org := await self._org()) is not None:
             await self._recompute_rows(org)
+        return self._touch()
 
     @rx.event
     async def reset_override(self):
@@ -175,6 +214,7 @@ class ComposeState(rx.State):
         self.show_new_text()
         if (org := await self._org()) is not None:
             await self._recompute_rows(org)
+        return self._touch()
 
     @rx.event
     def set_active_tab(self, tab: str):
@@ -209,14 +249,19 @@ class ComposeState(rx.State):
             except UserError as exc:
                 self.error = f"{upload.name}: {exc}"
                 continue
-            self.media = [*self.media, self._media_entry(asset)]
+            self.media = [*self.media, media_entry(asset)]
         await self._recompute_rows(user.organization_id)
+        if self._touch() is not None:  # an upload is one deliberate step: save it now, no chained event
+            from state.compose_more import autosave_now  # noqa: PLC0415 - the module imports this one
+
+            await autosave_now(self, user)
 
     @rx.event
     async def remove_media(self, media_id: str):
         self.media = [m for m in self.media if m["id"] != media_id]
         if (org := await self._org()) is not None:
             await self._recompute_rows(org)
+        return self._touch()
 
     # --- actions ---------------------------------------------------------------------------
     def _input(self, action: str, when: datetime | None) -> posts.PostInput:
@@ -232,6 +277,8 @@ class ComposeState(rx.State):
 
     async def _save(self, user: CurrentUser, action: str, when: datetime | None = None) -> bool:
         self.error = self.notice = ""
+        self._edit_seq += 1  # a pending autosave must not turn what this saves back into a draft
+        self._dirty = False
         try:
             self.post_id = await run_blocking(
                 guarded.save_post, user, self._input(action, when), post_id=self.post_id or None
@@ -245,7 +292,7 @@ class ComposeState(rx.State):
     async def _refresh_results(self, org_id: int) -> None:
         post = await run_blocking(posts.get_post, org_id, self.post_id)
         self.post_status = post["status"]
-        self.results = [self._result_entry(t) for t in post["targets"]]
+        self._set_results(post["targets"])
 
     @rx.event
     async def save_draft(self):
@@ -267,14 +314,14 @@ class ComposeState(rx.State):
             parts = self.schedule_time.strip().split(":")
             if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) < 60:
                 local = local.replace(second=int(parts[2]))  # the picker offers seconds for precise times
-            when, note = timezones.to_utc(local, self.user_timezone)
+            moment, note = timezones.to_utc(local, self.user_timezone)
         except UserError as exc:
             self.error = str(exc)
             return rx.toast.error(self.error)
-        if not await self._save(user, "schedule", when):
+        if not await self._save(user, "schedule", moment):
             return rx.toast.error(self.error)
-        local = timezones.format_local(when, self.user_timezone)
-        self.notice = (note + " " if note else "") + f"Scheduled for {local} ({self.user_timezone})."
+        self.scheduled_label = when(self, moment, self.user_timezone)
+        self.notice = (note + " " if note else "") + f"Scheduled for {self.scheduled_label} ({self.user_timezone})."
         return [rx.toast.success(self.notice), ComposeState.watch_post]
 
     @rx.event(background=True)
@@ -327,33 +374,24 @@ class ComposeState(rx.State):
                     return
 
     @rx.event
-    async def cancel_schedule(self):
-        user = await current_user(self)
-        if user is None or not self.post_id:
-            return None
-        try:
-            await run_blocking(guarded.cancel_schedule, user, self.post_id)
-        except UserError as exc:
-            self.error = str(exc)
-            return rx.toast.error(self.error)
-        await self._refresh_results(user.organization_id)
-        self.schedule_date = self.schedule_time = ""
-        return rx.toast.info("Schedule cancelled; the post is a draft again.")
-
-    @rx.event
     async def delete_post(self):
+        """Runs from the confirm dialog (state/compose_more.py) once the person saw what it deletes."""
         user = await current_user(self)
         if user is None or not self.post_id:
             return None
+        name = post_name(self.main_text or next((r["body"] for r in self.results if r["body"]), ""))
         try:
-            await run_blocking(guarded.delete_post, user, self.post_id)
+            outcome = await run_blocking(guarded.delete_post, user, self.post_id)
         except UserError as exc:
-            self.error = str(exc)
-            return rx.toast.error(self.error)
+            return rx.toast.error(str(exc))
+        if not outcome["deleted"]:
+            await self._refresh_results(user.organization_id)
+            kept = ", ".join(r["account"] for r in outcome["refused"])
+            return rx.toast.info(f"Removed {name} from its unpublished accounts; it stays on {kept}.")
         self._reset_form()
         self.show_new_text()
         await self._recompute_rows(user.organization_id)
-        return [rx.toast.info("Post deleted."), rx.redirect("/compose")]
+        return [rx.toast.info(f"Deleted {name}."), rx.redirect("/compose")]
 
     @rx.event
     async def new_post(self):
@@ -367,27 +405,3 @@ class ComposeState(rx.State):
         if (org := await self._org()) is not None:
             await self._recompute_rows(org)
         return None
-
-    @rx.event
-    async def retry_target(self, target_id: str):
-        user = await current_user(self)
-        if user is None:
-            return None
-        try:
-            await run_blocking(guarded.retry_target, user, int(target_id))
-        except UserError as exc:
-            return rx.toast.error(str(exc))
-        await self._refresh_results(user.organization_id)
-        return rx.toast.info("Retrying.")
-
-    @rx.event
-    async def mark_published(self, target_id: str):
-        user = await current_user(self)
-        if user is None:
-            return None
-        try:
-            await run_blocking(guarded.mark_target_published, user, int(target_id))
-        except UserError as exc:
-            return rx.toast.error(str(exc))
-        await self._refresh_results(user.organization_id)
-        return rx.toast.info("Marked as published.")

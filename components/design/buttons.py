@@ -63,8 +63,23 @@ def danger_button(label: Any, *, testid: str, aria_label: str | None = None, ico
 
 
 def action_menu(primary: rx.Component, items: list[tuple[str, str, Any]], *, testid: str,
-                menu_label: str = "More actions", disabled: rx.Var | bool = False) -> rx.Component:
-    """A primary button with a ▾ menu of the other actions (label, testid, on_click) beside it."""
+                menu_label: str = "More actions", disabled: rx.Var | bool = False,
+                item_disabled: dict[str, rx.Var] | None = None,
+                item_shown: dict[str, rx.Var] | None = None) -> rx.Component:
+    """A primary button with a ▾ menu of the other actions (label, testid, on_click) beside it.
+
+    `item_disabled` / `item_shown` (keyed by an item's testid) disable or hide single items, e.g.
+    "Publish now" while the post can't go out, while "Save draft" stays available.
+    """
+    item_disabled, item_shown = item_disabled or {}, item_shown or {}
+
+    def item(label: str, item_testid: str, handler: Any) -> rx.Component:
+        entry = rx.dropdown_menu.item(
+            label, on_click=handler, disabled=item_disabled.get(item_testid, False),
+            custom_attrs={"data-testid": item_testid},
+        )  # fmt: skip
+        return rx.cond(item_shown[item_testid], entry) if item_testid in item_shown else entry
+
     return rx.hstack(
         primary,
         rx.dropdown_menu.root(
@@ -77,14 +92,9 @@ def action_menu(primary: rx.Component, items: list[tuple[str, str, Any]], *, tes
                     custom_attrs={"data-testid": f"{testid}-menu"},
                 )
             ),
-            rx.dropdown_menu.content(
-                *[
-                    rx.dropdown_menu.item(label, on_click=handler, custom_attrs={"data-testid": item_testid})
-                    for label, item_testid, handler in items
-                ]
-            ),
+            rx.dropdown_menu.content(*[item(label, item_testid, handler) for label, item_testid, handler in items]),
         ),
         spacing="1",
-        align="center",
+        align="start",
         custom_attrs={"data-testid": testid},
     )

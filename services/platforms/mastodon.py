@@ -57,6 +57,25 @@ def normalize_instance_url(raw: str, *, allow_http: bool = False) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
+
+CW_PREFIXES = ("cw:", "content warning:")
+
+
+def split_content_warning(text: str) -> tuple[str, str]:
+    """A first line "CW: topic" becomes Mastodon's content warning (spoiler_text); the rest is the post.
+
+    Why a text convention: one text goes to several networks; Mastodon people write "CW: …" by hand,
+    and the composer's Mastodon preview shows exactly this split.
+    """
+    first, _sep, rest = (text or "").partition("\n")
+    lowered = first.strip().lower()
+    for prefix in CW_PREFIXES:
+        if lowered.startswith(prefix) and rest.strip():
+            return first.strip()[len(prefix):].strip(), rest.lstrip("\n")
+    return "", text
+
+
+
 @register
 class MastodonAdapter(HttpPlatformAdapter):
     name = "mastodon"
@@ -202,7 +221,10 @@ class MastodonAdapter(HttpPlatformAdapter):
 
     async def publish(self, creds: Credentials, account: AccountRef, request: PublishRequest) -> PublishResult:
         media_ids = [await self._upload(creds, m) for m in request.media]
-        body: dict = {"status": request.text, "visibility": "public"}
+        warning, text = split_content_warning(request.text)
+        body: dict = {"status": text, "visibility": "public"}
+        if warning:
+            body["spoiler_text"] = warning  # the post opens collapsed behind this line, as the preview shows
         if media_ids:
             body["media_ids"] = media_ids
         if request.reply_to_id:
@@ -231,7 +253,7 @@ class MastodonAdapter(HttpPlatformAdapter):
             created = _parse_time(status.get("created_at"))
             if created and created < since:
                 continue
-            if same_post_text(status.get("content", ""), request.text):
+            if same_post_text(status.get("content", ""), split_content_warning(request.text)[1]):
                 return PublishResult(external_id=str(status["id"]), url=status.get("url") or "", published_at=created)
         return None
 

@@ -14,6 +14,8 @@ from services.media import MediaError, media_problems
 from services.media.storage import get_asset, media_file
 from services.platforms.registry import adapter_class
 from services.platforms.text_counting import count_bytes
+from services.posts.composer_rules import friendly_problem
+from services.posts.preview_shapes import shape_preview
 
 URL_RE = re.compile(r"https?://\S+")
 MEDIA_WORDS = {"image": "an image", "video": "a video", "any": "an image or video"}
@@ -60,6 +62,14 @@ class TargetEvaluation:
     preview_links: list[str]
     first_media_id: str
     first_media_kind: str
+    # how the network's feed shows it (services/posts/preview_shapes.py)
+    style: str = "generic"
+    shown: str = ""
+    folded: str = ""
+    more_label: str = ""
+    link_url: str = ""
+    link_domain: str = ""
+    warning: str = ""
 
 
 def evaluate_targets(
@@ -93,7 +103,7 @@ def evaluate_targets(
                 over=count > limit or bytes_over,
                 counter=counter,
                 problems=problems,
-                problem_text=" · ".join(problems),
+                problem_text=" · ".join(friendly_problem(p) for p in problems),
                 ok=not problems and bool(text.strip() or files),
                 needs_media=bool(needs_media) and not files,
                 needs_media_text=f"{cls.label} needs {MEDIA_WORDS.get(needs_media or '', 'media')}"
@@ -104,6 +114,7 @@ def evaluate_targets(
                 preview_links=URL_RE.findall(text),
                 first_media_id=str(assets[0]["id"]) if assets else "",
                 first_media_kind=assets[0]["kind"] if assets else "",
+                **shape_preview(account["platform"], text, has_media=bool(assets)),
             )
         )
     return rows

@@ -7,15 +7,16 @@ import reflex as rx
 from components.ai_media import media_tile
 from components.ai_panel import ai_panel, ai_toggle_button
 from components.ai_time import time_suggestions
-from components.approvals import approval_status, preview_link_box, review_box, submit_button
+from components.approvals import approval_status, preview_link_box, review_box
 from components.comments import comments_section
+from components.compose_actions import actions, delete_dialog, published_view
 from components.compose_extras import compose_extras, series_aware
-from components.composer import account_chip, counter_row, preview_card, result_row
-from components.fields import CLEAR_COMPOSER_JS, field_label, stable_text_area
-from components.layout import empty_state
+from components.composer import account_chip, counter_row, result_row
+from components.design import empty_state, primary_button
+from components.fields import field_label, stable_text_area
+from components.network_preview import network_preview
 from components.platform import platform_icon, status_badge
 from components.post_analytics import post_analytics_panel
-from components.role_note import role_note
 from components.settings_privacy import post_privacy_note
 from socialhub_app.layout import protected_page
 from state.ai_assist import AIAssistState
@@ -23,6 +24,7 @@ from state.auth import AuthState
 from state.comments import CommentsState
 from state.compose import ComposeState
 from state.compose_extras import ComposeExtrasState
+from state.compose_more import ComposeMoreState
 from state.compose_review import ComposeReviewState
 from state.post_analytics import PostAnalyticsState
 
@@ -176,92 +178,6 @@ def schedule_controls() -> rx.Component:
     )
 
 
-def actions() -> rx.Component:
-    """The save buttons a role may use; the others are hidden with a note (the server re-checks anyway)."""
-    return rx.cond(AuthState.can_write, _actions(), role_note())
-
-
-def _actions() -> rx.Component:
-    return rx.hstack(
-        rx.button(
-            "Save draft",
-            variant="soft",
-            on_click=[ComposeState.save_draft, ComposeReviewState.refresh],
-            disabled=ComposeState.working,
-            custom_attrs={"data-testid": "save-draft"},
-        ),
-        rx.cond(
-            ComposeReviewState.approval_required,
-            rx.hstack(submit_button(), role_note(), spacing="2", wrap="wrap"),
-            _direct_actions(),
-        ),
-        _post_actions(),
-        wrap="wrap",
-        spacing="2",
-    )
-
-
-def _direct_actions() -> rx.Component:
-    """Schedule / Publish now, for people whose posts need no reviewer (the server decides anyway)."""
-    return rx.cond(
-        AuthState.can_publish,
-        rx.hstack(
-            rx.button(
-                "Schedule",
-                on_click=[ComposeState.schedule, ComposeExtrasState.after_schedule, ComposeReviewState.refresh],
-                disabled=ComposeState.working,
-                custom_attrs={"data-testid": "schedule-button"},
-            ),
-            rx.button(
-                "Publish now",
-                color_scheme="green",
-                high_contrast=True,  # white on green-9 is below 4.5:1
-                on_click=ComposeState.publish_now,
-                loading=ComposeState.working,  # spinner + disabled until every account has an outcome
-                disabled=ComposeState.working,
-                custom_attrs={"data-testid": "publish-now"},
-            ),
-            spacing="2",
-        ),
-        role_note(),
-    )
-
-
-def _post_actions() -> rx.Component:
-    return rx.cond(
-        ComposeState.post_id > 0,
-        rx.hstack(
-            rx.cond(
-                AuthState.can_publish,
-                rx.button(
-                    "Cancel schedule",
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=ComposeState.cancel_schedule,
-                    custom_attrs={"data-testid": "cancel-schedule"},
-                ),
-            ),
-            rx.cond(
-                AuthState.can_delete,
-                rx.button(
-                    "Delete",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=ComposeState.delete_post,
-                    custom_attrs={"data-testid": "delete-post"},
-                ),
-            ),
-            rx.button(
-                "New post",
-                variant="ghost",
-                on_click=[CLEAR_COMPOSER_JS, ComposeState.new_post, ComposeReviewState.refresh],
-                custom_attrs={"data-testid": "new-post"},
-            ),
-            spacing="2",
-        ),
-    )
-
-
 def messages() -> rx.Component:
     return rx.vstack(
         post_privacy_note(),
@@ -291,12 +207,19 @@ def messages() -> rx.Component:
 
 def side_panel() -> rx.Component:
     return rx.vstack(
-        rx.heading("Per account", size="3", as_="h2"),
-        rx.foreach(ComposeState.rows, counter_row),
-        rx.heading("Preview", size="3", margin_top="8px", as_="h2"),
-        rx.foreach(ComposeState.rows, preview_card),
         rx.cond(
-            ComposeState.results.length() > 0,
+            ~ComposeState.read_only,
+            rx.vstack(
+                rx.heading("Per account", size="3", as_="h2"),
+                rx.foreach(ComposeState.rows, counter_row),
+                rx.heading("Preview", size="3", margin_top="8px", as_="h2"),
+                rx.foreach(ComposeState.rows, network_preview),
+                width="100%",
+                spacing="2",
+            ),
+        ),
+        rx.cond(
+            (ComposeState.results.length() > 0) & ~ComposeState.read_only,
             rx.vstack(
                 rx.hstack(
                     rx.heading("Status", size="3", as_="h2"),
@@ -306,7 +229,7 @@ def side_panel() -> rx.Component:
                 rx.foreach(
                     ComposeState.results,
                     lambda r: result_row(
-                        r, ComposeState.retry_target(r["target_id"]), ComposeState.mark_published(r["target_id"])
+                        r, ComposeMoreState.retry_target(r["target_id"]), ComposeMoreState.mark_published(r["target_id"])
                     ),
                 ),
                 width="100%",
@@ -337,23 +260,16 @@ def compose_page() -> rx.Component:
         rx.hstack(
             rx.vstack(
                 messages(),
-                approval_status(),
-                review_box(),
-                rx.text("Publish to", size="2", weight="medium"),
-                chips(),
-                tabs(),
-                editor(),
-                media_section(),
-                schedule_controls(),
-                time_suggestions(),
-                rx.cond(AuthState.can_publish, compose_extras()),
-                rx.cond(AuthState.can_publish, series_aware(actions()), actions()),  # series edits schedule
-                comments_section(),
+                approval_status(),  # also on a published post: who approved it
+                rx.cond(ComposeState.read_only, published_view(), editor_column()),
+                comments_section(),  # the thread and preview links stay on a published post
                 preview_link_box(),
                 width="100%",
                 spacing="3",
+                min_width="0",
             ),
             rx.vstack(ai_toggle_button(), ai_panel(), side_panel(), width="380px", flex_shrink="0", spacing="3"),
+            delete_dialog(),
             align="start",
             spacing="5",
             width="100%",
@@ -362,7 +278,26 @@ def compose_page() -> rx.Component:
         empty_state(
             "pen-line",
             "No accounts connected yet",
-            "Connect an account (the Demo network works without credentials) to start writing.",
+            "Connect an account to start writing — the Demo network works without any credentials.",
             "compose-empty",
+            actions=[primary_button("Connect an account", testid="compose-connect-account", icon="plug",
+                                    on_click=rx.redirect("/accounts"))],
         ),
+    )  # fmt: skip
+
+
+def editor_column() -> rx.Component:
+    return rx.vstack(
+        review_box(),
+        rx.text("Publish to", size="2", weight="medium"),
+        chips(),
+        tabs(),
+        editor(),
+        media_section(),
+        schedule_controls(),
+        time_suggestions(),
+        rx.cond(AuthState.can_publish, compose_extras()),
+        rx.cond(AuthState.can_publish, series_aware(actions()), actions()),  # series edits schedule
+        width="100%",
+        spacing="3",
     )

@@ -30,9 +30,25 @@ def open_composer(page: Page) -> None:
 
 
 def select_chip(page: Page, platform: str) -> None:
+    """Select an account; a workspace's only account is preselected once the composer has loaded."""
+    expect(page.get_by_test_id("compose-text")).to_be_editable()  # hydrated: the load's preselection is in
     chip = page.locator(f"[data-testid^=chip-{platform}-]").first
-    chip.click()
+    if chip.get_attribute("data-selected") != "true":
+        chip.click()
     expect(chip).to_have_attribute("data-selected", "true")
+
+
+MENU_ACTIONS = ("publish-now", "save-draft", "add-to-queue")
+
+
+def compose_action(page: Page, testid: str) -> None:
+    """Click a composer action: Schedule / Add to queue are the primary button, the others sit in its ▾ menu."""
+    target = page.get_by_test_id(testid)
+    menu = page.get_by_test_id("compose-actions-menu")
+    if testid in MENU_ACTIONS and menu.count() and not (target.count() and target.first.is_visible()):
+        menu.click()
+        target = page.get_by_role("menuitem").and_(page.get_by_test_id(testid))
+    target.first.click()
 
 
 def type_text(page: Page, text: str) -> None:

@@ -85,6 +85,9 @@ def test_suggest_alt_text_for_an_uploaded_image(page: Page, app_url: str, new_us
     expect(row.get_by_test_id("ai-provider-can-see-images")).to_have_attribute("data-state", "checked")
     before = len(fake.vision_requests())
     page.get_by_test_id("nav-compose").click()
+    expect(page.get_by_test_id("media-thumb")).to_have_count(1)  # the first upload was autosaved: it comes back
+    page.get_by_test_id("new-post").click()
+    expect(page.get_by_test_id("media-thumb")).to_have_count(0)
     select_chip(page, "demo")
     page.get_by_test_id("media-upload").locator("input[type=file]").set_input_files(
         files=[{"name": "soup.png", "mimeType": "image/png", "buffer": _png()}]

@@ -16,7 +16,7 @@ import psycopg
 from playwright.sync_api import Page, expect
 
 from services.analytics.export import CSV_COLUMNS
-from tests.e2e.helpers import connect_demo, open_composer, select_chip, type_text
+from tests.e2e.helpers import compose_action, connect_demo, open_composer, select_chip, type_text
 
 
 def publish_demo_post(page: Page, text: str) -> str:
@@ -24,7 +24,7 @@ def publish_demo_post(page: Page, text: str) -> str:
     open_composer(page)
     select_chip(page, "demo")
     type_text(page, text)
-    page.get_by_test_id("publish-now").click()
+    compose_action(page, "publish-now")
     expect(page.get_by_test_id("result-status-demo")).to_have_text("published", timeout=30000)
     href = page.get_by_test_id("result-link-demo").get_attribute("href") or ""
     match = re.search(r"/demo/post/(\d+)", href)
@@ -106,7 +106,8 @@ def test_analytics_charts_ranges_csv_post_view_and_dashboard(
     expect(page.get_by_test_id("analytics-error")).to_have_count(0)
     older_row = page.get_by_test_id("top-post-row").filter(has_text="the older post")
     older_row.get_by_test_id("top-post-compose").click()
-    expect(page.get_by_test_id("compose-text")).to_have_value("Analytics e2e: the older post")
+    # a published post opens read-only: the text as it went out, with its metrics
+    expect(page.get_by_test_id("published-text-demo")).to_have_text("Analytics e2e: the older post")
     expect(page.get_by_test_id("post-analytics-chart").get_by_test_id("chart-not-enough")).to_contain_text(
         "Not enough data yet"
     )  # read once so far: one point is not a chart

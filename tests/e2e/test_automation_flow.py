@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import connect_demo, open_composer, select_chip, type_text
+from tests.e2e.helpers import compose_action, connect_demo, open_composer, select_chip, type_text
 from tests.fakes.webhook_receiver import WebhookReceiver
 
 
@@ -35,7 +35,7 @@ def test_webhook_endpoint_gets_a_signed_delivery_after_publishing(
     open_composer(page)
     select_chip(page, "demo")
     type_text(page, "Hello webhooks from the e2e test")
-    page.get_by_test_id("publish-now").click()
+    compose_action(page, "publish-now")
     expect(page.get_by_test_id("result-status-demo")).to_have_text("published", timeout=30000)
 
     page.get_by_test_id("nav-automation").click()

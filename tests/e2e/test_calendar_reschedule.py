@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 
 from tests.e2e.calendar_helpers import app_database, set_timezone, wait_for_toasts_to_close, workspace_of
-from tests.e2e.helpers import connect_demo, open_composer, select_chip, type_text
+from tests.e2e.helpers import compose_action, connect_demo, open_composer, select_chip, type_text
 
 NY = "America/New_York"
 
@@ -34,7 +34,7 @@ def test_menu_picker_dst_note_week_slot_drop_and_refusals(
     open_composer(page)
     select_chip(page, "demo")
     type_text(page, "Already out")
-    page.get_by_test_id("publish-now").click()
+    compose_action(page, "publish-now")
     expect(page.get_by_test_id("result-status-demo")).to_have_text("published", timeout=30000)
     page.get_by_test_id("new-post").click()
     select_chip(page, "demo")

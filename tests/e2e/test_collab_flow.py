@@ -9,7 +9,7 @@ import uuid
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import register_through_ui
-from tests.e2e.helpers import connect_demo, open_composer, select_chip, type_text
+from tests.e2e.helpers import compose_action, connect_demo, open_composer, select_chip, type_text
 
 
 def _pick(page: Page, testid: str, option: str) -> None:
@@ -51,7 +51,7 @@ def test_mention_bell_and_audit_log(page: Page, browser: Browser, app_url: str) 
         open_composer(page)
         select_chip(page, "demo")
         type_text(page, f"Launch post {tag}")
-        page.get_by_test_id("save-draft").click()
+        compose_action(page, "save-draft")
         expect(page.get_by_test_id("comments")).to_be_visible(timeout=20000)
         page.get_by_label("Add a comment").fill(f"@mia-{tag} can you check the wording?")
         page.get_by_role("button", name="Comment", exact=True).click()

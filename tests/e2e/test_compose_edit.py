@@ -45,6 +45,8 @@ def test_edit_cancel_and_delete_a_scheduled_post(page: Page, app_url: str, new_u
     page.goto(post_url)
     expect(page.get_by_test_id("compose-text")).to_have_value("Second version")
     page.get_by_test_id("delete-post").click()
+    expect(page.get_by_test_id("delete-dialog-description")).to_contain_text("Demo")
+    page.get_by_role("button", name="Delete post", exact=True).click()
     expect(page.get_by_test_id("compose-text")).to_have_value("")
     page.goto(post_url)
     expect(page.get_by_test_id("compose-error")).to_contain_text("not found")

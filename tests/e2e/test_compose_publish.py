@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import (
+    compose_action,
     connect_bluesky,
     connect_demo,
     connect_mastodon,
@@ -29,7 +30,7 @@ def test_publish_now_to_demo_and_mastodon_shows_links(page: Page, app_url: str, 
     text = "Hello from the SocialHub e2e test https://example.com/launch"
     type_text(page, text)
     expect(page.get_by_test_id("counter-mastodon")).to_have_text("57/500")  # URL counts as 23
-    page.get_by_test_id("publish-now").click()
+    compose_action(page, "publish-now")
     expect(page.get_by_test_id("result-status-demo")).to_have_text("published", timeout=30000)
     expect(page.get_by_test_id("result-status-mastodon")).to_have_text("published", timeout=30000)
     expect(page.get_by_test_id("result-link-demo")).to_have_attribute("href", re.compile(r"/demo/post/\d+"))
@@ -67,12 +68,13 @@ def test_over_limit_x_text_shows_red_counter_and_schedule_is_refused(page: Page,
     counter = page.get_by_test_id("counter-x")
     expect(counter).to_have_attribute("data-over", "true")
     expect(counter).to_have_text("300/280")
-    expect(page.get_by_test_id("problem-x")).to_contain_text("280")
+    expect(page.get_by_test_id("problem-x")).to_contain_text("X: 20 characters too long")
     tomorrow = datetime.now() + timedelta(days=1)
     page.get_by_test_id("schedule-date").fill(tomorrow.strftime("%Y-%m-%d"))
     page.get_by_test_id("schedule-time").fill("10:00")
-    page.get_by_test_id("schedule-button").click()
-    expect(page.get_by_test_id("compose-error")).to_contain_text("280")
+    # refused before sending: Schedule can't be pressed and says why (the server refuses it too)
+    expect(page.get_by_test_id("schedule-button")).to_be_disabled()
+    expect(page.get_by_test_id("schedule-button-reason")).to_contain_text("20 characters too long")
 
 
 def test_bluesky_text_over_3000_bytes_is_flagged_and_refused(
@@ -90,8 +92,8 @@ def test_bluesky_text_over_3000_bytes_is_flagged_and_refused(
     tomorrow = datetime.now() + timedelta(days=1)
     page.get_by_test_id("schedule-date").fill(tomorrow.strftime("%Y-%m-%d"))
     page.get_by_test_id("schedule-time").fill("10:00")
-    page.get_by_test_id("schedule-button").click()
-    expect(page.get_by_test_id("compose-error")).to_contain_text("3,420/3,000 bytes")
+    expect(page.get_by_test_id("schedule-button")).to_be_disabled()
+    expect(page.get_by_test_id("schedule-button-reason")).to_contain_text("too long for Bluesky in bytes")
     assert not fake.requests_to("POST", "/xrpc/com.atproto.repo.createRecord")
 
 

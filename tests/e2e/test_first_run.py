@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.e2e.calendar_helpers import set_timezone
-from tests.e2e.helpers import open_composer, select_chip, type_text
+from tests.e2e.helpers import compose_action, open_composer, select_chip, type_text
 
 
 def _step(page: Page, key: str):  # noqa: ANN202
@@ -26,7 +26,7 @@ def test_checklist_then_demo_metrics_on_first_visit(page: Page, app_url: str, ne
     open_composer(page)
     select_chip(page, "demo")
     type_text(page, "Hello from the checklist")
-    page.get_by_role("button", name="Publish now").click()
+    compose_action(page, "publish-now")
     expect(page.get_by_test_id("result-status-demo")).to_have_text("published", timeout=30000)
 
     page.get_by_test_id("nav-dashboard").click()

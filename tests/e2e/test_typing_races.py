@@ -11,7 +11,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.e2e.calendar_helpers import app_database, workspace_of
-from tests.e2e.helpers import connect_demo, select_chip
+from tests.e2e.helpers import compose_action, connect_demo, select_chip
 
 SETTLE_MS = 700  # > the 250 ms debounce + a round trip
 
@@ -49,7 +49,7 @@ def test_compose_open_and_type_at_once_20_times(page: Page, app_url: str, new_us
         _holds(page, editor, text)
     # and the server got exactly that text: saved as a draft
     select_chip(page, "demo")
-    page.get_by_role("button", name="Save draft").click()
+    compose_action(page, "save-draft")
     expect(page.get_by_test_id("post-status")).to_have_text("draft")
     expect(page.get_by_label("Post text")).to_have_value("Typed at once #19")
     assert _stored_bodies(app_env, new_user["email"]) == ["Typed at once #19"]
@@ -68,7 +68,7 @@ def test_new_post_after_a_post_then_type_at_once(page: Page, app_url: str, new_u
             editor.fill(text)
         _holds(page, editor, text)
         select_chip(page, "demo")
-        page.get_by_role("button", name="Save draft").click()
+        compose_action(page, "save-draft")
         expect(page.get_by_test_id("post-status")).to_have_text("draft")
         expect(editor).to_have_value(text)
     assert _stored_bodies(app_env, new_user["email"]) == texts

@@ -130,6 +130,8 @@ CASES: dict[str, tuple[str, Callable[[auth.CurrentUser, dict], Any]]] = {
     "schedule": ("post.schedule", lambda u, c: guarded.save_post(u, _input(c, "schedule", c["future"]))),
     "publish now": ("post.publish", lambda u, c: guarded.save_post(u, _input(c, "publish_now"))),
     "cancel schedule": ("post.schedule", lambda u, c: guarded.cancel_schedule(u, c["sched"])),
+    "autosave draft": ("post.draft", lambda u, c: guarded.autosave_draft(u, _input(c))),
+    "duplicate post": ("post.draft", lambda u, c: guarded.duplicate_post(u, c["draft"])),
     "delete post": ("post.delete", lambda u, c: guarded.delete_post(u, c["draft"])),
     "retry target": ("post.retry", lambda u, c: guarded.retry_target(u, c["failed_target"])),
     "mark published": ("post.publish", lambda u, c: guarded.mark_target_published(u, c["failed_target"])),

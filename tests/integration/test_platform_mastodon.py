@@ -157,3 +157,13 @@ async def test_find_recent_metrics_delete(adapter: MastodonAdapter, fake: Mastod
     assert fake.requests_to("DELETE", f"/api/v1/statuses/{posted.external_id}")
     with pytest.raises(PermanentError, match="Record not found"):
         await adapter.fetch_post_metrics(creds, account(), posted.external_id)
+
+
+async def test_content_warning_line_becomes_spoiler_text(adapter: MastodonAdapter, fake: MastodonFake):
+    """A first line "CW: …" is sent as Mastodon's content warning, exactly as the composer previews it."""
+    creds = Credentials(access_token=fake.grant())
+    await adapter.publish(creds, account(), PublishRequest(text="CW: election talk\nPolls open at 8."))
+    sent = fake.requests_to("POST", "/api/v1/statuses")[-1].json
+    assert sent["spoiler_text"] == "election talk" and sent["status"] == "Polls open at 8."
+    await adapter.publish(creds, account(), PublishRequest(text="No warning here\nsecond line"))
+    assert "spoiler_text" not in fake.requests_to("POST", "/api/v1/statuses")[-1].json
