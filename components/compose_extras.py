@@ -21,6 +21,7 @@ def _weekday_toggle(value: str, label: str) -> rx.Component:
         custom_attrs={
             "data-testid": f"repeat-day-{label.lower()}",
             "data-selected": rx.cond(selected, "true", "false"),
+            "aria-pressed": rx.cond(selected, "true", "false"),
         },
     )
 
@@ -41,8 +42,8 @@ def repeat_controls() -> rx.Component:
         rx.cond(
             S.repeat_on,
             rx.vstack(
-                rx.hstack(
-                    rx.text("Every", size="2"),
+                rx.hstack(  # "Repeat every [1] [week ▾] on [Mon][Tue]…": reads as a sentence (item 8)
+                    rx.text("Repeat every", size="2"),
                     rx.input(
                         aria_label="Repeat every (number)",
                         value=S.repeat_interval,
@@ -52,26 +53,28 @@ def repeat_controls() -> rx.Component:
                         width="70px",
                         custom_attrs={"data-testid": "repeat-interval"},
                     ),
-                    rx.select(
-                        ["daily", "weekly"],
+                    rx.select.root(
+                        rx.select.trigger(aria_label="Repeat unit", custom_attrs={"data-testid": "repeat-freq"}),
+                        rx.select.content(
+                            rx.select.item(S.unit_day, value="daily", custom_attrs={"data-testid": "repeat-freq-daily"}),
+                            rx.select.item(S.unit_week, value="weekly", custom_attrs={"data-testid": "repeat-freq-weekly"}),
+                        ),
                         value=S.repeat_freq,
                         on_change=S.set_repeat_freq,
                         size="2",
-                        custom_attrs={"data-testid": "repeat-freq", "aria-label": "Repeat unit"},
                     ),
-                    rx.text(rx.cond(S.repeat_freq == "daily", "day(s)", "week(s)"), size="2"),
+                    rx.cond(
+                        S.repeat_freq == "weekly",
+                        rx.hstack(
+                            rx.text("on", size="2"),
+                            *[_weekday_toggle(v, label) for v, label in WEEKDAY_CHOICES],
+                            align="center",
+                            wrap="wrap",
+                            spacing="1",
+                        ),
+                    ),
                     align="center",
                     wrap="wrap",
-                ),
-                rx.cond(
-                    S.repeat_freq == "weekly",
-                    rx.hstack(
-                        rx.text("On", size="2"),
-                        *[_weekday_toggle(v, label) for v, label in WEEKDAY_CHOICES],
-                        align="center",
-                        wrap="wrap",
-                        spacing="1",
-                    ),
                 ),
                 rx.hstack(
                     rx.text("Ends", size="2"),
@@ -111,6 +114,7 @@ def repeat_controls() -> rx.Component:
                     align="center",
                     wrap="wrap",
                 ),
+                rx.text(S.repeat_summary, size="2", color_scheme="gray", custom_attrs={"data-testid": "repeat-summary"}),
                 spacing="2",
                 padding_left="12px",
                 border_left=f"2px solid {rx.color('accent', 6)}",

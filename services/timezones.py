@@ -120,8 +120,8 @@ def parse_local(date_str: str, time_str: str) -> datetime:
     except ValueError:
         raise TimezoneError("Please pick a valid date.") from None
     try:
-        hours, minutes = (int(p) for p in (time_str or "").strip().split(":")[:2])
-        return datetime.combine(day, time(hours, minutes))
+        hours, minutes, *rest = (int(p) for p in (time_str or "").strip().split(":")[:3])
+        return datetime.combine(day, time(hours, minutes, rest[0] if rest else 0))  # seconds: precise tests
     except (ValueError, TypeError):
         raise TimezoneError("Please pick a valid time (HH:MM).") from None
 

@@ -148,14 +148,11 @@ class ComposeState(rx.State):
         self._refresh_allowed()
 
     # --- editing ---------------------------------------------------------------------------
-    def _selected_accounts(self) -> list[dict]:
-        return [a for a in self.accounts if a["id"] in self.selected_ids]
-
     async def _recompute_rows(self, org_id: int) -> None:
         evaluated = await run_blocking(
             preview.evaluate_targets,
             org_id,
-            self._selected_accounts(),
+            [a for a in self.accounts if a["id"] in self.selected_ids],
             self.main_text,
             self.overrides,
             [int(m["id"]) for m in self.media],
@@ -169,6 +166,7 @@ class ComposeState(rx.State):
         from state.compose_more import ComposeMoreState  # noqa: PLC0415 - that module imports this one
 
         self._edit_seq += 1
+        self.error = self.notice = ""  # a message about the old text/accounts/media no longer applies
         if self.read_only or self.post_status not in ("", PostStatus.DRAFT) or self.working:
             return None
         self._dirty = True
@@ -222,11 +220,11 @@ class ComposeState(rx.State):
 
     @rx.event
     def set_schedule_date(self, value: str):
-        self.schedule_date = value
+        self.schedule_date, self.error, self.notice = value, "", ""
 
     @rx.event
     def set_schedule_time(self, value: str):
-        self.schedule_time = value
+        self.schedule_time, self.error, self.notice = value, "", ""
 
     @rx.var
     def active_override(self) -> str:
@@ -242,12 +240,12 @@ class ComposeState(rx.State):
         user = await current_user(self)
         if user is None:
             return
-        self.error = ""
+        problems = []
         for upload in files:
             try:  # streamed from Starlette's spooled file to disk in a worker thread, limit enforced while copying
                 asset = await run_blocking(guarded.upload_media_stream, user, upload.name or "upload", upload.file)
             except UserError as exc:
-                self.error = f"{upload.name}: {exc}"
+                problems.append(f"{upload.name}: {exc}")
                 continue
             self.media = [*self.media, media_entry(asset)]
         await self._recompute_rows(user.organization_id)
@@ -255,6 +253,7 @@ class ComposeState(rx.State):
             from state.compose_more import autosave_now  # noqa: PLC0415 - the module imports this one
 
             await autosave_now(self, user)
+        self.error = " ".join(problems)  # after _touch, which clears the previous message
 
     @rx.event
     async def remove_media(self, media_id: str):
@@ -301,7 +300,7 @@ class ComposeState(rx.State):
             return rx.redirect("/login")
         if await self._save(user, "draft"):
             return rx.toast.success("Draft saved.")
-        return rx.toast.error(self.error)
+        return None  # the status line shows self.error; no toast with the same words
 
     @rx.event
     async def schedule(self):
@@ -311,18 +310,15 @@ class ComposeState(rx.State):
         self.error = self.notice = ""
         try:
             local = timezones.parse_local(self.schedule_date, self.schedule_time)
-            parts = self.schedule_time.strip().split(":")
-            if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) < 60:
-                local = local.replace(second=int(parts[2]))  # the picker offers seconds for precise times
             moment, note = timezones.to_utc(local, self.user_timezone)
         except UserError as exc:
             self.error = str(exc)
-            return rx.toast.error(self.error)
+            return None  # one message: the status line (item 7), never a toast repeating it
         if not await self._save(user, "schedule", moment):
-            return rx.toast.error(self.error)
+            return None
         self.scheduled_label = when(self, moment, self.user_timezone)
         self.notice = (note + " " if note else "") + f"Scheduled for {self.scheduled_label} ({self.user_timezone})."
-        return [rx.toast.success(self.notice), ComposeState.watch_post]
+        return ComposeState.watch_post
 
     @rx.event(background=True)
     async def publish_now(self):
@@ -333,8 +329,7 @@ class ComposeState(rx.State):
             self.working = True
             if not await self._save(user, "publish_now"):
                 self.working = False
-                yield rx.toast.error(self.error)
-                return
+                return  # the status line shows self.error
             org_id = user.organization_id
         # Saving with "publish_now" woke the running engine; watch the results come in.
         for _ in range(240):
@@ -395,12 +390,8 @@ class ComposeState(rx.State):
 
     @rx.event
     async def new_post(self):
-        """A blank composer without a reload or a remount.
-
-        The button's click handler already emptied the editors in the browser (and dropped ?post= from
-        the address), so what the person types right after the click is kept: the editors are not
-        remounted here, and their next change reaches the server after this reset.
-        """
+        """A blank composer without a remount: the click already emptied the editors in the browser, so
+        keystrokes typed right after it are kept (their change reaches the server after this reset)."""
         self._reset_form()
         if (org := await self._org()) is not None:
             await self._recompute_rows(org)

@@ -15,6 +15,8 @@ from services.errors import UserError
 from services.permissions import require
 from services.publishing.states import PostStatus
 from services.recurrence.lookup import series_of_post
+from services.recurrence.rules import describe_rule
+from services.wording import plural
 from state.compose import ComposeState
 from state.runner import run_blocking
 from state.session import current_user
@@ -37,6 +39,27 @@ class ComposeExtrasState(rx.State):
     edit_scope: str = "occurrence"  # occurrence | series
     series_message: str = ""
     queue_error: str = ""
+
+    @rx.var
+    def unit_day(self) -> str:
+        """The unit reads with the number before it: "every 1 day", "every 3 days" (never "day(s)")."""
+        return plural(self._interval(), "day")
+
+    @rx.var
+    def unit_week(self) -> str:
+        return plural(self._interval(), "week")
+
+    @rx.var
+    def repeat_summary(self) -> str:
+        """The rule as the calendar will name it ("Every week on Monday, 5 times"); empty while it is incomplete."""
+        try:
+            return describe_rule(self._rule())
+        except (ValueError, TypeError, KeyError):
+            return ""
+
+    def _interval(self) -> int:
+        text = self.repeat_interval.strip()
+        return int(text) if text.isdigit() else 1
 
     @rx.var
     def in_series(self) -> bool:
@@ -121,11 +144,11 @@ class ComposeExtrasState(rx.State):
             result = await run_blocking(guarded.set_recurrence, user, compose.post_id, self._rule())
         except UserError as exc:
             self.repeat_error = f"Scheduled once, but it can't repeat: {exc}"
-            return rx.toast.error(self.repeat_error)
+            return None  # shown under the repeat controls; no toast repeating the same words
         await self._load_series(user.organization_id, compose.post_id)
         message = f"Repeats {result['description'][0].lower()}{result['description'][1:]}; {result['created']} more posts planned."
         compose.notice = f"{compose.notice} {message}".strip()
-        return rx.toast.success(message)
+        return None  # the composer's status line says it (item 7: one message, not two)
 
     # --- queue -----------------------------------------------------------------------------
     @rx.event
@@ -142,7 +165,7 @@ class ComposeExtrasState(rx.State):
                 # Keep the editor's latest text: save it first, then queue the saved post.
                 if not await compose._save(user, "draft"):
                     self.queue_error = compose.error
-                    return rx.toast.error(self.queue_error)
+                    return None  # the composer's status line shows compose.error
                 results = await run_blocking(guarded.add_to_queue, user, account_ids, post_id=compose.post_id)
             else:
                 results = await run_blocking(
@@ -150,7 +173,7 @@ class ComposeExtrasState(rx.State):
                 )
         except UserError as exc:
             self.queue_error = compose.error = str(exc)
-            return rx.toast.error(self.queue_error)
+            return None
         tz = compose.user_timezone
         names = {a["id"]: a["display_name"] for a in compose.accounts}
         parts = [
@@ -165,7 +188,7 @@ class ComposeExtrasState(rx.State):
         compose.notice = "Queued for " + "; ".join(parts) + "."
         if len(results) > 1:
             compose.notice += " The accounts' next free slots differ, so it was split into one post per time."
-        return [rx.toast.success(compose.notice), ComposeState.watch_post]
+        return ComposeState.watch_post
 
     # --- series editing --------------------------------------------------------------------
     @rx.event
@@ -202,11 +225,11 @@ class ComposeExtrasState(rx.State):
                 )
         except UserError as exc:
             compose.error = str(exc)
-            return rx.toast.error(compose.error)
+            return None
         await compose._refresh_results(org)
         await self._load_series(org, compose.post_id)
         compose.notice = self.series_message = message
-        return rx.toast.success(message)
+        return None
 
     @rx.event
     async def stop_repeating(self):
@@ -218,7 +241,7 @@ class ComposeExtrasState(rx.State):
             outcome = await run_blocking(guarded.end_series, user, int(self.series["series_id"]))
         except UserError as exc:
             compose.error = str(exc)
-            return rx.toast.error(compose.error)
+            return None
         message = f"The series stopped repeating; {outcome['removed']} upcoming posts were removed."
         try:
             await compose._refresh_results(user.organization_id)
@@ -226,4 +249,4 @@ class ComposeExtrasState(rx.State):
             return [rx.toast.info(message), rx.redirect("/compose")]
         await self._load_series(user.organization_id, compose.post_id)
         compose.notice = self.series_message = message
-        return rx.toast.info(message)
+        return None

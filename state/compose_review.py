@@ -88,15 +88,15 @@ class ComposeReviewState(rx.State):
                 when, _note = timezones.to_utc(local, compose.user_timezone)
             except UserError as exc:
                 compose.error = str(exc)
-                return rx.toast.error(compose.error)
+                return None  # the composer's status line shows it (no toast with the same words)
         if not await compose._save(user, "submit", when):
-            return rx.toast.error(compose.error)
+            return None
         compose.notice = "Submitted for approval" + (
             f" for {timezones.format_local(when, compose.user_timezone)} ({compose.user_timezone})." if when
             else "; it is published as soon as it is approved."
         )  # fmt: skip
         await self._refresh(user)
-        return rx.toast.success(compose.notice)
+        return None
 
     @rx.event
     async def approve(self):

@@ -166,7 +166,7 @@ def schedule_controls() -> rx.Component:
         ),
         rx.input(
             type="time",
-            step="1",
+            step="60",  # hours and minutes only (item 8)
             value=ComposeState.schedule_time,
             on_change=ComposeState.set_schedule_time,
             aria_label="Schedule time",
@@ -179,26 +179,31 @@ def schedule_controls() -> rx.Component:
 
 
 def messages() -> rx.Component:
+    """One quiet status line for the open post (item 7): no coloured box and no toast with the same words.
+
+    Cleared by the state when the text, accounts, media or date/time change, and on New post.
+    """
     return rx.vstack(
         post_privacy_note(),
         rx.cond(
             ComposeState.error != "",
-            rx.callout(
+            rx.text(
+                rx.icon("circle-alert", size=14, margin_right="4px", vertical_align="middle"),
                 ComposeState.error,
-                icon="triangle-alert",
-                color_scheme="red",
-                width="100%",
+                size="2",
+                color=rx.color("red", 11),
+                role="alert",
                 custom_attrs={"data-testid": "compose-error"},
             ),
-        ),
-        rx.cond(
-            ComposeState.notice != "",
-            rx.callout(
-                ComposeState.notice,
-                icon="info",
-                color_scheme="blue",
-                width="100%",
-                custom_attrs={"data-testid": "compose-notice"},
+            rx.cond(
+                ComposeState.notice != "",
+                rx.text(
+                    ComposeState.notice,
+                    size="2",
+                    color_scheme="gray",
+                    role="status",
+                    custom_attrs={"data-testid": "compose-notice"},
+                ),
             ),
         ),
         width="100%",
