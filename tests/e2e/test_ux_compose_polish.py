@@ -67,7 +67,7 @@ def test_repeat_controls_read_as_a_sentence_with_a_summary(page: Page, app_url: 
     expect(unit).to_have_text("days")
     expect(summary).to_have_text("Every 2 days, 5 times")
     expect(page.get_by_test_id("repeat-day-mon")).to_have_count(0)  # weekdays only for weekly rules
-    assert "(s)" not in page.locator("main").inner_text()
+    assert "(s)" not in page.locator("body").inner_text()
 
 
 def test_schedule_time_shows_hours_and_minutes_only(page: Page, app_url: str, new_user: dict) -> None:
