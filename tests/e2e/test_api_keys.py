@@ -52,7 +52,7 @@ def test_key_from_the_ui_schedules_a_post_that_shows_on_the_calendar(page: Page,
     expect(chip).to_have_count(1)
     expect(chip).to_contain_text(text)
     expect(chip).to_have_attribute("data-status", "scheduled")
-    expect(chip.get_by_test_id("cal-item-time")).to_have_text("10:30")
+    expect(chip.get_by_test_id("cal-item-time")).to_have_text("10:30 AM")
 
     page.get_by_test_id("nav-api-keys").click()
     row = page.get_by_test_id("api-key-row").filter(has_text="e2e script")

@@ -79,7 +79,7 @@ def test_menu_picker_dst_note_week_slot_drop_and_refusals(
     slot = page.locator("[data-testid=cal-slot][data-date='2027-03-12'][data-hour='6']")
     wait_for_toasts_to_close(page)
     chip.drag_to(slot)
-    expect(page.get_by_test_id("cal-notice")).to_contain_text("Moved to Fri Mar 12, 2027 06:00 EST")
+    expect(page.get_by_test_id("cal-notice")).to_contain_text("Moved to Fri, Mar 12, 2027, 6:00 AM EST")
     expect(slot.get_by_test_id("cal-item")).to_have_count(1)
     assert _stored_utc(app_env, new_user["email"], post_id) == datetime(2027, 3, 12, 11, 0, tzinfo=ZoneInfo("UTC"))
 
