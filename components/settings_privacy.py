@@ -25,7 +25,7 @@ def _purge_dialog() -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title("Purge content that is already published?"),
             rx.alert_dialog.description(
-                S.existing.to(str) + " published post(s) still hold their text and media. Privacy mode wipes new "
+                S.existing_posts + " text and media. Privacy mode wipes new "
                 "posts as they are published; these are only wiped if you choose so now (links and metrics stay)."
             ),
             rx.hstack(
@@ -74,7 +74,7 @@ def _privacy_controls() -> rx.Component:
         rx.cond(
             S.can_privacy & S.privacy_mode & (S.existing > 0),
             rx.hstack(
-                rx.text(S.existing.to(str) + " post(s) published earlier still hold content.", size="2"),
+                rx.text(S.existing_posts + " content from before privacy mode.", size="2"),
                 rx.button("Purge existing content now", size="1", color_scheme="red", variant="soft",
                           on_click=S.set_confirm_open(True), custom_attrs={"data-testid": "privacy-purge-open"}),  # fmt: skip
                 align="center",

@@ -10,6 +10,7 @@ import reflex as rx
 
 from services.errors import UserError
 from services.privacy import actions, views
+from services.wording import count
 from state.runner import run_blocking
 from state.session import current_user
 
@@ -29,6 +30,12 @@ class PrivacySettingsState(rx.State):
     confirm_open: bool = False
     error: str = ""
     notice: str = ""
+
+    @rx.var
+    def existing_posts(self) -> str:
+        """ "1 published post still holds its" / "3 published posts still hold their" (never "post(s)")."""
+        verb = "still holds its" if self.existing == 1 else "still hold their"
+        return f"{count(self.existing, 'published post')} {verb}"
 
     def _show(self, view: dict) -> None:
         for name in ("privacy_mode", "can_privacy", "can_retention", "published_content_days", "failed_drafts_days",

@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import open_composer, select_chip, type_text
+from tests.e2e.helpers import compose_action, open_composer, select_chip, type_text
 from tests.fakes.telegram import BOT_TOKEN, CHANNEL, NOT_ADMIN_CHANNEL
 
 
@@ -41,7 +41,7 @@ def test_connect_telegram_and_publish(page: Page, app_url: str, new_user: dict, 
     text = f"Hello Telegram <3 & friends {uuid.uuid4().hex[:8]}"
     type_text(page, text)
     expect(page.get_by_test_id("counter-telegram")).to_contain_text(f"{len(text)}/4096")
-    page.get_by_test_id("publish-now").click()
+    compose_action(page, "publish-now")
     expect(page.get_by_test_id("result-status-telegram")).to_have_text("published", timeout=30000)
     expect(page.get_by_test_id("result-link-telegram")).to_have_attribute(
         "href", re.compile(r"^https://t\.me/socialhub_news/\d+$")
