@@ -59,7 +59,11 @@ def test_analytics_charts_ranges_csv_post_view_and_dashboard(
 
     page.get_by_test_id("nav-analytics").click()
     page.get_by_test_id("refresh-metrics").click()
-    expect(page.get_by_test_id("refresh-result")).to_contain_text("Collected", timeout=30000)
+    # the Demo network's first reading may already have happened within seconds of publishing (first-run
+    # checklist), in which case the refresh honestly finds nothing new; the figures below are what counts
+    expect(page.get_by_test_id("refresh-result")).to_contain_text(
+        re.compile(r"Collected metrics for|Nothing new to collect"), timeout=30000
+    )
 
     # 30 days (the default): both posts, real charts, Demo numbers labelled as simulated
     expect(page.get_by_test_id("range-30")).to_be_visible()
