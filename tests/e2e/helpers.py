@@ -33,7 +33,10 @@ def select_chip(page: Page, platform: str) -> None:
     """Select an account; a workspace's only account is preselected once the composer has loaded."""
     expect(page.get_by_test_id("compose-text")).to_be_editable()  # hydrated: the load's preselection is in
     chip = page.locator(f"[data-testid^=chip-{platform}-]").first
-    if chip.get_attribute("data-selected") != "true":
+    try:
+        # the preselection can land a moment after hydration: clicking before it would toggle it off again
+        expect(chip).to_have_attribute("data-selected", "true", timeout=2000)
+    except AssertionError:
         chip.click()
     expect(chip).to_have_attribute("data-selected", "true")
 
